@@ -1,0 +1,102 @@
+package dev.proxysql.operator.api.common;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/**
+ * A status condition with KubeDB's shape (kmapi.Condition): the standard Kubernetes fields plus {@code severity}.
+ * {@code lastTransitionTime} changes only when {@code status} changes; see {@code Conditions} for the helpers that
+ * keep that rule.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Condition {
+    public static final String TRUE = "True";
+    public static final String FALSE = "False";
+    public static final String UNKNOWN = "Unknown";
+
+    @Required
+    private String type;
+    @Required
+    @ValidationRule(value = "self in ['True', 'False', 'Unknown']", message = "status must be True, False or Unknown")
+    private String status;
+    private Long observedGeneration;
+    @Required
+    private String lastTransitionTime;
+    private String reason;
+    private String message;
+    /** Info, Warning or Error, as KubeDB uses it for conditions that are False. */
+    private String severity;
+
+    public Condition() {
+    }
+
+    public Condition(String type, String status, String reason, String message) {
+        this.type = type;
+        this.status = status;
+        this.reason = reason;
+        this.message = message;
+    }
+
+    @JsonIgnore
+    public boolean isTrue() {
+        return TRUE.equals(status);
+    }
+
+    public String getType() {
+        return type;
+    }
+
+    public void setType(String type) {
+        this.type = type;
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    public void setStatus(String status) {
+        this.status = status;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public String getLastTransitionTime() {
+        return lastTransitionTime;
+    }
+
+    public void setLastTransitionTime(String lastTransitionTime) {
+        this.lastTransitionTime = lastTransitionTime;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public String getSeverity() {
+        return severity;
+    }
+
+    public void setSeverity(String severity) {
+        this.severity = severity;
+    }
+}

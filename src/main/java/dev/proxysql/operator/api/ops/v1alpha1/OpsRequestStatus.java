@@ -1,0 +1,52 @@
+package dev.proxysql.operator.api.ops.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.proxysql.operator.api.common.Condition;
+import dev.proxysql.operator.api.common.TypedLocalObjectReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/** KubeDB's OpsRequestStatus. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class OpsRequestStatus {
+    private OpsRequestPhase phase;
+    private Long observedGeneration;
+    private List<Condition> conditions = new ArrayList<>();
+    private List<TypedLocalObjectReference> pausedBackups;
+
+    public OpsRequestPhase getPhase() {
+        return phase;
+    }
+
+
+    public void setPhase(OpsRequestPhase phase) {
+        this.phase = phase;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public List<TypedLocalObjectReference> getPausedBackups() {
+        return pausedBackups;
+    }
+
+
+    public void setPausedBackups(List<TypedLocalObjectReference> pausedBackups) {
+        this.pausedBackups = pausedBackups;
+    }
+}
