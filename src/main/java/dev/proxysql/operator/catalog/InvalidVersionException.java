@@ -13,6 +13,16 @@ public final class InvalidVersionException extends IllegalArgumentException {
         this.rejectedText = rejectedText;
     }
 
+    private InvalidVersionException(String message, InvalidVersionException cause) {
+        super(message, cause);
+        this.rejectedText = cause.rejectedText;
+    }
+
+    /** The same problem, with a prefix saying where the version came from. */
+    InvalidVersionException withContext(String context) {
+        return new InvalidVersionException(context + ": " + getMessage(), this);
+    }
+
     /** The text that was passed to the parser, unchanged. */
     public String rejectedText() {
         return rejectedText;
