@@ -74,16 +74,23 @@ final class ConstraintParser {
      */
     static String rewriteHyphenRanges(String constraint) {
         Matcher range = HYPHEN_RANGE.matcher(constraint);
-        List<String[]> replacements = new ArrayList<>();
+        List<Replacement> replacements = new ArrayList<>();
         while (range.find()) {
-            replacements.add(new String[] {range.group(), ">= " + range.group(1) + ", <= " + range.group(2) + " "});
+            replacements.add(new Replacement(range.group(), ">= " + range.group(1) + ", <= " + range.group(2) + " "));
         }
         String rewritten = constraint;
-        for (String[] replacement : replacements) {
-            int at = rewritten.indexOf(replacement[0]);
-            rewritten = rewritten.substring(0, at) + replacement[1] + rewritten.substring(at + replacement[0].length());
+        // Masterminds replaces the first occurrence of each matched text, one match after the other.
+        for (Replacement replacement : replacements) {
+            rewritten = replacement.applyTo(rewritten);
         }
         return rewritten;
+    }
+
+    private record Replacement(String found, String substitute) {
+        String applyTo(String text) {
+            int at = text.indexOf(found);
+            return at < 0 ? text : text.substring(0, at) + substitute + text.substring(at + found.length());
+        }
     }
 
     private static List<Comparison> parseAndGroup(String constraint, String group) {

@@ -8,6 +8,13 @@ package dev.proxysql.operator.catalog;
  * exact rule changed in v3.4.0 (2025-06-27, changelog entry #267); both variants are offered so a
  * difference in outcome can be explained. Versions without a prerelease are never affected.
  *
+ * <p>Source checked: Masterminds/semver constraints.go. Up to v3.3.1 every comparison function
+ * (for {@code >=}, {@code <=}, {@code ~}, ...) starts by returning false when the version has a
+ * prerelease and the comparison's own version has none. From v3.4.0 {@code NewConstraint} records,
+ * per {@code ||} alternative, whether any comparison's version has a prerelease, and
+ * {@code Check} hands each comparison "prereleases allowed" = that flag or the new
+ * {@code Constraints.IncludePrerelease} field (default false; KubeDB does not set it).
+ *
  * <p>For the KubeDB ProxySQL catalog both variants agree: every comparison in every catalog
  * constraint names a {@code -centos}/{@code -debian} prerelease.
  */

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * A semantic version as KubeDB reads a catalog {@code spec.version}: parsed the way
- * {@code semver.NewVersion} of github.com/Masterminds/semver/v3 (v3.4.0, default settings) does,
+ * {@code semver.NewVersion} of github.com/Masterminds/semver/v3 (v3.4.0 with its default
+ * {@code CoerceNewVersion = true}) does,
  * ordered by SemVer 2.0.0 precedence.
  *
  * <p>Parsing is lenient in exactly the ways Masterminds' {@code NewVersion} is, because catalog
