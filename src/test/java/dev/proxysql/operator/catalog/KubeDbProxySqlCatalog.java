@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * KubeDB's ProxySQLVersion catalog (kubedb/installer catalog/kubedb/raw/proxysql, 2026-08) as listed
- * in shared/reference/kubedb-proxysql-api.md §1.4. The spec.version of the two deprecated entries is
- * not in the reference; their names are assumed to be their versions.
+ * in shared/reference/kubedb-proxysql-api.md §1.4. The reference does not give the spec.version of
+ * the two deprecated entries; as in this project's deploy/catalog manifests, it equals the name.
  */
 final class KubeDbProxySqlCatalog {
 
