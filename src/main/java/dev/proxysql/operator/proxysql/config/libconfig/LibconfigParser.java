@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
  *       escapes such as {@code \q} literally);</li>
  *   <li>hexadecimal integers above {@code 0x7FFFFFFF} without {@code L} are rejected (1.5 wraps them
  *       to negative numbers, 1.7 promotes them to 64 bits);</li>
- *   <li>{@code @include} is rejected (the file is mounted alone; an include could read anything).</li>
+ *   <li>{@code @include} is rejected (the file is mounted alone; an include could read anything);</li>
+ *   <li>an unterminated block comment is rejected (libconfig 1.5 silently treats the rest of the text
+ *       as comment, which would hide the settings after it).</li>
  * </ul>
  * Decimal integers that do not fit 32 bits are read as {@link Int64}, as libconfig 1.7 does
  * (libconfig 1.5 silently wraps them). Like libconfig, it rejects duplicate names in a group, a
