@@ -1,5 +1,7 @@
 package dev.proxysql.operator.proxysql.config;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -14,6 +16,7 @@ import java.util.List;
 public record Backend(BackendMode mode, List<BackendServer> servers, BackendTls tls, String serverVersion) {
 
     public Backend {
-        servers = servers == null ? List.of() : List.copyOf(servers);
+        // Null entries are kept (not List.copyOf) so that they are reported as errors instead of throwing.
+        servers = servers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(servers));
     }
 }

@@ -33,6 +33,7 @@ public final class BackendTables {
 
     static List<Setting> render(Backend backend, Problems problems) {
         String serversPath = FieldPaths.child(FieldPaths.BACKEND, "servers");
+        int errorsBefore = problems.errorCount();
         if (backend.mode() == null) {
             problems.error(FieldPaths.child(FieldPaths.BACKEND, "mode"), "is required");
         }
@@ -40,7 +41,8 @@ public final class BackendTables {
             problems.error(serversPath, "at least one backend server is required");
         }
         checkServers(backend.servers(), serversPath, problems);
-        if (backend.mode() == null) {
+        if (problems.errorCount() > errorsBefore) {
+            // Nothing will be rendered anyway, and the rows below assume valid servers.
             return List.of();
         }
         List<Setting> settings = new ArrayList<>();

@@ -32,4 +32,10 @@ public record InitSecret(String secretName, Map<String, String> data) {
         // Sorted so that errors come out in a stable order whatever map the caller used.
         data = data == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(data));
     }
+
+    /** Keys only: fragments may contain passwords. */
+    @Override
+    public String toString() {
+        return "InitSecret[secretName=" + secretName + ", keys=" + data.keySet() + "]";
+    }
 }

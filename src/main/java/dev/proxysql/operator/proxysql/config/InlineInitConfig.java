@@ -1,5 +1,6 @@
 package dev.proxysql.operator.proxysql.config;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +24,8 @@ public record InlineInitConfig(
 
     public InlineInitConfig {
         // Not List.copyOf/Map.copyOf: user data may legitimately contain nulls we want to report, not NPE on.
-        mysqlUsers = mysqlUsers == null ? List.of() : Collections.unmodifiableList(new java.util.ArrayList<>(mysqlUsers));
-        mysqlQueryRules = mysqlQueryRules == null ? List.of()
-                : Collections.unmodifiableList(new java.util.ArrayList<>(mysqlQueryRules));
+        mysqlUsers = mysqlUsers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(mysqlUsers));
+        mysqlQueryRules = mysqlQueryRules == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(mysqlQueryRules));
         mysqlVariables = mysqlVariables == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(mysqlVariables));
         adminVariables = adminVariables == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(adminVariables));
     }

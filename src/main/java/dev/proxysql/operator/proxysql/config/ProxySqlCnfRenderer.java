@@ -8,6 +8,7 @@ import dev.proxysql.operator.proxysql.config.libconfig.LibconfigWriter;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -118,8 +119,8 @@ public final class ProxySqlCnfRenderer {
     private static List<DeclaredRow> inlineRules(InlineInitConfig inline) {
         List<DeclaredRow> rows = new ArrayList<>();
         for (int i = 0; i < inline.mysqlQueryRules().size(); i++) {
-            var cells = inline.mysqlQueryRules().get(i);
-            rows.add(new DeclaredRow(cells == null ? java.util.Map.of() : cells,
+            Map<String, Object> cells = inline.mysqlQueryRules().get(i);
+            rows.add(new DeclaredRow(cells == null ? Map.of() : cells,
                     FieldPaths.index(FieldPaths.INLINE_MYSQL_QUERY_RULES, i)));
         }
         return rows;

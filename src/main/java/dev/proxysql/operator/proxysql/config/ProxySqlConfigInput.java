@@ -1,5 +1,7 @@
 package dev.proxysql.operator.proxysql.config;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -24,7 +26,8 @@ public record ProxySqlConfigInput(
         InitSecret initSecret) {
 
     public ProxySqlConfigInput {
-        proxySqlPeers = proxySqlPeers == null ? List.of() : List.copyOf(proxySqlPeers);
+        // Null entries are kept (not List.copyOf) so that they are reported as errors instead of throwing.
+        proxySqlPeers = proxySqlPeers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(proxySqlPeers));
         inline = inline == null ? InlineInitConfig.empty() : inline;
     }
 }

@@ -272,6 +272,26 @@ class ProxySqlCnfValidationTest {
     }
 
     @Test
+    void nullEntriesFromTheProvisionerAreReportedNotThrown() {
+        List<BackendServer> servers = new java.util.ArrayList<>();
+        servers.add(null);
+        List<String> peers = new java.util.ArrayList<>(List.of("p-0.p-pods.demo.svc"));
+        peers.add(null);
+
+        assertThat(errors(new ProxySqlConfigInput(CLUSTER, MONITOR,
+                new Backend(BackendMode.GALERA, servers, null, null), peers, null, null))).containsExactly(
+                "backend.servers[0].host: must be a DNS name or IP address, got 'null'",
+                "proxysqlServers[1]: must be a DNS name, got 'null'");
+    }
+
+    @Test
+    void secretContentsAreNotPrinted() {
+        assertThat(new InitSecret("s", Map.of(InitSecret.MYSQL_USERS_KEY, "password=\"hunter2\"")).toString())
+                .doesNotContain("hunter2");
+        assertThat(CLUSTER.toString()).doesNotContain(CLUSTER.password());
+    }
+
+    @Test
     void allProblemsAreReportedInOneRound() {
         InlineInitConfig inline = new InlineInitConfig(List.of(MySqlUser.named("")),
                 List.of(Map.of("apply", 1)), Map.of("interfaces", "x"), Map.of("mysql_ifaces", "y"));

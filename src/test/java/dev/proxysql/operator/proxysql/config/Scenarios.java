@@ -3,6 +3,8 @@ package dev.proxysql.operator.proxysql.config;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /** Inputs for the golden files; each golden file is named after the method that builds its input. */
 final class Scenarios {
@@ -14,7 +16,7 @@ final class Scenarios {
     }
 
     static List<BackendServer> podsOf(String db, String namespace, int count, boolean useSsl) {
-        return java.util.stream.IntStream.range(0, count)
+        return IntStream.range(0, count)
                 .mapToObj(i -> new BackendServer(db + "-" + i + "." + db + "-pods." + namespace + ".svc", 3306, useSsl))
                 .toList();
     }
@@ -129,7 +131,7 @@ final class Scenarios {
     }
 
     static Map<String, Object> rule(int ruleId, Map<String, Object> columns) {
-        Map<String, Object> rule = new LinkedHashMap<>(new java.util.TreeMap<>(columns));
+        Map<String, Object> rule = new LinkedHashMap<>(new TreeMap<>(columns));
         rule.put("rule_id", ruleId);
         return rule;
     }
