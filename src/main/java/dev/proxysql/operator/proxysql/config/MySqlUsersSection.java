@@ -55,6 +55,10 @@ final class MySqlUsersSection {
             } else if (row.get().stringValue("password").filter(p -> !p.isEmpty()).isEmpty()) {
                 deferred.add(new DeferredUser(username.get(), declared.path(), DeferredUser.PASSWORD_FROM_BACKEND));
             } else {
+                if (row.get().intValue("default_hostgroup").isEmpty()) {
+                    problems.warn(declared.path(), "has no default_hostgroup; ProxySQL then uses hostgroup 0, which has"
+                            + " no servers (the writer hostgroup is " + BackendTables.WRITER_HOSTGROUP + ")");
+                }
                 rendered.add(row.get().toGroup());
             }
         }

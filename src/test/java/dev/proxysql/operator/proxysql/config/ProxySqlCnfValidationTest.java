@@ -232,6 +232,17 @@ class ProxySqlCnfValidationTest {
     }
 
     @Test
+    void secretUserWithoutDefaultHostgroupIsRenderedWithAWarning() {
+        ProxySqlCnfResult result = ProxySqlCnfRenderer.render(withSecret(Map.of(InitSecret.MYSQL_USERS_KEY,
+                "mysql_users=( { username=\"u\"; password=\"p\" } )")));
+
+        assertThat(result.cnfOrThrow()).contains("username=\"u\"");
+        assertThat(result.warnings()).extracting(ConfigWarning::toString).containsExactly(
+                "spec.configuration.init.secretName(init)/MySQLUsers.cnf/mysql_users[0]: has no default_hostgroup;"
+                        + " ProxySQL then uses hostgroup 0, which has no servers (the writer hostgroup is 2)");
+    }
+
+    @Test
     void backendProblemsAreReported() {
         Backend bad = new Backend(BackendMode.GALERA, List.of(
                 new BackendServer("db-0.db-pods.demo.svc", 3306, false),
