@@ -1,0 +1,60 @@
+package dev.proxysql.operator.proxysql.config;
+
+import dev.proxysql.operator.proxysql.config.libconfig.LibconfigValue.Bool;
+import dev.proxysql.operator.proxysql.config.libconfig.LibconfigValue.Int;
+import dev.proxysql.operator.proxysql.config.libconfig.LibconfigValue.Str;
+
+import java.util.Set;
+
+/** {@code mysql_variables}: the set KubeDB's ProxySQL image ships, with the monitor user and backend TLS filled in. */
+public final class MySqlVariableDefaults {
+
+    public static final String CLIENT_INTERFACE = "0.0.0.0:6033";
+    public static final String DEFAULT_SERVER_VERSION = "8.0.35";
+
+    /** Exact names the operator owns; see also {@link #isProtected}. */
+    public static final Set<String> PROTECTED = Set.of("interfaces", "monitor_username", "monitor_password");
+    /** Every {@code ssl_p2s_*} variable is protected: backend TLS is configured from the AppBinding. */
+    public static final String PROTECTED_PREFIX = "ssl_p2s_";
+
+    private MySqlVariableDefaults() {
+    }
+
+    /** Whether users may not set {@code name} (lower case, without the {@code mysql-} prefix). */
+    public static boolean isProtected(String name) {
+        return PROTECTED.contains(name) || name.startsWith(PROTECTED_PREFIX);
+    }
+
+    static VariableSection create(Credentials monitor, Backend backend) {
+        String serverVersion = backend.serverVersion() == null ? DEFAULT_SERVER_VERSION : backend.serverVersion();
+        VariableSection section = new VariableSection("mysql_variables", "mysql", MySqlVariableDefaults::isProtected)
+                .withDefault("threads", new Int(4))
+                .withDefault("max_connections", new Int(2048))
+                .withDefault("default_query_delay", new Int(0))
+                .withDefault("default_query_timeout", new Int(36_000_000))
+                .withDefault("have_compress", new Bool(true))
+                .withDefault("poll_timeout", new Int(2000))
+                .withDefault("interfaces", new Str(CLIENT_INTERFACE))
+                .withDefault("default_schema", new Str("information_schema"))
+                .withDefault("stacksize", new Int(1_048_576))
+                .withDefault("server_version", new Str(serverVersion))
+                .withDefault("connect_timeout_server", new Int(10_000))
+                .withDefault("monitor_history", new Int(60_000))
+                .withDefault("monitor_connect_interval", new Int(200_000))
+                .withDefault("monitor_ping_interval", new Int(200_000))
+                .withDefault("ping_interval_server_msec", new Int(10_000))
+                .withDefault("ping_timeout_server", new Int(200))
+                .withDefault("commands_stats", new Bool(true))
+                .withDefault("sessions_sort", new Bool(true))
+                .withDefault("monitor_username", new Str(monitor.username()))
+                .withDefault("monitor_password", new Str(monitor.password()))
+                .withDefault("monitor_galera_healthcheck_interval", new Int(2000))
+                .withDefault("monitor_galera_healthcheck_timeout", new Int(800));
+        if (backend.tls() != null) {
+            section.withDefault("ssl_p2s_cert", new Str(backend.tls().certFile()))
+                    .withDefault("ssl_p2s_key", new Str(backend.tls().keyFile()))
+                    .withDefault("ssl_p2s_ca", new Str(backend.tls().caFile()));
+        }
+        return section;
+    }
+}

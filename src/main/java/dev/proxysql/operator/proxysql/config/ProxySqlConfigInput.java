@@ -1,0 +1,33 @@
+package dev.proxysql.operator.proxysql.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Everything {@link ProxySqlCnfRenderer} needs, gathered by the provisioner from the ProxySQL object,
+ * its auth Secret, the backend AppBinding and the init configuration.
+ *
+ * @param clusterAdmin  the auth Secret's credentials (KubeDB: username {@code cluster}); used for remote
+ *                      admin access and as {@code admin-cluster_username/password}
+ * @param monitor       credentials ProxySQL's monitor module uses on the backend ({@code mysql-monitor_*})
+ * @param backend       the servers to route to
+ * @param proxySqlPeers stable host names of all ProxySQL pods, see {@link ProxySqlPeers#stableDnsNames};
+ *                      {@code proxysql_servers} is rendered only when there is more than one
+ * @param inline        {@code spec.configuration.init.inline}, or {@code null}
+ * @param initSecret    the decoded init Secret, or {@code null}
+ */
+public record ProxySqlConfigInput(
+        Credentials clusterAdmin,
+        Credentials monitor,
+        Backend backend,
+        List<String> proxySqlPeers,
+        InlineInitConfig inline,
+        InitSecret initSecret) {
+
+    public ProxySqlConfigInput {
+        // Null entries are kept (not List.copyOf) so that they are reported as errors instead of throwing.
+        proxySqlPeers = proxySqlPeers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(proxySqlPeers));
+        inline = inline == null ? InlineInitConfig.empty() : inline;
+    }
+}
