@@ -1,0 +1,86 @@
+package dev.proxysql.operator.provisioner;
+
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.kube.ChildApplier;
+import dev.proxysql.operator.provisioner.children.PodDisruptionBudgetFactory;
+import dev.proxysql.operator.provisioner.children.ProxySQLNames;
+import dev.proxysql.operator.provisioner.children.SecretFactory;
+import dev.proxysql.operator.provisioner.children.ServiceFactory;
+import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * Creates, updates and deletes a ProxySQL's children. Every write goes through {@link ChildApplier}, so a settled
+ * ProxySQL costs no write; deletions happen only for objects the caches still show.
+ */
+final class ChildrenWriter {
+    /** Looks up a cached child by kind and name in the ProxySQL's namespace. */
+    interface Cache extends BiFunction<Class<? extends HasMetadata>, String, Optional<? extends HasMetadata>> {
+    }
+
+    private final KubernetesClient client;
+    private final ChildApplier applier;
+
+    ChildrenWriter(KubernetesClient client, ChildApplier applier) {
+        this.client = client;
+        this.applier = applier;
+    }
+
+    /** Makes the auth Secret exist (never overwriting its data) and returns the cluster user's password. */
+    String ensureAuthSecret(ProxySQL p, Optional<Secret> existing, String newPassword, Cache cache) {
+        String name = ProxySQLNames.authSecret(p);
+        String password;
+        if (existing.isPresent()) {
+            password = ConfigInputMapper.text(existing.get(), "password");
+        } else {
+            client.resource(SecretFactory.newAuthSecret(p, name, newPassword)).create();
+            password = newPassword;
+        }
+        if (name.equals(ProxySQLNames.generatedAuthSecret(p))) {
+            applier.apply(SecretFactory.authSecretMetadata(p, name), typed(cache.apply(Secret.class, name), Secret.class));
+        }
+        return password;
+    }
+
+    void applyRunningParts(ProxySQL p, String proxysqlCnf, StatefulSetFactory.Inputs inputs, Cache cache) {
+        applier.apply(SecretFactory.configSecret(p, proxysqlCnf), typed(cache.apply(Secret.class, ProxySQLNames.configSecret(p)), Secret.class));
+        applier.apply(ServiceFactory.governing(p), typed(cache.apply(Service.class, ProxySQLNames.governingService(p)), Service.class));
+        applier.apply(ServiceFactory.primary(p), typed(cache.apply(Service.class, ProxySQLNames.primaryService(p)), Service.class));
+        if (ServiceFactory.monitoringEnabled(p)) {
+            applier.apply(ServiceFactory.stats(p), typed(cache.apply(Service.class, ProxySQLNames.statsService(p)), Service.class));
+        } else {
+            delete(cache.apply(Service.class, ProxySQLNames.statsService(p)));
+        }
+        applier.apply(StatefulSetFactory.build(p, inputs), typed(cache.apply(StatefulSet.class, ProxySQLNames.statefulSet(p)), StatefulSet.class));
+        if (PodDisruptionBudgetFactory.wanted(p)) {
+            applier.apply(PodDisruptionBudgetFactory.build(p),
+                    typed(cache.apply(PodDisruptionBudget.class, ProxySQLNames.podDisruptionBudget(p)), PodDisruptionBudget.class));
+        } else {
+            delete(cache.apply(PodDisruptionBudget.class, ProxySQLNames.podDisruptionBudget(p)));
+        }
+    }
+
+    /** spec.halted: everything that runs goes; Secrets stay so that un-halting brings back the same credentials. */
+    void removeRunningParts(ProxySQL p, Cache cache) {
+        delete(cache.apply(StatefulSet.class, ProxySQLNames.statefulSet(p)));
+        delete(cache.apply(PodDisruptionBudget.class, ProxySQLNames.podDisruptionBudget(p)));
+        delete(cache.apply(Service.class, ProxySQLNames.primaryService(p)));
+        delete(cache.apply(Service.class, ProxySQLNames.governingService(p)));
+        delete(cache.apply(Service.class, ProxySQLNames.statsService(p)));
+    }
+
+    private void delete(Optional<? extends HasMetadata> live) {
+        live.filter(o -> o.getMetadata().getDeletionTimestamp() == null).ifPresent(o -> client.resource(o).delete());
+    }
+
+    private static <T extends HasMetadata> T typed(Optional<? extends HasMetadata> o, Class<T> type) {
+        return o.map(type::cast).orElse(null);
+    }
+}

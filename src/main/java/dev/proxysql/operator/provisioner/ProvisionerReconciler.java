@@ -1,0 +1,181 @@
+package dev.proxysql.operator.provisioner;
+
+import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
+import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
+import dev.proxysql.operator.api.common.Condition;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
+import dev.proxysql.operator.kube.ChildApplier;
+import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.kube.KubeDbLabels;
+import dev.proxysql.operator.provisioner.children.ProxySQLNames;
+import dev.proxysql.operator.provisioner.children.SecretFactory;
+import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
+import dev.proxysql.operator.provisioner.status.ConditionTypes;
+import dev.proxysql.operator.provisioner.status.Observation;
+import dev.proxysql.operator.provisioner.status.Observation.Problem;
+import dev.proxysql.operator.provisioner.status.StatusCalculator;
+import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
+import dev.proxysql.operator.proxysql.config.ProxySqlCnfResult;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provisioner: makes a ProxySQL's children match its spec and reports status. One pass is
+ * <ol>
+ *   <li>observe: the StatefulSet and other children from informer caches;</li>
+ *   <li>resolve and validate: the ProxySQLVersion, backend AppBinding and Secrets, and render proxysql.cnf — all
+ *       read-only, so a problem is reported before anything is created;</li>
+ *   <li>act, unless paused: halted → remove running parts; otherwise apply every child (only changed ones are
+ *       written);</li>
+ *   <li>report: conditions and phase computed from what was seen.</li>
+ * </ol>
+ * Status changes trigger reconciles too (generation-aware filtering is off), because the ops manager's
+ * {@code Paused} condition is a status change that the provisioner must acknowledge.
+ */
+@ControllerConfiguration(name = ProvisionerReconciler.NAME, generationAwareEventProcessing = false,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+public class ProvisionerReconciler implements Reconciler<ProxySQL> {
+    public static final String NAME = "proxysql-provisioner";
+    /** How soon to look again when a referenced object is missing; user Secrets are not watched. */
+    static final Duration DEPENDENCY_RETRY = Duration.ofSeconds(15);
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisionerReconciler.class);
+
+    private final KubernetesClient client;
+    private final ProxySQLHealthCheck healthCheck;
+    private final StatusCalculator statusCalculator;
+    private final StatusWriter statusWriter;
+    private final ChildrenWriter childrenWriter;
+    private final Map<Class<? extends HasMetadata>, InformerEventSource<? extends HasMetadata, ProxySQL>> children = new LinkedHashMap<>();
+    private InformerEventSource<ProxySQLVersion, ProxySQL> versions;
+    private InformerEventSource<AppBinding, ProxySQL> appBindings;
+
+    public ProvisionerReconciler(KubernetesClient client, ProxySQLHealthCheck healthCheck, Clock clock) {
+        this.client = client;
+        this.healthCheck = healthCheck;
+        this.statusCalculator = new StatusCalculator(clock);
+        this.statusWriter = new StatusWriter(client, NAME);
+        this.childrenWriter = new ChildrenWriter(client, new ChildApplier(client, NAME));
+    }
+
+    @Override
+    public List<EventSource<?, ProxySQL>> prepareEventSources(EventSourceContext<ProxySQL> context) {
+        List<EventSource<?, ProxySQL>> sources = new ArrayList<>();
+        for (Class<? extends HasMetadata> kind : List.of(StatefulSet.class, Service.class, Secret.class, PodDisruptionBudget.class)) {
+            InformerEventSource<? extends HasMetadata, ProxySQL> source = childInformer(kind, context);
+            children.put(kind, source);
+            sources.add(source);
+        }
+        versions = new InformerEventSource<>(InformerEventSourceConfiguration.from(ProxySQLVersion.class, ProxySQL.class)
+                .withName("proxysqlversions")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper(v -> primaries(context, p -> v.getMetadata().getName().equals(p.getSpec().getVersion())))
+                .build(), context);
+        appBindings = new InformerEventSource<>(InformerEventSourceConfiguration.from(AppBinding.class, ProxySQL.class)
+                .withName("appbindings")
+                .withSecondaryToPrimaryMapper(b -> primaries(context, p -> p.getMetadata().getNamespace().equals(b.getMetadata().getNamespace())
+                        && p.getSpec().getBackend() != null && b.getMetadata().getName().equals(p.getSpec().getBackend().getName())))
+                .build(), context);
+        sources.add(versions);
+        sources.add(appBindings);
+        return sources;
+    }
+
+    private static <R extends HasMetadata> InformerEventSource<R, ProxySQL> childInformer(Class<R> kind, EventSourceContext<ProxySQL> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ProxySQL.class)
+                .withName(kind.getSimpleName().toLowerCase() + "-children")
+                .withLabelSelector(KubeDbLabels.ALL_OFFSHOOTS)
+                .withSecondaryToPrimaryMapper(child -> {
+                    String instance = child.getMetadata().getLabels() == null ? null
+                            : child.getMetadata().getLabels().get(KubeDbLabels.INSTANCE);
+                    return instance == null ? Set.of() : Set.of(new ResourceID(instance, child.getMetadata().getNamespace()));
+                })
+                .build(), context);
+    }
+
+    private static Set<ResourceID> primaries(EventSourceContext<ProxySQL> context, Predicate<ProxySQL> matches) {
+        return context.getPrimaryCache().list().filter(p -> p.getSpec() != null && matches.test(p))
+                .map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    @Override
+    public UpdateControl<ProxySQL> reconcile(ProxySQL p, Context<ProxySQL> context) {
+        List<Condition> previous = p.getStatus() == null ? List.of() : p.getStatus().getConditions();
+        boolean paused = Conditions.isTrue(previous, ConditionTypes.PAUSED);
+        boolean halted = Boolean.TRUE.equals(p.getSpec().getHalted());
+        ChildrenWriter.Cache cache = (kind, name) -> children.get(kind).get(new ResourceID(name, p.getMetadata().getNamespace()));
+        Optional<StatefulSet> sts = cache.apply(StatefulSet.class, ProxySQLNames.statefulSet(p)).map(StatefulSet.class::cast);
+
+        Optional<Problem> problem = Optional.empty();
+        if (halted) {
+            if (!paused) {
+                childrenWriter.removeRunningParts(p, cache);
+            }
+        } else {
+            problem = provision(p, sts.isPresent(), paused, cache);
+        }
+
+        Optional<Observation.Replicas> replicas = halted ? Optional.empty() : sts.map(s -> new Observation.Replicas(
+                s.getSpec().getReplicas(), s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0 : s.getStatus().getReadyReplicas()));
+        Optional<Observation.Health> health = halted ? Optional.empty() : sts.map(s -> healthCheck.check(p, s));
+        ProxySQLStatus status = statusCalculator.compute(new Observation(p.getMetadata().getGeneration(), previous, problem,
+                halted, paused, replicas, health));
+        if (statusWriter.write(p, status)) {
+            LOG.info("ProxySQL {}/{}: phase {}", p.getMetadata().getNamespace(), p.getMetadata().getName(), status.getPhase());
+        }
+        return problem.isPresent() ? UpdateControl.<ProxySQL>noUpdate().rescheduleAfter(DEPENDENCY_RETRY) : UpdateControl.noUpdate();
+    }
+
+    /** Resolves, renders and (unless paused) applies; returns the problem that stopped it, if any. */
+    private Optional<Problem> provision(ProxySQL p, boolean deployed, boolean paused, ChildrenWriter.Cache cache) {
+        ReferenceResolver resolver = new ReferenceResolver(client,
+                name -> versions.get(new ResourceID(name)).orElse(null),
+                proxysql -> appBindings.get(new ResourceID(proxysql.getSpec().getBackend().getName(),
+                        proxysql.getMetadata().getNamespace())).orElse(null));
+        ResolvedReferences refs = resolver.resolve(p, deployed);
+        if (!refs.ok()) {
+            return refs.problem();
+        }
+        String password = refs.authSecret().map(s -> ConfigInputMapper.text(s, "password")).orElseGet(SecretFactory::randomPassword);
+        ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, password));
+        if (!cnf.isValid()) {
+            return Optional.of(new Problem("InvalidConfiguration", cnf.errorSummary()));
+        }
+        if (paused) {
+            return Optional.empty();
+        }
+        childrenWriter.ensureAuthSecret(p, refs.authSecret(), password, cache);
+        StatefulSetFactory.Inputs inputs = new StatefulSetFactory.Inputs(refs.version(), refs.backendAddress(),
+                refs.backendSecret().getMetadata().getName(), refs.backend().getSpec().getType(),
+                refs.backend().getSpec().getVersion(), refs.backend().getSpec().getTlsSecret() != null);
+        childrenWriter.applyRunningParts(p, cnf.cnfOrThrow(), inputs, cache);
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.proxysql.operator.provisioner.children;
+
+import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.kube.KubeDbLabels;
+import dev.proxysql.operator.kube.OwnerReferences;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The auth Secret ({@code cluster} user) and the configuration Secret ({@code proxysql.cnf}).
+ *
+ * <p>Secrets outlive their ProxySQL unless the deletion policy is WipeOut: only then do they carry an owner
+ * reference, so the garbage collector removes them with the ProxySQL. No finalizer is needed, and deleting a
+ * ProxySQL never waits for the operator.
+ */
+public final class SecretFactory {
+    private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    /** Alphanumeric only: KubeDB's RotateAuth requires it, and it needs no escaping in proxysql.cnf. */
+    static final int PASSWORD_LENGTH = 24;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private SecretFactory() {
+    }
+
+    /** A new auth Secret for the {@code cluster} user; created once and never overwritten. */
+    public static Secret newAuthSecret(ProxySQL p, String name, String password) {
+        return new SecretBuilder()
+                .withMetadata(metadata(p, name))
+                .withType("kubernetes.io/basic-auth")
+                .withStringData(Map.of("username", ProxySQLNames.CLUSTER_USER, "password", password))
+                .build();
+    }
+
+    /**
+     * Only the metadata of a generated auth Secret (labels and, for WipeOut, the owner reference), so that applying it
+     * never touches the password.
+     */
+    public static Secret authSecretMetadata(ProxySQL p, String name) {
+        return new SecretBuilder().withMetadata(metadata(p, name)).build();
+    }
+
+    public static Secret configSecret(ProxySQL p, String proxysqlCnf) {
+        // data, not stringData: what is applied is then exactly what is stored, so the desired-state hash is stable.
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(ProxySQLNames.CONFIG_KEY, Base64.getEncoder().encodeToString(proxysqlCnf.getBytes(StandardCharsets.UTF_8)));
+        return new SecretBuilder()
+                .withMetadata(metadata(p, ProxySQLNames.configSecret(p)))
+                .withType("Opaque")
+                .withData(data)
+                .build();
+    }
+
+    /** A strong random password. */
+    public static String randomPassword() {
+        StringBuilder sb = new StringBuilder(PASSWORD_LENGTH);
+        for (int i = 0; i < PASSWORD_LENGTH; i++) {
+            sb.append(ALPHANUMERIC.charAt(RANDOM.nextInt(ALPHANUMERIC.length())));
+        }
+        return sb.toString();
+    }
+
+    private static ObjectMeta metadata(ProxySQL p, String name) {
+        ObjectMetaBuilder meta = new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(p.getMetadata().getNamespace())
+                .withLabels(KubeDbLabels.offshoot(p.getMetadata().getName(), null));
+        if (p.getSpec().getDeletionPolicy() == DeletionPolicy.WIPE_OUT) {
+            meta.withOwnerReferences(List.of(OwnerReferences.controlledBy(p)));
+        }
+        return meta.build();
+    }
+}

@@ -1,0 +1,269 @@
+package dev.proxysql.operator.provisioner.children;
+
+import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
+import dev.proxysql.operator.api.common.MetadataTemplate;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.kubedb.v1.PodTemplateSpec;
+import dev.proxysql.operator.kube.KubeDbLabels;
+import dev.proxysql.operator.kube.OwnerReferences;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The ProxySQL StatefulSet. Its update strategy is OnDelete: a template change (new image, new resources) reaches
+ * the pods only when an ops request replaces them, one at a time and with checks, never by the StatefulSet
+ * controller on its own.
+ *
+ * <p>{@code spec.podTemplate.spec} is read as a core PodSpec; the ProxySQL container's essentials (image, ports,
+ * mounts, probes) always come from the operator, security settings that the {@code restricted} Pod Security Standard
+ * requires are filled in where the user left them empty.
+ */
+public final class StatefulSetFactory {
+    /** Environment variables the operator owns; KubeDB rejects them in the pod template too. */
+    public static final Set<String> FORBIDDEN_ENV = Set.of("MYSQL_ROOT_PASSWORD", "MYSQL_PROXY_USER", "MYSQL_PROXY_PASSWORD");
+    static final long DEFAULT_RUN_AS_USER = 999L;
+    private static final String CONFIG_VOLUME = "custom-config";
+    private static final String DATA_VOLUME = "data";
+
+    private StatefulSetFactory() {
+    }
+
+    /** Inputs beyond the ProxySQL itself: its version, and how the image reaches the backend. */
+    public record Inputs(ProxySQLVersion version, BackendAddress backend, String backendSecretName, String backendType,
+                         String backendVersion, boolean backendTls) {
+    }
+
+    public static StatefulSet build(ProxySQL p, Inputs in) {
+        String name = ProxySQLNames.statefulSet(p);
+        PodTemplateSpec template = p.getSpec().getPodTemplate();
+        MetadataTemplate controllerMeta = template == null ? null : template.getController();
+        MetadataTemplate podMeta = template == null ? null : template.getMetadata();
+        PodSpec podSpec = userPodSpec(template);
+        long runAsUser = runAsUser(in.version());
+
+        List<Container> containers = new ArrayList<>();
+        containers.add(proxysqlContainer(p, in, find(podSpec, ProxySQLNames.CONTAINER), template, runAsUser));
+        if (ServiceFactory.monitoringEnabled(p) && in.version().getSpec().getExporter() != null) {
+            containers.add(exporterContainer(in, find(podSpec, ProxySQLNames.EXPORTER_CONTAINER), runAsUser));
+        }
+        podSpec.getContainers().stream()
+                .filter(c -> !ProxySQLNames.CONTAINER.equals(c.getName()) && !ProxySQLNames.EXPORTER_CONTAINER.equals(c.getName()))
+                .forEach(containers::add);
+        podSpec.setContainers(containers);
+        podSpec.setVolumes(volumes(p, podSpec.getVolumes()));
+        podSpec.setSecurityContext(podSecurity(podSpec.getSecurityContext(), runAsUser));
+
+        Map<String, String> podAnnotations = podMeta == null ? null : podMeta.getAnnotations();
+        return new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(p.getMetadata().getNamespace())
+                .withLabels(KubeDbLabels.offshoot(p.getMetadata().getName(), controllerMeta == null ? null : controllerMeta.getLabels()))
+                .withAnnotations(controllerMeta == null ? null : controllerMeta.getAnnotations())
+                .withOwnerReferences(OwnerReferences.controlledBy(p))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(ProxySQLNames.replicas(p))
+                .withServiceName(ProxySQLNames.governingService(p))
+                // Pods hold no data: start and stop them all at once; updates are OnDelete anyway.
+                .withPodManagementPolicy("Parallel")
+                .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
+                .withNewSelector().withMatchLabels(KubeDbLabels.selector(p.getMetadata().getName())).endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(KubeDbLabels.offshoot(p.getMetadata().getName(), podMeta == null ? null : podMeta.getLabels()))
+                .withAnnotations(podAnnotations == null || podAnnotations.isEmpty() ? null : podAnnotations)
+                .endMetadata()
+                .withSpec(podSpec)
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** The image of the ProxySQL container in a StatefulSet's template, or null. */
+    public static String proxysqlImage(StatefulSet sts) {
+        return sts.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> ProxySQLNames.CONTAINER.equals(c.getName()))
+                .map(Container::getImage)
+                .findFirst().orElse(null);
+    }
+
+    /** The containers the user listed in {@code spec.podTemplate.spec}. */
+    public static List<Container> userContainers(PodTemplateSpec template) {
+        return userPodSpec(template).getContainers();
+    }
+
+    static PodSpec userPodSpec(PodTemplateSpec template) {
+        PodSpec spec = template == null || template.getSpec() == null ? new PodSpec()
+                : Serialization.unmarshal(Serialization.asJson(template.getSpec()), PodSpec.class);
+        if (spec.getContainers() == null) {
+            spec.setContainers(new ArrayList<>());
+        }
+        return spec;
+    }
+
+    private static Container find(PodSpec spec, String name) {
+        return spec.getContainers().stream().filter(c -> name.equals(c.getName())).findFirst().orElse(null);
+    }
+
+    private static Container proxysqlContainer(ProxySQL p, Inputs in, Container user, PodTemplateSpec template, long runAsUser) {
+        Container base = user == null ? new Container() : user;
+        List<EnvVar> env = new ArrayList<>(backendEnv(in));
+        if (base.getEnv() != null) {
+            base.getEnv().stream().filter(e -> !FORBIDDEN_ENV.contains(e.getName())).forEach(env::add);
+        }
+        return new ContainerBuilder(base)
+                .withName(ProxySQLNames.CONTAINER)
+                .withImage(in.version().getSpec().getProxysql().getImage())
+                .withPorts(new ContainerPortBuilder().withName("db").withContainerPort(ProxySQLNames.MYSQL_PORT).withProtocol("TCP").build(),
+                        new ContainerPortBuilder().withName("admin").withContainerPort(ProxySQLNames.ADMIN_PORT).withProtocol("TCP").build())
+                .withEnv(env)
+                .withResources(resources(base.getResources(), template))
+                .withVolumeMounts(new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(ProxySQLNames.DATA_MOUNT).build(),
+                        new VolumeMountBuilder().withName(CONFIG_VOLUME).withMountPath(ProxySQLNames.CONFIG_MOUNT).withReadOnly(true).build())
+                .withReadinessProbe(probe(p, ProxySQLNames.MYSQL_PORT))
+                .withLivenessProbe(probe(p, ProxySQLNames.ADMIN_PORT))
+                .withSecurityContext(containerSecurity(base.getSecurityContext(), runAsUser))
+                .build();
+    }
+
+    private static Container exporterContainer(Inputs in, Container user, long runAsUser) {
+        Container base = user == null ? new Container() : user;
+        return new ContainerBuilder(base)
+                .withName(ProxySQLNames.EXPORTER_CONTAINER)
+                .withImage(in.version().getSpec().getExporter().getImage())
+                .withArgs("--web.listen-address=:" + ProxySQLNames.METRICS_PORT)
+                // admin:admin only works from inside the pod, which is where the exporter runs.
+                .withEnv(new EnvVarBuilder().withName("DATA_SOURCE_NAME")
+                        .withValue("admin:admin@tcp(127.0.0.1:" + ProxySQLNames.ADMIN_PORT + ")/").build())
+                .withPorts(new ContainerPortBuilder().withName("metrics").withContainerPort(ProxySQLNames.METRICS_PORT).withProtocol("TCP").build())
+                .withSecurityContext(containerSecurity(base.getSecurityContext(), runAsUser))
+                .build();
+    }
+
+    /** What KubeDB's image entrypoint reads to wait for the backend before it prints the running configuration. */
+    private static List<EnvVar> backendEnv(Inputs in) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVarBuilder().withName("BACKEND_SERVER").withValue(in.backend().host()).build());
+        env.add(new EnvVarBuilder().withName("BACKEND_PORT").withValue(String.valueOf(in.backend().port())).build());
+        env.add(new EnvVarBuilder().withName("BACKEND_AUTH_USERNAME").withNewValueFrom().withNewSecretKeyRef()
+                .withName(in.backendSecretName()).withKey("username").endSecretKeyRef().endValueFrom().build());
+        env.add(new EnvVarBuilder().withName("BACKEND_AUTH_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
+                .withName(in.backendSecretName()).withKey("password").endSecretKeyRef().endValueFrom().build());
+        env.add(new EnvVarBuilder().withName("BACKEND_TLS_ENABLED").withValue(String.valueOf(in.backendTls())).build());
+        env.add(new EnvVarBuilder().withName("FRONTEND_TLS_ENABLED").withValue("false").build());
+        if (in.backendVersion() != null) {
+            env.add(new EnvVarBuilder().withName("MYSQL_VERSION").withValue(in.backendVersion()).build());
+        }
+        return env;
+    }
+
+    /** KubeDB's default resources unless the pod template gives some (per container, or v1alpha2-style top level). */
+    @SuppressWarnings("unchecked")
+    private static ResourceRequirements resources(ResourceRequirements user, PodTemplateSpec template) {
+        if (user != null && (user.getRequests() != null || user.getLimits() != null)) {
+            return user;
+        }
+        Object legacy = template == null || template.getSpec() == null ? null : template.getSpec().get("resources");
+        if (legacy instanceof Map<?, ?> map && !map.isEmpty()) {
+            return Serialization.unmarshal(Serialization.asJson((Map<String, Object>) map), ResourceRequirements.class);
+        }
+        return new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("500m"))
+                .addToRequests("memory", new Quantity("1Gi"))
+                .addToLimits("memory", new Quantity("1Gi"))
+                .build();
+    }
+
+    private static Probe probe(ProxySQL p, int port) {
+        var hc = p.getSpec().getHealthChecker();
+        int period = hc != null && hc.getPeriodSeconds() != null ? hc.getPeriodSeconds() : 10;
+        int timeout = hc != null && hc.getTimeoutSeconds() != null ? hc.getTimeoutSeconds() : 10;
+        return new ProbeBuilder()
+                .withNewTcpSocket().withPort(new IntOrString(port)).endTcpSocket()
+                .withPeriodSeconds(period)
+                .withTimeoutSeconds(timeout)
+                .withFailureThreshold(3)
+                .build();
+    }
+
+    private static List<Volume> volumes(ProxySQL p, List<Volume> user) {
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName(DATA_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        volumes.add(new VolumeBuilder().withName(CONFIG_VOLUME).withNewSecret()
+                .withSecretName(ProxySQLNames.configSecret(p)).withDefaultMode(0440).endSecret().build());
+        if (user != null) {
+            user.stream().filter(v -> !DATA_VOLUME.equals(v.getName()) && !CONFIG_VOLUME.equals(v.getName())).forEach(volumes::add);
+        }
+        return volumes;
+    }
+
+    private static PodSecurityContext podSecurity(PodSecurityContext user, long runAsUser) {
+        PodSecurityContext sc = user == null ? new PodSecurityContext() : user;
+        if (sc.getRunAsNonRoot() == null) {
+            sc.setRunAsNonRoot(true);
+        }
+        if (sc.getRunAsUser() == null) {
+            sc.setRunAsUser(runAsUser);
+        }
+        if (sc.getRunAsGroup() == null) {
+            sc.setRunAsGroup(runAsUser);
+        }
+        if (sc.getFsGroup() == null) {
+            sc.setFsGroup(runAsUser);
+        }
+        if (sc.getSeccompProfile() == null) {
+            sc.setSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build());
+        }
+        return sc;
+    }
+
+    private static SecurityContext containerSecurity(SecurityContext user, long runAsUser) {
+        SecurityContext sc = user == null ? new SecurityContext() : user;
+        if (sc.getAllowPrivilegeEscalation() == null) {
+            sc.setAllowPrivilegeEscalation(false);
+        }
+        if (sc.getCapabilities() == null) {
+            sc.setCapabilities(new io.fabric8.kubernetes.api.model.CapabilitiesBuilder().withDrop("ALL").build());
+        }
+        if (sc.getRunAsNonRoot() == null) {
+            sc.setRunAsNonRoot(true);
+        }
+        if (sc.getRunAsUser() == null) {
+            sc.setRunAsUser(runAsUser);
+        }
+        if (sc.getSeccompProfile() == null) {
+            sc.setSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build());
+        }
+        return sc;
+    }
+
+    private static long runAsUser(ProxySQLVersion version) {
+        var sc = version.getSpec().getSecurityContext();
+        return sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser() : DEFAULT_RUN_AS_USER;
+    }
+
+}

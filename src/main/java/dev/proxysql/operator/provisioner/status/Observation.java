@@ -1,0 +1,35 @@
+package dev.proxysql.operator.provisioner.status;
+
+import dev.proxysql.operator.api.common.Condition;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the provisioner saw for one ProxySQL in one reconcile: everything the status is computed from.
+ *
+ * @param generation      metadata.generation of the ProxySQL
+ * @param previous        the conditions currently in status (all writers')
+ * @param dependency      why the ProxySQL cannot be provisioned (a missing or unusable reference), if so
+ * @param halted          spec.halted
+ * @param paused          the Paused condition is True
+ * @param statefulSet     the StatefulSet's replica counts, when it exists
+ * @param health          whether ProxySQL accepts connections, when it could be judged
+ */
+public record Observation(long generation, List<Condition> previous, Optional<Problem> dependency, boolean halted,
+                          boolean paused, Optional<Replicas> statefulSet, Optional<Health> health) {
+
+    /** A reason (CamelCase) and a message a person can act on. */
+    public record Problem(String reason, String message) {
+    }
+
+    /** Desired and ready pods of the StatefulSet. */
+    public record Replicas(int desired, int ready) {
+        public boolean allReady() {
+            return ready >= desired;
+        }
+    }
+
+    /** The outcome of the connection check. */
+    public record Health(boolean accepting, String reason, String message) {
+    }
+}

@@ -1,0 +1,88 @@
+package dev.proxysql.operator.provisioner.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.proxysql.operator.api.common.Condition;
+import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
+import dev.proxysql.operator.kube.Conditions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StatusCalculatorTest {
+    private static final Clock T0 = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private static final Clock T1 = Clock.fixed(Instant.parse("2026-01-01T00:05:00Z"), ZoneOffset.UTC);
+    private static final Observation.Health ACCEPTING = new Observation.Health(true, "DatabaseAcceptingConnectionRequest", "ok");
+    private static final Observation.Health REFUSING = new Observation.Health(false, "DatabaseNotAcceptingConnectionRequest", "no ready pod");
+
+    private static Observation obs(List<Condition> previous, Observation.Replicas replicas, Observation.Health health) {
+        return new Observation(3, previous, Optional.empty(), false, false, Optional.ofNullable(replicas), Optional.ofNullable(health));
+    }
+
+    @Test
+    void missingDependencyBeforeProvisioningIsNotReadyAndNamesTheProblem() {
+        Observation o = new Observation(1, List.of(), Optional.of(new Observation.Problem("ProxySQLVersionNotFound",
+                "ProxySQLVersion \"9.9.9\" named by spec.version does not exist")), false, false, Optional.empty(), Optional.empty());
+        ProxySQLStatus s = new StatusCalculator(T0).compute(o);
+        assertThat(s.getPhase()).isEqualTo(DatabasePhase.NOT_READY);
+        Condition dep = Conditions.find(s.getConditions(), ConditionTypes.DEPENDENCY_READY).orElseThrow();
+        assertThat(dep.getStatus()).isEqualTo("False");
+        assertThat(dep.getMessage()).contains("spec.version").contains("9.9.9");
+        assertThat(Conditions.find(s.getConditions(), ConditionTypes.PROVISIONING_STARTED)).isEmpty();
+    }
+
+    @Test
+    void provisioningUntilFirstReadyThenReady() {
+        ProxySQLStatus starting = new StatusCalculator(T0).compute(obs(List.of(), new Observation.Replicas(3, 1), ACCEPTING));
+        assertThat(starting.getPhase()).isEqualTo(DatabasePhase.PROVISIONING);
+        assertThat(Conditions.isTrue(starting.getConditions(), ConditionTypes.PROVISIONED)).isFalse();
+
+        ProxySQLStatus ready = new StatusCalculator(T1).compute(obs(starting.getConditions(), new Observation.Replicas(3, 3), ACCEPTING));
+        assertThat(ready.getPhase()).isEqualTo(DatabasePhase.READY);
+        assertThat(ready.getObservedGeneration()).isEqualTo(3);
+        assertThat(Conditions.isTrue(ready.getConditions(), ConditionTypes.PROVISIONED)).isTrue();
+    }
+
+    @Test
+    void oneReplicaDownAfterProvisioningIsCriticalAndNoneAcceptingIsNotReady() {
+        List<Condition> readyBefore = new StatusCalculator(T0).compute(obs(List.of(), new Observation.Replicas(3, 3), ACCEPTING)).getConditions();
+        ProxySQLStatus degraded = new StatusCalculator(T1).compute(obs(readyBefore, new Observation.Replicas(3, 2), ACCEPTING));
+        assertThat(degraded.getPhase()).isEqualTo(DatabasePhase.CRITICAL);
+        assertThat(Conditions.find(degraded.getConditions(), ConditionTypes.REPLICA_READY).orElseThrow().getMessage())
+                .isEqualTo("2 of 3 replicas are ready.");
+        ProxySQLStatus down = new StatusCalculator(T1).compute(obs(readyBefore, new Observation.Replicas(3, 0), REFUSING));
+        assertThat(down.getPhase()).isEqualTo(DatabasePhase.NOT_READY);
+    }
+
+    @Test
+    void recomputingASettledStatusGivesAnEqualResultSoNothingIsWritten() {
+        ProxySQLStatus first = new StatusCalculator(T0).compute(obs(List.of(), new Observation.Replicas(1, 1), ACCEPTING));
+        ProxySQLStatus again = new StatusCalculator(T1).compute(obs(first.getConditions(), new Observation.Replicas(1, 1), ACCEPTING));
+        assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(again))
+                .isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(first));
+    }
+
+    @Test
+    void transitionTimeMovesOnlyWhenStatusChanges() {
+        List<Condition> ready = new StatusCalculator(T0).compute(obs(List.of(), new Observation.Replicas(2, 2), ACCEPTING)).getConditions();
+        List<Condition> degraded = new StatusCalculator(T1).compute(obs(ready, new Observation.Replicas(2, 1), ACCEPTING)).getConditions();
+        assertThat(Conditions.find(degraded, ConditionTypes.REPLICA_READY).orElseThrow().getLastTransitionTime()).isEqualTo("2026-01-01T00:05:00Z");
+        assertThat(Conditions.find(degraded, ConditionTypes.ACCEPTING_CONNECTION).orElseThrow().getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+    }
+
+    @Test
+    void haltedWinsAndPausedIsAcknowledgedWithoutReturningTheOpsManagersCondition() {
+        Condition paused = new Condition(ConditionTypes.PAUSED, "True", "PausedByOpsRequest", "upgrade");
+        paused.setLastTransitionTime("2026-01-01T00:00:00Z");
+        Observation halted = new Observation(2, List.of(paused), Optional.empty(), true, true,
+                Optional.empty(), Optional.empty());
+        ProxySQLStatus s = new StatusCalculator(T0).compute(halted);
+        assertThat(s.getPhase()).isEqualTo(DatabasePhase.HALTED);
+        assertThat(Conditions.isTrue(s.getConditions(), ConditionTypes.PROVISIONER_PAUSED)).isTrue();
+        assertThat(Conditions.find(s.getConditions(), ConditionTypes.PAUSED)).isEmpty();
+    }
+}
