@@ -13,6 +13,8 @@ public class OpsRequestStatus {
     private Long observedGeneration;
     private List<Condition> conditions = new ArrayList<>();
     private List<TypedLocalObjectReference> pausedBackups;
+    /** This operator's state machine (not in KubeDB's API; additive). */
+    private OpsProgress progress;
 
     public OpsRequestPhase getPhase() {
         return phase;
@@ -48,5 +50,13 @@ public class OpsRequestStatus {
 
     public void setPausedBackups(List<TypedLocalObjectReference> pausedBackups) {
         this.pausedBackups = pausedBackups;
+    }
+
+    public OpsProgress getProgress() {
+        return progress;
+    }
+
+    public void setProgress(OpsProgress progress) {
+        this.progress = progress;
     }
 }

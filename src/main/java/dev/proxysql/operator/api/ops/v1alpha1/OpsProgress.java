@@ -1,0 +1,122 @@
+package dev.proxysql.operator.api.ops.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * All progress of an ops request (an extension of KubeDB's status): the step, what to roll back to, and each pod's
+ * replacement. Nothing about a running request lives only in operator memory.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class OpsProgress {
+    private OpsStep step;
+    /** When the current step started (RFC 3339); bounds it by spec.timeout. */
+    private String stepStartedAt;
+    /** The ProxySQL's spec.version when the request started. */
+    private String fromVersion;
+    /** The ProxySQLVersion the request moves to. */
+    private String toVersion;
+    /** Container name to image, as the StatefulSet template had them before the request changed it. */
+    private java.util.Map<String, String> previousImages;
+    /** Container name to image that the request puts in the template. */
+    private java.util.Map<String, String> targetImages;
+    /** The pods to replace, in order; during rollback, the pods to replace back. */
+    private List<PodProgress> pods = new ArrayList<>();
+    /** Why the request is failing, recorded before a rollback starts: step, pod and reason. */
+    private String failure;
+    /** Why the rollback failed, if it did. */
+    private String rollbackFailure;
+    /** The request was deleted while running: it is being cancelled. */
+    private Boolean cancelled;
+
+    public OpsStep getStep() {
+        return step;
+    }
+
+
+    public void setStep(OpsStep step) {
+        this.step = step;
+    }
+
+    public String getStepStartedAt() {
+        return stepStartedAt;
+    }
+
+
+    public void setStepStartedAt(String stepStartedAt) {
+        this.stepStartedAt = stepStartedAt;
+    }
+
+    public String getFromVersion() {
+        return fromVersion;
+    }
+
+
+    public void setFromVersion(String fromVersion) {
+        this.fromVersion = fromVersion;
+    }
+
+    public String getToVersion() {
+        return toVersion;
+    }
+
+
+    public void setToVersion(String toVersion) {
+        this.toVersion = toVersion;
+    }
+
+    public java.util.Map<String, String> getPreviousImages() {
+        return previousImages;
+    }
+
+
+    public void setPreviousImages(java.util.Map<String, String> previousImages) {
+        this.previousImages = previousImages;
+    }
+
+    public java.util.Map<String, String> getTargetImages() {
+        return targetImages;
+    }
+
+
+    public void setTargetImages(java.util.Map<String, String> targetImages) {
+        this.targetImages = targetImages;
+    }
+
+    public List<PodProgress> getPods() {
+        return pods;
+    }
+
+
+    public void setPods(List<PodProgress> pods) {
+        this.pods = pods;
+    }
+
+    public String getFailure() {
+        return failure;
+    }
+
+
+    public void setFailure(String failure) {
+        this.failure = failure;
+    }
+
+    public String getRollbackFailure() {
+        return rollbackFailure;
+    }
+
+
+    public void setRollbackFailure(String rollbackFailure) {
+        this.rollbackFailure = rollbackFailure;
+    }
+
+    public Boolean getCancelled() {
+        return cancelled;
+    }
+
+
+    public void setCancelled(Boolean cancelled) {
+        this.cancelled = cancelled;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.proxysql.operator.api.ops.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Where an ops request is in its state machine. Persisted in {@code status.progress.step}, so an operator that
+ * restarts continues from here; every step is written before its side effects are made and is safe to repeat.
+ */
+public enum OpsStep {
+    /** Waiting for earlier requests on the same ProxySQL, or for it to be Ready (apply: IfReady). */
+    @JsonProperty("Queued") QUEUED,
+    /** Paused condition set on the ProxySQL; waiting for the provisioner's acknowledgement. */
+    @JsonProperty("Pausing") PAUSING,
+    /** Moving the StatefulSet's pod template to the new images (or other template change). */
+    @JsonProperty("UpdatingStatefulSet") UPDATING_STATEFUL_SET,
+    /** Replacing pods one at a time, with checks after each. */
+    @JsonProperty("ReplacingPods") REPLACING_PODS,
+    /** Writing the new spec (e.g. spec.version) to the ProxySQL. */
+    @JsonProperty("UpdatingDatabase") UPDATING_DATABASE,
+    /** Putting back the previous pod template after a failure. */
+    @JsonProperty("RollingBackStatefulSet") ROLLING_BACK_STATEFUL_SET,
+    /** Replacing already-moved pods back, one at a time, with the same checks. */
+    @JsonProperty("RollingBackPods") ROLLING_BACK_PODS,
+    /** Removing the Paused condition; the outcome is already decided. */
+    @JsonProperty("Resuming") RESUMING,
+    /** Nothing more to do: phase is final. */
+    @JsonProperty("Done") DONE
+}

@@ -1,0 +1,88 @@
+package dev.proxysql.operator.api.ops.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
+
+/**
+ * One pod's replacement, as persisted in {@code status.progress.pods}. {@code evictedUid} is written before the
+ * eviction is requested: after a crash, a pod that still has that UID was not replaced yet (evict it), and a pod
+ * with another UID is the replacement (only wait for it). That is what makes each pod be replaced exactly once.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PodProgress {
+    @Required
+    private String name;
+    /** Pending, Evicting, Verifying, Done (see {@code PodState}). */
+    @Required
+    private String state;
+    /** UID of the pod that was (or is being) evicted. */
+    private String evictedUid;
+    /** When the current attempt on this pod started (RFC 3339); bounds it by spec.timeout. */
+    private String startedAt;
+    /** Attempts made on this pod beyond the first (bounded by spec.maxRetries). */
+    private Integer retries;
+    /** Why the pod is (was) replaced, for people reading the status. */
+    private String reason;
+
+    public PodProgress() {
+    }
+
+    public PodProgress(String name, String state) {
+        this.name = name;
+        this.state = state;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getState() {
+        return state;
+    }
+
+
+    public void setState(String state) {
+        this.state = state;
+    }
+
+    public String getEvictedUid() {
+        return evictedUid;
+    }
+
+
+    public void setEvictedUid(String evictedUid) {
+        this.evictedUid = evictedUid;
+    }
+
+    public String getStartedAt() {
+        return startedAt;
+    }
+
+
+    public void setStartedAt(String startedAt) {
+        this.startedAt = startedAt;
+    }
+
+    public Integer getRetries() {
+        return retries;
+    }
+
+
+    public void setRetries(Integer retries) {
+        this.retries = retries;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+}
