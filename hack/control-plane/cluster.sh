@@ -245,6 +245,9 @@ cmd_up() {
     # kube-apiserver derives its advertise address from the default route when bound to loopback, and
     # fails on hosts without one.
     --extra-args kube-apiserver=advertise-address=127.0.0.1
+    # A loopback address is not a valid endpoint, so the apiserver would fail to publish itself as the
+    # "kubernetes" Service every few seconds; nothing in a kwok cluster could reach it anyway.
+    --extra-args kube-apiserver=endpoint-reconciler-type=none
   )
   [ -z "$audit_policy" ] || args+=(--kube-audit-policy "$audit_policy")
   render_config "$bin" "$rendered.new"
@@ -316,7 +319,8 @@ cmd_down() {
   lock "$name"
   stop_watchdog "$name"
   delete_cluster "$name"
-  rm -f "$(state_dir "$name")/fingerprint" "$(state_dir "$name")/config.yaml"
+  # Everything but the lock file, which others may be waiting on.
+  find "$(state_dir "$name")" -mindepth 1 ! -name lock -delete
   log "cluster $name deleted"
 }
 
