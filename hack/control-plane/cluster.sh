@@ -56,6 +56,16 @@ log() { printf '[cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 usage() { sed -n '2,/^set -euo/p' "$self" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
+# The bin dir build.sh would produce, without building: stopping or inspecting a cluster must not start
+# a long compile. Empty if the binaries are not there.
+built_bin_dir() {
+  local KUBE_VERSION ETCD_VERSION KWOK_VERSION dir
+  # shellcheck source=versions.env
+  source "$here/versions.env"
+  dir="$CACHE/bin-k$KUBE_VERSION-e$ETCD_VERSION-w$KWOK_VERSION"
+  if [ -x "$dir/kwokctl" ] && [ -x "$dir/kubectl" ]; then echo "$dir"; fi
+}
+
 cluster_dir() { echo "$KWOK_WORKDIR/clusters/$1"; }
 state_dir() { echo "$KWOK_WORKDIR/cluster-sh/$1"; }
 kubeconfig_path() { echo "$(cluster_dir "$1")/kubeconfig.yaml"; }
@@ -193,7 +203,7 @@ stop_watchdog() {
 delete_cluster() {
   local name=$1 pids pid i
   pids=$(cluster_pids "$name")
-  if [ -d "$(cluster_dir "$name")" ]; then
+  if [ -d "$(cluster_dir "$name")" ] && command -v kwokctl >/dev/null; then
     # kwokctl delete insists on removing a context from some kubeconfig; give it a throwaway one so it
     # leaves ~/.kube/config alone.
     kwokctl delete cluster --name "$name" --kubeconfig "$(state_dir "$name")/throwaway-kubeconfig" \
@@ -256,7 +266,11 @@ cmd_up() {
                    [ -z "$audit_policy" ] || cat "$audit_policy"; } | sha256sum | cut -d' ' -f1)
 
   if [ -d "$(cluster_dir "$name")" ]; then
-    if [ "${CLUSTER_RECREATE:-0}" != 1 ] && [ "$(cat "$st/fingerprint" 2>/dev/null)" = "$fingerprint" ] && healthy "$name"; then
+    local why
+    if [ "${CLUSTER_RECREATE:-0}" = 1 ]; then why="CLUSTER_RECREATE=1"
+    elif [ "$(cat "$st/fingerprint" 2>/dev/null)" != "$fingerprint" ]; then why="created with other settings, or not completely"
+    elif ! healthy "$name"; then why="not healthy"
+    else
       rm -f "$rendered.new"
       stop_watchdog "$name"
       [ -z "${CLUSTER_OWNER_PID:-}" ] || start_watchdog "$name" "$CLUSTER_OWNER_PID"
@@ -264,7 +278,7 @@ cmd_up() {
       kubeconfig_path "$name"
       return 0
     fi
-    log "deleting existing cluster $name (left over, unhealthy, created with other settings, or CLUSTER_RECREATE=1)"
+    log "deleting existing cluster $name ($why)"
     stop_watchdog "$name"
     delete_cluster "$name"
   fi
@@ -309,13 +323,13 @@ cmd_up() {
 
 cmd_down() {
   local name=$1
-  if [ ! -d "$(cluster_dir "$name")" ] && [ ! -d "$(state_dir "$name")" ]; then
+  if [ ! -d "$(cluster_dir "$name")" ] && [ ! -f "$(state_dir "$name")/watchdog.pid" ]; then
     log "cluster $name does not exist"
     return 0
   fi
   local bin
-  bin=$("$here/build.sh" | tail -n 1)
-  export PATH="$bin:$PATH"
+  bin=$(built_bin_dir)
+  [ -z "$bin" ] || export PATH="$bin:$PATH"
   lock "$name"
   stop_watchdog "$name"
   delete_cluster "$name"
@@ -354,7 +368,10 @@ main() {
       kubeconfig_path "$1" ;;
     status)
       if [ ! -d "$(cluster_dir "$1")" ]; then echo "$1: absent"; return 1; fi
-      export PATH="$("$here/build.sh" | tail -n 1):$PATH"
+      local bin
+      bin=$(built_bin_dir)
+      [ -n "$bin" ] || { echo "$1: present, but the binaries to talk to it are not built"; return 1; }
+      export PATH="$bin:$PATH"
       if healthy "$1"; then echo "$1: healthy"; else echo "$1: present but not healthy"; return 1; fi ;;
     logs) cmd_logs "$1" "${2:-}" ;;
     logdir) echo "$(cluster_dir "$1")/logs" ;;
