@@ -4,6 +4,7 @@ import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,7 +42,7 @@ public final class Main implements Callable<Integer> {
         Set<String> watched = new LinkedHashSet<>(namespaces);
         KubernetesClient client = new KubernetesClientBuilder().build();
         ProxySQLOperator operator = new ProxySQLOperator(client,
-                new OperatorSettings(controllers.contains(Controller.provisioner), false, watched));
+                new OperatorSettings(controllers.contains(Controller.provisioner), false, watched), new SimpleMeterRegistry());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.close();

@@ -24,10 +24,13 @@ public final class ChildApplier {
 
     private final KubernetesClient client;
     private final String fieldManager;
+    private final Runnable onWrite;
 
-    public ChildApplier(KubernetesClient client, String fieldManager) {
+    /** {@code onWrite} runs after every write, e.g. to count writes. */
+    public ChildApplier(KubernetesClient client, String fieldManager, Runnable onWrite) {
         this.client = client;
         this.fieldManager = fieldManager;
+        this.onWrite = onWrite;
     }
 
     /** Applies {@code desired} unless {@code live} already carries its hash; returns whether a write was made. */
@@ -45,6 +48,7 @@ public final class ChildApplier {
         desired.getMetadata().setResourceVersion(null);
         desired.getMetadata().setManagedFields(null);
         client.resource(desired).fieldManager(fieldManager).forceConflicts().serverSideApply();
+        onWrite.run();
         return true;
     }
 

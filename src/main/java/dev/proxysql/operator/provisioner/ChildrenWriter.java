@@ -27,10 +27,12 @@ final class ChildrenWriter {
 
     private final KubernetesClient client;
     private final ChildApplier applier;
+    private final Runnable onWrite;
 
-    ChildrenWriter(KubernetesClient client, ChildApplier applier) {
+    ChildrenWriter(KubernetesClient client, ChildApplier applier, Runnable onWrite) {
         this.client = client;
         this.applier = applier;
+        this.onWrite = onWrite;
     }
 
     /** Makes the auth Secret exist (never overwriting its data) and returns the cluster user's password. */
@@ -41,6 +43,7 @@ final class ChildrenWriter {
             password = ConfigInputMapper.text(existing.get(), "password");
         } else {
             client.resource(SecretFactory.newAuthSecret(p, name, newPassword)).create();
+            onWrite.run();
             password = newPassword;
         }
         if (name.equals(ProxySQLNames.generatedAuthSecret(p))) {
@@ -77,7 +80,10 @@ final class ChildrenWriter {
     }
 
     private void delete(Optional<? extends HasMetadata> live) {
-        live.filter(o -> o.getMetadata().getDeletionTimestamp() == null).ifPresent(o -> client.resource(o).delete());
+        live.filter(o -> o.getMetadata().getDeletionTimestamp() == null).ifPresent(o -> {
+            client.resource(o).delete();
+            onWrite.run();
+        });
     }
 
     private static <T extends HasMetadata> T typed(Optional<? extends HasMetadata> o, Class<T> type) {

@@ -70,6 +70,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
 
     private final KubernetesClient client;
     private final ProxySQLHealthCheck healthCheck;
+    private final ProvisionerMetrics metrics;
     private final StatusCalculator statusCalculator;
     private final StatusWriter statusWriter;
     private final ChildrenWriter childrenWriter;
@@ -77,12 +78,13 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     private InformerEventSource<ProxySQLVersion, ProxySQL> versions;
     private InformerEventSource<AppBinding, ProxySQL> appBindings;
 
-    public ProvisionerReconciler(KubernetesClient client, ProxySQLHealthCheck healthCheck, Clock clock) {
+    public ProvisionerReconciler(KubernetesClient client, ProxySQLHealthCheck healthCheck, Clock clock, ProvisionerMetrics metrics) {
         this.client = client;
         this.healthCheck = healthCheck;
+        this.metrics = metrics;
         this.statusCalculator = new StatusCalculator(clock);
         this.statusWriter = new StatusWriter(client, NAME);
-        this.childrenWriter = new ChildrenWriter(client, new ChildApplier(client, NAME));
+        this.childrenWriter = new ChildrenWriter(client, new ChildApplier(client, NAME, metrics::childWrite), metrics::childWrite);
     }
 
     @Override
@@ -127,6 +129,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
 
     @Override
     public UpdateControl<ProxySQL> reconcile(ProxySQL p, Context<ProxySQL> context) {
+        metrics.reconciled();
         List<Condition> previous = p.getStatus() == null ? List.of() : p.getStatus().getConditions();
         boolean paused = Conditions.isTrue(previous, ConditionTypes.PAUSED);
         boolean halted = Boolean.TRUE.equals(p.getSpec().getHalted());
@@ -148,6 +151,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         ProxySQLStatus status = statusCalculator.compute(new Observation(p.getMetadata().getGeneration(), previous, problem,
                 halted, paused, replicas, health));
         if (statusWriter.write(p, status)) {
+            metrics.statusWrite();
             LOG.info("ProxySQL {}/{}: phase {}", p.getMetadata().getNamespace(), p.getMetadata().getName(), status.getPhase());
         }
         return problem.isPresent() ? UpdateControl.<ProxySQL>noUpdate().rescheduleAfter(DEPENDENCY_RETRY) : UpdateControl.noUpdate();

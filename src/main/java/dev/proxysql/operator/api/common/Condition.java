@@ -3,7 +3,8 @@ package dev.proxysql.operator.api.common;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
-import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.Pattern;
 
 /**
  * A status condition with KubeDB's shape (kmapi.Condition): the standard Kubernetes fields plus {@code severity}.
@@ -17,14 +18,17 @@ public class Condition {
     public static final String UNKNOWN = "Unknown";
 
     @Required
+    @Size(max = 316)
     private String type;
     @Required
-    @ValidationRule(value = "self in ['True', 'False', 'Unknown']", message = "status must be True, False or Unknown")
+    @Pattern("^(True|False|Unknown)$")
     private String status;
     private Long observedGeneration;
     @Required
     private String lastTransitionTime;
+    @Size(max = 1024)
     private String reason;
+    @Size(max = 32768)
     private String message;
     /** Info, Warning or Error, as KubeDB uses it for conditions that are False. */
     private String severity;

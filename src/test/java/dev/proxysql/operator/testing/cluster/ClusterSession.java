@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,10 +68,9 @@ final class ClusterSession implements ExtensionContext.Store.CloseableResource {
         // Tests must see the API's answers as they are (e.g. a 429 from an eviction), not retried ones.
         .withRequestRetryBackoffLimit(0)
         .build();
-    // Two HTTP client implementations are on the class path (fabric8 would pick one at random): use fabric8's
-    // default one.
+    // The JDK HTTP client, the only implementation on the class path (the pom excludes Vert.x), named explicitly.
     this.client = new KubernetesClientBuilder().withConfig(config)
-        .withHttpClientFactory(new VertxHttpClientFactory()).build();
+        .withHttpClientFactory(new JdkHttpClientFactory()).build();
   }
 
   static ClusterSession start() {

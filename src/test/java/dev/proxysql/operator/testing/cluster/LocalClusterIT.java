@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -210,7 +210,7 @@ class LocalClusterIT {
     String agent = "proxysql-it-audit-probe/1.0";
     try (KubernetesClient probe = new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(agent).build())
-        .withHttpClientFactory(new VertxHttpClientFactory()).build()) {
+        .withHttpClientFactory(new JdkHttpClientFactory()).build()) {
       var cm = probe.configMaps().inNamespace(ns.name());
       cm.resource(new ConfigMapBuilder().withNewMetadata().withName("probe").endMetadata()
           .addToData("k", "1").build()).create();

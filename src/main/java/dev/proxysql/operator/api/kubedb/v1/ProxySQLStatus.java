@@ -2,6 +2,7 @@ package dev.proxysql.operator.api.kubedb.v1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.proxysql.operator.api.common.Condition;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +11,8 @@ import java.util.List;
 public class ProxySQLStatus {
     private DatabasePhase phase;
     private Long observedGeneration;
+    /** Bounded so that CEL rules over conditions stay within the API server's cost budget. */
+    @Size(max = 64)
     private List<Condition> conditions = new ArrayList<>();
     private AuthSecretStatus authSecret;
 

@@ -3,6 +3,7 @@ package dev.proxysql.operator.api.ops.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.proxysql.operator.api.common.Condition;
 import dev.proxysql.operator.api.common.TypedLocalObjectReference;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,8 @@ import java.util.List;
 public class OpsRequestStatus {
     private OpsRequestPhase phase;
     private Long observedGeneration;
+    /** Bounded so that CEL rules over conditions stay within the API server's cost budget. */
+    @Size(max = 64)
     private List<Condition> conditions = new ArrayList<>();
     private List<TypedLocalObjectReference> pausedBackups;
     /** This operator's state machine (not in KubeDB's API; additive). */

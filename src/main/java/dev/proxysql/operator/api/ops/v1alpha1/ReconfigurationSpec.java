@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.proxysql.operator.api.kubedb.v1.MySQLUser;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
-import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
 
@@ -54,9 +53,7 @@ public class ReconfigurationSpec {
     /** Query rules to add, update or delete; each is identified by its rule_id. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class MySQLQueryRules {
-        @SchemaFrom(type = FreeFormObject[].class)
-        @ValidationRule(value = "self.all(r, has(r.rule_id))",
-                message = "every query rule needs a rule_id")
+        @SchemaFrom(type = QueryRuleSchema[].class)
         private List<Map<String, Object>> rules;
         private RequestType reqType;
 

@@ -1,0 +1,360 @@
+package dev.proxysql.operator.provisioner;
+
+import static dev.proxysql.operator.testing.OperatorFixture.createBackend;
+import static dev.proxysql.operator.testing.OperatorFixture.proxysql;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.proxysql.operator.api.common.Condition;
+import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
+import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
+import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.provisioner.status.ConditionTypes;
+import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.cluster.AuditLog;
+import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.cluster.LocalCluster;
+import dev.proxysql.operator.testing.cluster.TestCluster;
+import dev.proxysql.operator.testing.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@LocalCluster
+class ProvisionerIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static KubernetesClient operatorClient;
+    private static ProxySQLOperator operator;
+
+    @BeforeEach
+    void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
+        if (operator == null) {
+            OperatorFixture.installCatalogAndPolicies(admin);
+            operatorClient = OperatorFixture.operatorClient(cluster);
+            operator = OperatorFixture.startProvisioner(operatorClient);
+        }
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        if (operator != null) {
+            operator.close();
+            operatorClient.close();
+        }
+    }
+
+    @Test
+    void createsEverythingAProxySQLNeedsAndBecomesReady(KubernetesClient client, TestNamespace ns) {
+        createBackend(client, ns.name());
+        client.resource(proxysql(ns.name(), "px", "2.6.3-debian", 3)).create();
+
+        ProxySQL ready = awaitPhase(client, ns, "px", DatabasePhase.READY);
+        assertThat(Conditions.isTrue(ready.getStatus().getConditions(), ConditionTypes.PROVISIONED)).isTrue();
+        assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+
+        StatefulSet sts = client.apps().statefulSets().withName("px").get();
+        assertThat(sts.getSpec().getUpdateStrategy().getType()).isEqualTo("OnDelete");
+        assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(sts.getSpec().getServiceName()).isEqualTo("px-pods");
+        var container = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo("ghcr.io/kubedb/proxysql:2.6.3-debian");
+        assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(6033, 6032);
+        assertThat(container.getReadinessProbe()).isNotNull();
+        assertThat(container.getLivenessProbe()).isNotNull();
+        assertThat(container.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/etc/custom-config"));
+        assertThat(sts.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo(ready.getMetadata().getUid()));
+
+        Service primary = client.services().withName("px").get();
+        assertThat(primary.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(6033);
+        Service governing = client.services().withName("px-pods").get();
+        assertThat(governing.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(governing.getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(governing.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactlyInAnyOrder(6032, 6033);
+        assertThat(client.services().withName("px-stats").get()).as("no stats Service without monitoring").isNull();
+
+        Secret auth = client.secrets().withName("px-auth").get();
+        assertThat(text(auth, "username")).isEqualTo("cluster");
+        assertThat(text(auth, "password")).hasSize(24).matches("[A-Za-z0-9]+");
+        String cnf = text(client.secrets().withName("px-configuration").get(), "proxysql.cnf");
+        assertThat(cnf).contains("cluster:" + text(auth, "password"))
+                .contains("mysql_group_replication_hostgroups")
+                .contains("mysql-server.%s.svc".formatted(ns.name()))
+                .contains("px-0.px-pods.%s.svc".formatted(ns.name()))
+                .contains("px-2.px-pods.%s.svc".formatted(ns.name()))
+                .contains("monitor_username=\"root\"");
+
+        PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().withName("px").get();
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        List<Pod> pods = client.pods().withLabel("app.kubernetes.io/instance", "px").list().getItems();
+        assertThat(pods).hasSize(3).allSatisfy(p -> assertThat(p.getSpec().getNodeName()).isNotBlank());
+    }
+
+    @Test
+    void podsPassTheRestrictedPodSecurityStandard(KubernetesClient client, TestNamespace ns) {
+        client.namespaces().withName(ns.name()).edit(n -> {
+            n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+            return n;
+        });
+        createBackend(client, ns.name());
+        client.resource(proxysql(ns.name(), "secure", "2.6.3-debian", 2)).create();
+        awaitPhase(client, ns, "secure", DatabasePhase.READY);
+        assertThat(client.pods().withLabel("app.kubernetes.io/instance", "secure").list().getItems()).hasSize(2);
+    }
+
+    @Test
+    void aSingleReplicaGetsNoDisruptionBudget(KubernetesClient client, TestNamespace ns) {
+        createBackend(client, ns.name());
+        client.resource(proxysql(ns.name(), "one", "2.6.3-debian", 1)).create();
+        awaitPhase(client, ns, "one", DatabasePhase.READY);
+        assertThat(client.policy().v1().podDisruptionBudget().withName("one").get()).isNull();
+    }
+
+    @Test
+    void missingReferencesAreNamedNothingIsCreatedAndItRecoversWhenTheyAppear(KubernetesClient client, TestNamespace ns) {
+        client.resource(proxysql(ns.name(), "early", "2.6.3-debian", 1)).create();
+        ProxySQL waiting = awaitCondition(client, ns, "early", ConditionTypes.DEPENDENCY_READY,
+                c -> "False".equals(c.getStatus()) && "BackendNotFound".equals(c.getReason()));
+        assertThat(waiting.getStatus().getPhase()).isEqualTo(DatabasePhase.NOT_READY);
+        assertThat(Conditions.find(waiting.getStatus().getConditions(), ConditionTypes.DEPENDENCY_READY).orElseThrow().getMessage())
+                .contains("spec.backend").contains("mysql-server");
+        assertThat(client.apps().statefulSets().withName("early").get()).isNull();
+        assertThat(client.secrets().withName("early-auth").get()).as("nothing half-created").isNull();
+
+        createBackend(client, ns.name());
+        awaitPhase(client, ns, "early", DatabasePhase.READY);
+    }
+
+    @Test
+    void unknownAndDeprecatedVersionsAreReportedOnTheField(KubernetesClient client, TestNamespace ns) {
+        createBackend(client, ns.name());
+        client.resource(proxysql(ns.name(), "typo", "2.6.3-debain", 1)).create();
+        ProxySQL typo = awaitCondition(client, ns, "typo", ConditionTypes.DEPENDENCY_READY,
+                c -> "ProxySQLVersionNotFound".equals(c.getReason()));
+        assertThat(message(typo, ConditionTypes.DEPENDENCY_READY)).contains("spec.version").contains("2.6.3-debain");
+
+        client.resource(proxysql(ns.name(), "old", "2.3.2", 1)).create();
+        ProxySQL old = awaitCondition(client, ns, "old", ConditionTypes.DEPENDENCY_READY,
+                c -> "ProxySQLVersionDeprecated".equals(c.getReason()));
+        assertThat(message(old, ConditionTypes.DEPENDENCY_READY)).contains("deprecated");
+        assertThat(client.apps().statefulSets().withName("old").get()).isNull();
+    }
+
+    @Test
+    void aDirectEditOfTheVersionIsRejectedWithAPointerToOpsRequests(KubernetesClient client, TestNamespace ns) {
+        createBackend(client, ns.name());
+        client.resource(proxysql(ns.name(), "pinned", "2.6.3-debian", 1)).create();
+        awaitPhase(client, ns, "pinned", DatabasePhase.READY);
+        assertThatThrownBy(() -> client.resources(ProxySQL.class).withName("pinned").edit(p -> {
+            p.getSpec().setVersion("2.7.3-debian");
+            return p;
+        })).isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("spec.version cannot be edited directly")
+                .hasMessageContaining("ProxySQLOpsRequest");
+    }
+
+    @Test
+    void whilePausedNoChildChangesAndWorkResumesWhenThePauseEnds(KubernetesClient client, TestNamespace ns) {
+        createBackend(client, ns.name());
+        client.resource(proxysql(ns.name(), "held", "2.6.3-debian", 3)).create();
+        awaitPhase(client, ns, "held", DatabasePhase.READY);
+
+        setPaused(client, ns, "held", true);
+        awaitCondition(client, ns, "held", ConditionTypes.PROVISIONER_PAUSED, Condition::isTrue);
+        ProxySQL scaled = client.resources(ProxySQL.class).withName("held").edit(p -> {
+            p.getSpec().setReplicas(2);
+            return p;
+        });
+        long generation = scaled.getMetadata().getGeneration();
+        Await.until(TIMEOUT, "the provisioner to observe generation " + generation + " while paused",
+                () -> observedGeneration(client, "held") >= generation);
+        assertThat(client.apps().statefulSets().withName("held").get().getSpec().getReplicas())
+                .as("StatefulSet untouched while paused").isEqualTo(3);
+
+        setPaused(client, ns, "held", false);
+        Await.until(TIMEOUT, "StatefulSet held scaled to 2 once the pause ended",
+                () -> client.apps().statefulSets().withName("held").get().getSpec().getReplicas() == 2);
+        ProxySQL resumed = awaitPhase(client, ns, "held", DatabasePhase.READY);
+        assertThat(Conditions.find(resumed.getStatus().getConditions(), ConditionTypes.PROVISIONER_PAUSED)).isEmpty();
+        assertThat(client.policy().v1().podDisruptionBudget().withName("held").get()).isNotNull();
+    }
+
+    @Test
+    void haltingRemovesRunningPartsKeepsSecretsAndUnhaltingRestoresThem(KubernetesClient client, TestNamespace ns) {
+        createBackend(client, ns.name());
+        client.resource(proxysql(ns.name(), "nap", "2.6.3-debian", 2)).create();
+        awaitPhase(client, ns, "nap", DatabasePhase.READY);
+        String password = text(client.secrets().withName("nap-auth").get(), "password");
+
+        client.resources(ProxySQL.class).withName("nap").edit(p -> {
+            p.getSpec().setHalted(true);
+            return p;
+        });
+        awaitPhase(client, ns, "nap", DatabasePhase.HALTED);
+        Await.until(TIMEOUT, "StatefulSet, Services and PDB of nap deleted",
+                () -> client.apps().statefulSets().withName("nap").get() == null
+                        && client.services().withName("nap").get() == null
+                        && client.services().withName("nap-pods").get() == null
+                        && client.policy().v1().podDisruptionBudget().withName("nap").get() == null);
+        assertThat(client.secrets().withName("nap-auth").get()).isNotNull();
+        assertThat(client.secrets().withName("nap-configuration").get()).isNotNull();
+
+        client.resources(ProxySQL.class).withName("nap").edit(p -> {
+            p.getSpec().setHalted(false);
+            return p;
+        });
+        awaitPhase(client, ns, "nap", DatabasePhase.READY);
+        assertThat(text(client.secrets().withName("nap-auth").get(), "password")).as("same credentials").isEqualTo(password);
+    }
+
+    @Test
+    void deletionPolicies(KubernetesClient client, TestNamespace ns) {
+        createBackend(client, ns.name());
+        ProxySQL guarded = proxysql(ns.name(), "guarded", "2.6.3-debian", 1);
+        guarded.getSpec().setDeletionPolicy(DeletionPolicy.DO_NOT_TERMINATE);
+        client.resource(guarded).create();
+        ProxySQL keep = proxysql(ns.name(), "keep", "2.6.3-debian", 1);
+        client.resource(keep).create();
+        ProxySQL wipe = proxysql(ns.name(), "wipe", "2.6.3-debian", 1);
+        wipe.getSpec().setDeletionPolicy(DeletionPolicy.WIPE_OUT);
+        client.resource(wipe).create();
+        for (String name : List.of("guarded", "keep", "wipe")) {
+            awaitPhase(client, ns, name, DatabasePhase.READY);
+        }
+
+        assertThatThrownBy(() -> client.resources(ProxySQL.class).withName("guarded").delete())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("DoNotTerminate").hasMessageContaining("spec.deletionPolicy");
+        assertThat(client.resources(ProxySQL.class).withName("guarded").get()).isNotNull();
+        client.resources(ProxySQL.class).withName("guarded").edit(p -> {
+            p.getSpec().setDeletionPolicy(DeletionPolicy.DELETE);
+            return p;
+        });
+
+        client.resources(ProxySQL.class).withName("keep").delete();
+        client.resources(ProxySQL.class).withName("wipe").delete();
+        Await.until(TIMEOUT, "the StatefulSets of keep and wipe garbage-collected",
+                () -> client.apps().statefulSets().withName("keep").get() == null
+                        && client.apps().statefulSets().withName("wipe").get() == null);
+        Await.until(TIMEOUT, "the Secrets of wipe garbage-collected",
+                () -> client.secrets().withName("wipe-auth").get() == null && client.secrets().withName("wipe-configuration").get() == null);
+        assertThat(client.secrets().withName("keep-auth").get()).as("Delete keeps the auth Secret").isNotNull();
+        assertThat(client.secrets().withName("keep-configuration").get()).as("Delete keeps the configuration Secret").isNotNull();
+    }
+
+    @Test
+    void aSettledProxySQLIsReconciledWithoutAnyWrite(KubernetesClient client, TestNamespace ns, TestCluster cluster) {
+        createBackend(client, ns.name());
+        client.resource(proxysql(ns.name(), "calm", "2.6.3-debian", 3)).create();
+        awaitPhase(client, ns, "calm", DatabasePhase.READY);
+        Await.until(TIMEOUT, "the operator to stop writing for calm (two reconciles in a row without a write)",
+                new SettledProbe(operator.provisionerMetrics())::settled);
+
+        var audit = cluster.auditLog().orElseThrow(() -> new AssertionError("the local cluster runs with an audit log"));
+        Predicate<AuditLog.Event> operatorWriteHere = e -> e.userAgentStartsWith(OperatorFixture.OPERATOR_USER_AGENT)
+                && ns.name().equals(e.namespace());
+        int writesBefore = audit.events(operatorWriteHere).size();
+        double reconcilesBefore = operator.provisionerMetrics().reconcileCount();
+        double writesBeforeMetric = operator.provisionerMetrics().writeCount();
+        // A change that is not in the spec still triggers a reconcile, which must find nothing to do.
+        client.resources(ProxySQL.class).withName("calm").edit(p -> {
+            p.getMetadata().getLabels().put("touched", "yes");
+            return p;
+        });
+        Await.until(TIMEOUT, "a reconcile after the label change",
+                () -> operator.provisionerMetrics().reconcileCount() > reconcilesBefore);
+        assertThat(operator.provisionerMetrics().writeCount()).as("writes counted by the provisioner").isEqualTo(writesBeforeMetric);
+        Await.until(TIMEOUT, "the audit log to be flushed past the label change",
+                () -> audit.events(e -> "patch".equals(e.verb()) || "update".equals(e.verb())).stream()
+                        .anyMatch(e -> "proxysqls".equals(e.resource()) && ns.name().equals(e.namespace())
+                                && !e.userAgentStartsWith(OperatorFixture.OPERATOR_USER_AGENT)));
+        assertThat(audit.events(operatorWriteHere)).as("API writes by the operator in %s after it settled", ns.name())
+                .hasSize(writesBefore);
+    }
+
+    /** True once the provisioner has made two consecutive reconciles with no write in between. */
+    private static final class SettledProbe {
+        private final ProvisionerMetrics metrics;
+        private double lastReconciles = -1;
+        private double lastWrites = -1;
+
+        SettledProbe(ProvisionerMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        boolean settled() {
+            double r = metrics.reconcileCount();
+            double w = metrics.writeCount();
+            boolean settled = w == lastWrites && r > lastReconciles && lastReconciles >= 0;
+            if (w != lastWrites) {
+                lastReconciles = r;
+            }
+            lastWrites = w;
+            return settled;
+        }
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    static ProxySQL awaitPhase(KubernetesClient client, TestNamespace ns, String name, DatabasePhase phase) {
+        return Await.until(TIMEOUT, "ProxySQL " + ns.name() + "/" + name + " in phase " + phase,
+                () -> client.resources(ProxySQL.class).withName(name).get(),
+                p -> p != null && p.getStatus() != null && p.getStatus().getPhase() == phase);
+    }
+
+    static ProxySQL awaitCondition(KubernetesClient client, TestNamespace ns, String name, String type, Predicate<Condition> matches) {
+        return Await.until(TIMEOUT, "ProxySQL " + ns.name() + "/" + name + " with a matching " + type + " condition",
+                () -> client.resources(ProxySQL.class).withName(name).get(),
+                p -> p != null && p.getStatus() != null && Conditions.find(p.getStatus().getConditions(), type).filter(matches).isPresent());
+    }
+
+    private static long observedGeneration(KubernetesClient client, String name) {
+        ProxySQLStatus s = client.resources(ProxySQL.class).withName(name).get().getStatus();
+        return s == null || s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
+    }
+
+    private static String message(ProxySQL p, String type) {
+        return Conditions.find(p.getStatus().getConditions(), type).orElseThrow().getMessage();
+    }
+
+    /** Sets or clears Paused the way the ops manager does: a server-side apply of its own condition. */
+    static void setPaused(KubernetesClient client, TestNamespace ns, String name, boolean paused) {
+        ProxySQL patch = new ProxySQL();
+        patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns.name()).build());
+        ProxySQLStatus status = new ProxySQLStatus();
+        if (paused) {
+            Condition c = new Condition(ConditionTypes.PAUSED, "True", "PausedByTest", "paused by " + ProvisionerIT.class.getSimpleName());
+            c.setLastTransitionTime("2026-01-01T00:00:00Z");
+            status.setConditions(List.of(c));
+        }
+        patch.setStatus(status);
+        client.resources(ProxySQL.class).withName(name).subresource("status").patch(new PatchContext.Builder()
+                .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager("test-ops-manager").withForce(true).build(), patch);
+    }
+
+    private static String text(Secret s, String key) {
+        if (s.getStringData() != null && s.getStringData().containsKey(key)) {
+            return s.getStringData().get(key);
+        }
+        return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+}
