@@ -1,0 +1,71 @@
+package dev.proxysql.operator.proxysql.admin;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.util.Properties;
+
+/**
+ * Opens one unpooled Connector/J connection to a ProxySQL admin interface.
+ *
+ * <p>ProxySQL's admin module is SQLite behind the MySQL protocol: it answers a fixed set of
+ * MySQL-isms (see the {@code SET ...} prefixes it acknowledges without running them in
+ * {@code lib/ProxySQL_Admin.cpp}, "fix bug #1047") and fails any other session-setup statement, which
+ * makes the driver abandon the connection. The options below keep Connector/J 3.x from sending any
+ * statement outside that set while connecting; see {@link #connectionProperties}.
+ */
+final class AdminConnector {
+
+    // The driver is used directly rather than through DriverManager so that nothing here depends on,
+    // or changes, JVM-wide driver registration or DriverManager's global login timeout.
+    private final java.sql.Driver driver = new org.mariadb.jdbc.Driver();
+
+    Connection open(AdminEndpoint endpoint, AdminCredentials credentials, AdminTimeouts timeouts) throws SQLException {
+        Connection connection = driver.connect(url(endpoint), connectionProperties(credentials, timeouts));
+        if (connection == null) { // Driver.connect's way of saying "not my URL"; cannot happen for jdbc:mariadb:
+            throw new SQLNonTransientConnectionException("Connector/J did not accept the URL for " + endpoint);
+        }
+        return connection;
+    }
+
+    /** No database in the path: ProxySQL's admin has no schemas to select, and none is needed. */
+    static String url(AdminEndpoint endpoint) {
+        return "jdbc:mariadb://" + endpoint.urlHost() + ":" + endpoint.port() + "/";
+    }
+
+    /**
+     * Credentials and options as driver properties, so the password never becomes part of a URL that
+     * could end up in a message.
+     */
+    static Properties connectionProperties(AdminCredentials credentials, AdminTimeouts timeouts) {
+        Properties p = new Properties();
+        p.setProperty("user", credentials.username());
+        p.setProperty("password", credentials.password());
+        // Bounds TCP connect and every read during handshake and login.
+        p.setProperty("connectTimeout", Integer.toString(timeouts.connectMillis()));
+        // Bounds every read afterwards. Statement.setQueryTimeout is deliberately not used: against
+        // MariaDB servers the driver implements it by prefixing "SET STATEMENT max_statement_time=... FOR",
+        // which the admin module would not understand.
+        p.setProperty("socketTimeout", Integer.toString(timeouts.queryMillis()));
+        // Default true makes the driver send "set sql_mode=CONCAT(@@sql_mode,',STRICT_TRANS_TABLES')" on
+        // connect; the admin module takes that for an unknown global variable and fails the connection.
+        p.setProperty("jdbcCompliantTruncation", "false");
+        // Text protocol only: the admin module does not implement COM_STMT_PREPARE.
+        p.setProperty("useServerPrepStmts", "false");
+        p.setProperty("cachePrepStmts", "false");
+        // Client time zone without asking the server ("SELECT @@time_zone" is a MySQL-ism) and without
+        // a "time_zone=..." session statement.
+        p.setProperty("connectionTimeZone", "LOCAL");
+        p.setProperty("forceConnectionTimeZoneToSession", "false");
+        // Plain TCP, as KubeDB's own operator uses for the admin port.
+        p.setProperty("sslMode", "disable");
+        // Never let a server (or something pretending to be one) switch the login to a plugin that sends
+        // the password in clear text (mysql_clear_password, dialog/PAM) over this unencrypted connection.
+        // caching_sha2_password stays allowed: it never sends the password in clear text without TLS.
+        p.setProperty("restrictedAuth", "mysql_native_password,caching_sha2_password");
+        p.setProperty("allowPublicKeyRetrieval", "false");
+        // A check must talk to exactly the pod it names, never follow a server's redirection hint.
+        p.setProperty("permitRedirect", "false");
+        return p;
+    }
+}
