@@ -1,12 +1,16 @@
 package dev.proxysql.operator.api.appcatalog.v1alpha1;
 
 import dev.proxysql.operator.api.common.FreeFormObject;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.proxysql.operator.api.common.LocalObjectReference;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The AppBinding fields a ProxySQL backend needs; unknown fields are preserved. */
@@ -36,10 +40,27 @@ public class AppBindingSpec {
         private Boolean insecureSkipTLSVerify;
         private String caBundle;
 
+        /** Fields this operator does not model, kept so that reading and writing an AppBinding loses nothing. */
+        @JsonIgnore
+        private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
+
+        // Ignored by the CRD generator only; Jackson still uses it as the any-getter.
+
+        @JsonIgnore
+
+        @JsonAnyGetter
+        public Map<String, Object> getAdditionalProperties() {
+            return additionalProperties;
+        }
+
+        @JsonAnySetter
+        public void setAdditionalProperty(String name, Object value) {
+            additionalProperties.put(name, value);
+        }
+
         public String getUrl() {
             return url;
         }
-
 
         public void setUrl(String url) {
             this.url = url;
@@ -49,7 +70,6 @@ public class AppBindingSpec {
             return service;
         }
 
-
         public void setService(ServiceReference service) {
             this.service = service;
         }
@@ -58,7 +78,6 @@ public class AppBindingSpec {
             return insecureSkipTLSVerify;
         }
 
-
         public void setInsecureSkipTLSVerify(Boolean insecureSkipTLSVerify) {
             this.insecureSkipTLSVerify = insecureSkipTLSVerify;
         }
@@ -66,7 +85,6 @@ public class AppBindingSpec {
         public String getCaBundle() {
             return caBundle;
         }
-
 
         public void setCaBundle(String caBundle) {
             this.caBundle = caBundle;
@@ -84,10 +102,27 @@ public class AppBindingSpec {
         private String path;
         private String query;
 
+        /** Fields this operator does not model, kept so that reading and writing an AppBinding loses nothing. */
+        @JsonIgnore
+        private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
+
+        // Ignored by the CRD generator only; Jackson still uses it as the any-getter.
+
+        @JsonIgnore
+
+        @JsonAnyGetter
+        public Map<String, Object> getAdditionalProperties() {
+            return additionalProperties;
+        }
+
+        @JsonAnySetter
+        public void setAdditionalProperty(String name, Object value) {
+            additionalProperties.put(name, value);
+        }
+
         public String getScheme() {
             return scheme;
         }
-
 
         public void setScheme(String scheme) {
             this.scheme = scheme;
@@ -97,7 +132,6 @@ public class AppBindingSpec {
             return name;
         }
 
-
         public void setName(String name) {
             this.name = name;
         }
@@ -105,7 +139,6 @@ public class AppBindingSpec {
         public Integer getPort() {
             return port;
         }
-
 
         public void setPort(Integer port) {
             this.port = port;
@@ -115,7 +148,6 @@ public class AppBindingSpec {
             return path;
         }
 
-
         public void setPath(String path) {
             this.path = path;
         }
@@ -123,7 +155,6 @@ public class AppBindingSpec {
         public String getQuery() {
             return query;
         }
-
 
         public void setQuery(String query) {
             this.query = query;
@@ -134,7 +165,6 @@ public class AppBindingSpec {
         return type;
     }
 
-
     public void setType(String type) {
         this.type = type;
     }
@@ -142,7 +172,6 @@ public class AppBindingSpec {
     public String getVersion() {
         return version;
     }
-
 
     public void setVersion(String version) {
         this.version = version;
@@ -152,7 +181,6 @@ public class AppBindingSpec {
         return clientConfig;
     }
 
-
     public void setClientConfig(ClientConfig clientConfig) {
         this.clientConfig = clientConfig;
     }
@@ -160,7 +188,6 @@ public class AppBindingSpec {
     public LocalObjectReference getSecret() {
         return secret;
     }
-
 
     public void setSecret(LocalObjectReference secret) {
         this.secret = secret;
@@ -170,7 +197,6 @@ public class AppBindingSpec {
         return tlsSecret;
     }
 
-
     public void setTlsSecret(LocalObjectReference tlsSecret) {
         this.tlsSecret = tlsSecret;
     }
@@ -179,8 +205,24 @@ public class AppBindingSpec {
         return parameters;
     }
 
-
     public void setParameters(Map<String, Object> parameters) {
         this.parameters = parameters;
+    }
+    /** Fields this operator does not model, kept so that reading and writing an AppBinding loses nothing. */
+    @JsonIgnore
+    private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
+
+    // Ignored by the CRD generator only; Jackson still uses it as the any-getter.
+
+    @JsonIgnore
+
+    @JsonAnyGetter
+    public Map<String, Object> getAdditionalProperties() {
+        return additionalProperties;
+    }
+
+    @JsonAnySetter
+    public void setAdditionalProperty(String name, Object value) {
+        additionalProperties.put(name, value);
     }
 }
