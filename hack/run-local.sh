@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `make run`: with no cluster at hand, starts the local control plane, installs the CRDs, version catalog and
+# policies, runs the operator, applies a sample ProxySQL and shows it progress live.
+#   hack/run-local.sh          start everything (reuses a running local cluster)
+#   hack/run-local.sh stop     stop the operator and the local cluster
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CLUSTER=proxysql-dev
+STATE=${PROXYSQL_OPERATOR_CACHE:-$HOME/.cache/proxysql-operator}/run-local
+mkdir -p "$STATE"
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+stop() {
+  if [ -f "$STATE/operator.pid" ] && kill -0 "$(cat "$STATE/operator.pid")" 2>/dev/null; then
+    kill "$(cat "$STATE/operator.pid")" && echo "operator stopped" >&2
+  fi
+  rm -f "$STATE/operator.pid"
+  bash hack/control-plane/cluster.sh down "$CLUSTER"
+}
+if [ "${1:-}" = stop ]; then stop; exit 0; fi
+
+step "Building the control plane (first run only: etcd, Kubernetes and kwok from Go modules, about 8 minutes)"
+BIN=$(bash hack/control-plane/build.sh | tail -1)
+export PATH="$BIN:$PATH"
+
+step "Starting the local cluster '$CLUSTER' (pods start with a 2 s simulated delay)"
+KUBECONFIG=$(POD_READY_DELAY_MS=${POD_READY_DELAY_MS:-2000} bash hack/control-plane/cluster.sh up "$CLUSTER" | tail -1)
+export KUBECONFIG
+
+step "Building the operator"
+mvn -B -q -ntp package -DskipTests
+step "Installing CRDs, the ProxySQLVersion catalog and the DoNotTerminate policy"
+kubectl apply --server-side -f target/classes/META-INF/fabric8/ >/dev/null
+kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
+kubectl apply --server-side -k deploy/catalog >/dev/null
+kubectl apply --server-side -k deploy/policies >/dev/null
+kubectl get prxversion
+
+step "Starting the operator (log: $STATE/operator.log)"
+if [ -f "$STATE/operator.pid" ] && kill -0 "$(cat "$STATE/operator.pid")" 2>/dev/null; then
+  kill "$(cat "$STATE/operator.pid")"
+fi
+nohup java -jar target/proxysql-operator.jar --controllers=provisioner >"$STATE/operator.log" 2>&1 &
+echo $! >"$STATE/operator.pid"
+
+step "Applying a sample: a backend AppBinding and a 3-replica ProxySQL in namespace demo"
+kubectl apply --server-side -f deploy/samples/namespace.yaml >/dev/null
+kubectl apply --server-side -f deploy/samples/backend.yaml >/dev/null
+kubectl apply --server-side -f deploy/samples/proxysql.yaml >/dev/null
+
+step "Watching until the ProxySQL is Ready"
+deadline=$((SECONDS + 180))
+last=""
+while :; do
+  now=$(kubectl -n demo get prx proxy-server -o jsonpath='{.status.phase}' 2>/dev/null || true)
+  pods=$(kubectl -n demo get pods -l app.kubernetes.io/instance=proxy-server --no-headers 2>/dev/null | awk '{print $1"="$3"("$2")"}' | tr '\n' ' ')
+  line="phase=${now:-<none>}  pods: ${pods:-<none>}"
+  [ "$line" != "$last" ] && printf '%s  %s\n' "$(date +%H:%M:%S)" "$line" && last=$line
+  [ "$now" = Ready ] && break
+  if [ $SECONDS -gt $deadline ]; then
+    echo "not Ready after 180 s; operator log: $STATE/operator.log" >&2
+    exit 1
+  fi
+  sleep 1
+done
+kubectl -n demo get prx,sts,svc,secret,pdb
+
+cat <<MSG
+
+The ProxySQL is Ready. Look around with:
+  export KUBECONFIG=$KUBECONFIG PATH=$BIN:\$PATH
+  kubectl -n demo get prx proxy-server -o yaml
+  kubectl -n demo get secret proxy-server-configuration -o jsonpath='{.data.proxysql\\.cnf}' | base64 -d
+  tail -f $STATE/operator.log
+Stop everything with:
+  hack/run-local.sh stop
+MSG
