@@ -66,8 +66,19 @@ public final class OperatorFixture {
 
     /** Starts the provisioner in this JVM, watching every namespace. */
     public static ProxySQLOperator startProvisioner(KubernetesClient operatorClient) {
-        ProxySQLOperator operator = new ProxySQLOperator(operatorClient, new OperatorSettings(true, false, Set.of()),
-                new SimpleMeterRegistry());
+        return start(operatorClient, new OperatorSettings(true, false, Set.of(), false));
+    }
+
+    /**
+     * Starts both controllers in this JVM, watching every namespace, with ProxySQL-level checks off: pods of the
+     * local cluster run no process.
+     */
+    public static ProxySQLOperator startBoth(KubernetesClient operatorClient) {
+        return start(operatorClient, new OperatorSettings(true, true, Set.of(), false));
+    }
+
+    private static ProxySQLOperator start(KubernetesClient operatorClient, OperatorSettings settings) {
+        ProxySQLOperator operator = new ProxySQLOperator(operatorClient, settings, new SimpleMeterRegistry());
         operator.start();
         return operator;
     }

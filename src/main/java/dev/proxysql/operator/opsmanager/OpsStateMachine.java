@@ -1,0 +1,525 @@
+package dev.proxysql.operator.opsmanager;
+
+import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsProgress;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestStatus;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.kube.EnumNames;
+import dev.proxysql.operator.kube.EventRecorder;
+import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
+import dev.proxysql.operator.opsmanager.rolling.Action;
+import dev.proxysql.operator.opsmanager.rolling.Decision;
+import dev.proxysql.operator.opsmanager.rolling.ObservedPod;
+import dev.proxysql.operator.opsmanager.rolling.RollPlan;
+import dev.proxysql.operator.opsmanager.rolling.RollSettings;
+import dev.proxysql.operator.opsmanager.rolling.RollTarget;
+import dev.proxysql.operator.opsmanager.rolling.RollbackPlan;
+import dev.proxysql.operator.opsmanager.rolling.RollingReplacement;
+import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
+import dev.proxysql.operator.opsmanager.types.Operation;
+import dev.proxysql.operator.provisioner.children.ProxySQLNames;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ops-request state machine (see {@link OpsStep}). Each call advances one request by at most one side effect:
+ * it decides from the persisted status and freshly read state, <b>writes the new status first</b>, then acts. An
+ * operator killed at any line therefore finds, on restart, either the old step (and repeats an idempotent action)
+ * or the new one. The ProxySQL is resumed before any final phase is written, so a Successful, Failed or Skipped
+ * request never leaves it paused.
+ *
+ * <pre>
+ * Queued ─▶ Pausing ─▶ UpdatingStatefulSet ─▶ ReplacingPods ─▶ UpdatingDatabase ─▶ Resuming ─▶ Done
+ *              │               │                   │ (fail/cancel)
+ *              │               └──────(fail)───────┴─▶ RollingBackStatefulSet ─▶ RollingBackPods ─▶ Resuming
+ *              └─(fail/cancel)─────────────────────────────────────────────────────────────────▶ Resuming
+ * </pre>
+ */
+public final class OpsStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(OpsStateMachine.class);
+    private final KubernetesClient client;
+    private final Map<String, Operation> operations;
+    private final ProxySQLLevelCheck check;
+    private final OpsSettings settings;
+    private final Clock clock;
+    private final EventRecorder events;
+    private final OpsMetrics metrics;
+    private final RequestStore store;
+    private final ProxySQLPause pause;
+    private final PodObserver pods;
+    private final StatefulSetTemplate template;
+
+    public OpsStateMachine(KubernetesClient client, Map<String, Operation> operations, ProxySQLLevelCheck check,
+                           OpsSettings settings, Clock clock, String fieldManager, OpsMetrics metrics) {
+        this.client = client;
+        this.operations = operations;
+        this.check = check;
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.events = new EventRecorder(client, fieldManager, clock);
+        this.store = new RequestStore(client);
+        this.pause = new ProxySQLPause(client, fieldManager, clock);
+        this.pods = new PodObserver(client);
+        this.template = new StatefulSetTemplate(client);
+    }
+
+    /** Advances {@code r}; returns when to look again (empty: only on the next event). */
+    public Optional<Duration> advance(ProxySQLOpsRequest r, Collection<ProxySQLOpsRequest> all) {
+        OpsRequestStatus status = r.getStatus() == null ? new OpsRequestStatus() : r.getStatus();
+        r.setStatus(status);
+        if (status.getPhase() != null && status.getPhase().isFinal()) {
+            store.removeFinalizer(r);
+            return Optional.empty();
+        }
+        if (status.getProgress() == null) {
+            OpsProgress progress = new OpsProgress();
+            progress.setStep(OpsStep.QUEUED);
+            status.setProgress(progress);
+        }
+        Operation op = operations.get(r.getSpec().getType().name());
+        if (op == null) {
+            return finish(r, null, null, "spec.type: " + typeName(r) + " is not supported by this operator yet; nothing was changed");
+        }
+        Run run = new Run(r, op, proxysql(r));
+        OpsStep step = status.getProgress().getStep();
+        if (run.proxysql == null && step != OpsStep.QUEUED && step != OpsStep.DONE) {
+            return finish(r, op, null, "ProxySQL " + r.getSpec().getProxyRef().getName() + " was deleted while the request was in step "
+                    + stepName(step) + "; nothing is left to resume");
+        }
+        return switch (step) {
+            case QUEUED -> queued(run, all);
+            case PAUSING -> pausing(run);
+            case UPDATING_STATEFUL_SET -> updatingStatefulSet(run);
+            case REPLACING_PODS -> replacingPods(run, false);
+            case UPDATING_DATABASE -> updatingDatabase(run);
+            case ROLLING_BACK_STATEFUL_SET -> rollingBackStatefulSet(run);
+            case ROLLING_BACK_PODS -> replacingPods(run, true);
+            case RESUMING -> resuming(run);
+            case DONE -> Optional.empty();
+        };
+    }
+
+    /** One request, its operation and its ProxySQL as read at the start of this pass. */
+    private final class Run {
+        ProxySQLOpsRequest r;
+        final Operation op;
+        final ProxySQL proxysql;
+
+        Run(ProxySQLOpsRequest r, Operation op, ProxySQL proxysql) {
+            this.r = r;
+            this.op = op;
+            this.proxysql = proxysql;
+        }
+
+        OpsProgress progress() {
+            return r.getStatus().getProgress();
+        }
+
+        OpsRequestStatus status() {
+            return r.getStatus();
+        }
+
+        void condition(String type, boolean value, String reason, String message) {
+            OpsConditions.set(status(), type, value, reason, message, r.getMetadata().getGeneration(), clock);
+        }
+
+        void to(OpsStep step) {
+            progress().setStep(step);
+            progress().setStepStartedAt(Conditions.now(clock));
+        }
+
+        void save() {
+            r = store.saveStatus(r);
+        }
+
+        boolean deleting() {
+            return r.getMetadata().getDeletionTimestamp() != null;
+        }
+
+        Duration timeout() {
+            String t = r.getSpec().getTimeout();
+            return t == null ? settings.defaultTimeout() : GoDuration.parse(t);
+        }
+
+        boolean stepTimedOut() {
+            String started = progress().getStepStartedAt();
+            return started != null && Instant.now(clock).isAfter(Instant.parse(started).plus(timeout()));
+        }
+
+        String ref() {
+            return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
+        }
+
+        boolean changesImages() {
+            Map<String, String> prev = progress().getPreviousImages();
+            Map<String, String> target = progress().getTargetImages();
+            return target != null && !target.isEmpty() && prev != null
+                    && target.entrySet().stream().anyMatch(e -> !e.getValue().equals(prev.get(e.getKey())));
+        }
+    }
+
+    // --- steps ---------------------------------------------------------------------------------------------------
+
+    private Optional<Duration> queued(Run run, Collection<ProxySQLOpsRequest> all) {
+        if (run.deleting()) {
+            store.removeFinalizer(run.r);
+            return Optional.empty();
+        }
+        if (run.proxysql == null) {
+            return finish(run.r, run.op, null, "spec.proxyRef.name: ProxySQL \"" + run.r.getSpec().getProxyRef().getName()
+                    + "\" does not exist in namespace " + run.r.getMetadata().getNamespace() + "; nothing was changed");
+        }
+        Optional<ProxySQLOpsRequest> blocker = OpsQueue.blocker(run.r, all);
+        if (blocker.isPresent()) {
+            return pending(run, "WaitingForOpsRequest", "waiting for ProxySQLOpsRequest " + blocker.get().getMetadata().getName()
+                    + " on the same ProxySQL to finish", false);
+        }
+        Operation.Validation v = run.op.validate(run.r, run.proxysql);
+        if (v.kind() == Operation.Validation.Kind.REJECT) {
+            return finish(run.r, run.op, null, v.message() + "; nothing was changed");
+        }
+        if (v.kind() == Operation.Validation.Kind.NOTHING_TO_DO) {
+            run.condition(run.op.conditionType(), true, "NothingToDo", v.message());
+            return finish(run.r, run.op, v.message(), null);
+        }
+        ApplyOption apply = run.r.getSpec().getApply() == null ? ApplyOption.IF_READY : run.r.getSpec().getApply();
+        DatabasePhase phase = run.proxysql.getStatus() == null ? null : run.proxysql.getStatus().getPhase();
+        if (apply == ApplyOption.IF_READY && phase != DatabasePhase.READY) {
+            if (run.progress().getStepStartedAt() != null && run.stepTimedOut()) {
+                return finish(run.r, run.op, null, "ProxySQL " + run.proxysql.getMetadata().getName() + " was not Ready within "
+                        + run.timeout() + " (it is " + phaseName(phase) + "); with spec.apply: IfReady the request only runs on a Ready"
+                        + " ProxySQL (spec.apply: Always runs it regardless); nothing was changed");
+            }
+            return pending(run, "WaitingForDatabaseReady", "waiting for ProxySQL " + run.proxysql.getMetadata().getName()
+                    + " to be Ready (spec.apply: IfReady); it is " + phaseName(phase), true);
+        }
+        run.r = store.addFinalizer(run.r);
+        run.status().setPhase(OpsRequestPhase.PROGRESSING);
+        run.progress().setFromVersion(run.proxysql.getSpec().getVersion());
+        run.progress().setToVersion(run.op.expectedVersion(run.r, run.proxysql));
+        run.condition(OpsConditions.RUNNING, true, "Running", "Controller has started to Progress the ProxySQLOpsRequest: " + run.ref());
+        Conditions.find(run.status().getConditions(), OpsConditions.QUEUED).ifPresent(q ->
+                run.condition(OpsConditions.QUEUED, false, "Started", "the request left the queue"));
+        run.to(OpsStep.PAUSING);
+        run.save();
+        events.normal(run.r, "Starting", "Started processing " + typeName(run.r) + " of ProxySQL " + run.proxysql.getMetadata().getName());
+        return now();
+    }
+
+    private Optional<Duration> pending(Run run, String reason, String message, boolean timed) {
+        boolean changed = run.status().getPhase() != OpsRequestPhase.PENDING
+                || Conditions.find(run.status().getConditions(), OpsConditions.QUEUED).map(c -> !message.equals(c.getMessage())).orElse(true);
+        if (timed && run.progress().getStepStartedAt() == null) {
+            run.progress().setStepStartedAt(Conditions.now(clock));
+            changed = true;
+        } else if (!timed && run.progress().getStepStartedAt() != null) {
+            run.progress().setStepStartedAt(null);
+            changed = true;
+        }
+        if (changed) {
+            run.status().setPhase(OpsRequestPhase.PENDING);
+            run.condition(OpsConditions.QUEUED, true, reason, message);
+            run.save();
+        }
+        return Optional.of(Duration.ofSeconds(2));
+    }
+
+    private Optional<Duration> pausing(Run run) {
+        if (run.deleting()) {
+            return fail(run, "cancelled: the request was deleted before any pod was touched", OpsStep.RESUMING);
+        }
+        if (!ProxySQLPause.isPaused(run.proxysql)) {
+            events.normal(run.r, "PauseDatabase", "Pausing ProxySQL database: " + run.proxysql.getMetadata().getNamespace() + "/"
+                    + run.proxysql.getMetadata().getName());
+            pause.pause(run.proxysql, run.r);
+            return poll();
+        }
+        if (!ProxySQLPause.isAcknowledged(run.proxysql)) {
+            if (run.stepTimedOut()) {
+                return fail(run, "step Pausing: the provisioner did not acknowledge the pause (condition ProvisionerPaused) within "
+                        + run.timeout() + "; is the provisioner running?", OpsStep.RESUMING);
+            }
+            return poll();
+        }
+        StatefulSet sts = statefulSet(run);
+        if (sts == null) {
+            return fail(run, "step Pausing: StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist", OpsStep.RESUMING);
+        }
+        Map<String, String> target = run.op.targetImages(run.r, run.proxysql, sts);
+        Map<String, String> current = StatefulSetTemplate.images(sts);
+        run.progress().setTargetImages(target);
+        run.progress().setPreviousImages(target.keySet().stream().filter(current::containsKey)
+                .collect(Collectors.toMap(k -> k, current::get, (a, b) -> a, java.util.LinkedHashMap::new)));
+        run.condition(OpsConditions.PAUSE_DATABASE, true, "DatabasePauseSucceeded", "Successfully paused ProxySQL "
+                + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
+        run.to(OpsStep.UPDATING_STATEFUL_SET);
+        run.save();
+        events.normal(run.r, "PauseDatabase", "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
+        return now();
+    }
+
+    private Optional<Duration> updatingStatefulSet(Run run) {
+        if (run.deleting()) {
+            return fail(run, "cancelled: the request was deleted while the StatefulSet was being updated", OpsStep.ROLLING_BACK_STATEFUL_SET);
+        }
+        StatefulSet sts = statefulSet(run);
+        if (sts == null) {
+            return fail(run, "step UpdatingStatefulSet: StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist",
+                    OpsStep.RESUMING);
+        }
+        Map<String, String> images = run.progress().getTargetImages();
+        Map<String, String> annotations = run.op.templateAnnotations(run.r);
+        if (!StatefulSetTemplate.has(sts, images, annotations)) {
+            template.change(sts, images, annotations);
+            return poll();
+        }
+        if (!StatefulSetTemplate.observed(sts)) {
+            if (run.stepTimedOut()) {
+                return fail(run, "step UpdatingStatefulSet: the StatefulSet controller did not observe the new template within "
+                        + run.timeout(), OpsStep.ROLLING_BACK_STATEFUL_SET);
+            }
+            return poll();
+        }
+        RollTarget target = new RollTarget(sts.getStatus().getUpdateRevision(), images);
+        run.progress().setPods(RollPlan.plan(pods.observe(run.proxysql).values(), target, reason(run)));
+        run.condition(OpsConditions.UPDATE_STATEFUL_SETS, true, "UpdateStatefulSetsSucceeded", "Updated the pod template of StatefulSet "
+                + sts.getMetadata().getName() + " (revision " + target.revision() + "): " + describe(images, annotations)
+                + "; " + run.progress().getPods().size() + " pod(s) to replace");
+        run.to(OpsStep.REPLACING_PODS);
+        run.save();
+        return now();
+    }
+
+    private Optional<Duration> replacingPods(Run run, boolean rollback) {
+        if (run.deleting() && !rollback) {
+            return fail(run, "cancelled: the request was deleted while pods were being replaced", rollbackOrResume(run));
+        }
+        StatefulSet sts = statefulSet(run);
+        if (sts == null) {
+            return rollback ? rollbackFailed(run, "StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist")
+                    : fail(run, "step ReplacingPods: StatefulSet does not exist", OpsStep.RESUMING);
+        }
+        Map<String, String> images = rollback ? run.progress().getPreviousImages() : run.progress().getTargetImages();
+        RollTarget target = new RollTarget(sts.getStatus().getUpdateRevision(), images);
+        // The check always runs through the engine: when ProxySQL-level checks are off, ProxySQLLevelCheck.skipped()
+        // passes it and the pod's CheckPodReady condition says so.
+        RollSettings rs = new RollSettings(sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas(), run.timeout(),
+                run.r.getSpec().getMaxRetries() == null ? 1 : run.r.getSpec().getMaxRetries(), true);
+        Instant now = Instant.now(clock);
+        String persisted = Serialization.asJson(run.progress().getPods());
+        Map<String, ObservedPod> observed = pods.observe(run.proxysql);
+        Decision d = RollingReplacement.next(run.progress().getPods(), observed, target, rs, now);
+        if (d.action() instanceof Action.Verify verify) {
+            String expected = rollback ? run.progress().getFromVersion() : run.progress().getToVersion();
+            VerifyResult result = check.verify(run.proxysql, verify.pod(), expected);
+            run.condition(OpsConditions.checkPodReady(verify.pod()), result.passed(), result.passed() ? "PodReady" : "CheckFailed",
+                    "pod " + verify.pod() + " is Ready on revision " + target.revision() + "; " + result.message());
+            d = RollingReplacement.verified(d.progress(), verify, result, rs, now);
+        }
+        run.progress().setPods(d.progress());
+        return act(run, d.action(), rollback, target, !persisted.equals(Serialization.asJson(d.progress())));
+    }
+
+    private Optional<Duration> act(Run run, Action action, boolean rollback, RollTarget target, boolean progressChanged) {
+        String ns = run.proxysql.getMetadata().getNamespace();
+        if (action instanceof Action.Evict evict) {
+            run.condition(OpsConditions.evictPod(evict.pod()), true, rollback ? "EvictPodForRollback" : "EvictPod",
+                    "evict pod " + evict.pod() + " (uid " + evict.uid() + "): " + evict.reason());
+            run.save();
+            events.normal(run.r, "RestartPod", "Restarting Pod: " + ns + "/" + evict.pod() + " (" + evict.reason() + ")");
+            if (pods.evict(ns, evict.pod(), evict.uid())) {
+                metrics.evicted();
+            }
+            return poll();
+        }
+        if (action instanceof Action.Complete) {
+            if (rollback) {
+                run.condition(OpsConditions.ROLLBACK, true, "RollbackSucceeded", "every pod is back on revision " + target.revision()
+                        + " (" + describe(target.images(), Map.of()) + ")");
+                run.to(OpsStep.RESUMING);
+            } else {
+                run.condition(OpsConditions.RESTART_PODS, true, "RestartPodsSucceeded", "every pod was replaced and checked");
+                run.to(OpsStep.UPDATING_DATABASE);
+            }
+            run.save();
+            return now();
+        }
+        if (action instanceof Action.Fail fail) {
+            return rollback ? rollbackFailed(run, fail.reason())
+                    : fail(run, "step ReplacingPods" + (fail.pod() == null ? "" : ", pod " + fail.pod()) + ": " + fail.reason(),
+                    rollbackOrResume(run));
+        }
+        // Wait: persist progress changes (a pod's clock starting, a check result), not the countdown.
+        if (progressChanged) {
+            run.save();
+        }
+        return poll();
+    }
+
+    private Optional<Duration> updatingDatabase(Run run) {
+        run.op.updateDatabase(run.r, run.proxysql);
+        run.condition(OpsConditions.UPDATE_DATABASE, true, "UpdateDatabase", run.op.successMessage(run.r, run.proxysql));
+        run.to(OpsStep.RESUMING);
+        run.save();
+        return now();
+    }
+
+    private Optional<Duration> rollingBackStatefulSet(Run run) {
+        StatefulSet sts = statefulSet(run);
+        if (sts == null) {
+            return rollbackFailed(run, "StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist");
+        }
+        Map<String, String> previous = run.progress().getPreviousImages();
+        if (!StatefulSetTemplate.has(sts, previous, Map.of())) {
+            template.change(sts, previous, Map.of());
+            events.warning(run.r, "Rollback", "Rolling back StatefulSet " + sts.getMetadata().getName() + " to "
+                    + describe(previous, Map.of()) + " after: " + run.progress().getFailure());
+            return poll();
+        }
+        if (!StatefulSetTemplate.observed(sts)) {
+            return run.stepTimedOut() ? rollbackFailed(run, "the StatefulSet controller did not observe the previous template within "
+                    + run.timeout()) : poll();
+        }
+        RollTarget target = new RollTarget(sts.getStatus().getUpdateRevision(), previous);
+        run.progress().setPods(RollbackPlan.plan(pods.observe(run.proxysql).values(), target));
+        run.condition(OpsConditions.ROLLBACK, true, "RollbackStarted", "rolling back to " + describe(previous, Map.of()) + ": "
+                + run.progress().getPods().size() + " pod(s) to replace back");
+        run.to(OpsStep.ROLLING_BACK_PODS);
+        run.save();
+        return now();
+    }
+
+    private Optional<Duration> resuming(Run run) {
+        if (ProxySQLPause.isPaused(run.proxysql)) {
+            events.normal(run.r, "ResumeDatabase", "Resuming ProxySQL database: " + run.proxysql.getMetadata().getName());
+            pause.resume(run.proxysql);
+        }
+        run.condition(OpsConditions.RESUME_DATABASE, true, "DatabaseResumeSucceeded", "Successfully resumed ProxySQL "
+                + run.proxysql.getMetadata().getName());
+        String failure = run.progress().getFailure();
+        if (failure == null) {
+            return finish(run.r, run.op, run.op.successMessage(run.r, run.proxysql), null);
+        }
+        String outcome = run.progress().getRollbackFailure() != null
+                ? "; rollback also failed: " + run.progress().getRollbackFailure() + "; the ProxySQL was resumed anyway"
+                : run.changesImages() ? "; rolled back: every pod runs " + run.progress().getFromVersion()
+                + " again, spec.version unchanged, ProxySQL resumed" : "; ProxySQL resumed";
+        return finish(run.r, run.op, null, failure + outcome);
+    }
+
+    // --- transitions ---------------------------------------------------------------------------------------------
+
+    private OpsStep rollbackOrResume(Run run) {
+        return run.changesImages() ? OpsStep.ROLLING_BACK_STATEFUL_SET : OpsStep.RESUMING;
+    }
+
+    private Optional<Duration> fail(Run run, String reason, OpsStep next) {
+        if (run.progress().getFailure() == null) {
+            run.progress().setFailure(reason);
+        }
+        if (run.deleting()) {
+            run.progress().setCancelled(true);
+        }
+        OpsStep target = next == OpsStep.ROLLING_BACK_STATEFUL_SET && !run.changesImages() ? OpsStep.RESUMING : next;
+        run.condition(run.op.conditionType(), false, run.op.conditionType() + "Failed", reason);
+        run.to(target);
+        run.save();
+        events.warning(run.r, "Failed", reason + (target == OpsStep.ROLLING_BACK_STATEFUL_SET ? "; rolling back" : "; resuming"));
+        return now();
+    }
+
+    private Optional<Duration> rollbackFailed(Run run, String reason) {
+        run.progress().setRollbackFailure(reason);
+        run.condition(OpsConditions.ROLLBACK, false, "RollbackFailed", reason);
+        run.to(OpsStep.RESUMING);
+        run.save();
+        events.warning(run.r, "RollbackFailed", reason);
+        return now();
+    }
+
+    /** Writes the final phase (the ProxySQL is already resumed or was never paused) and releases the finalizer. */
+    private Optional<Duration> finish(ProxySQLOpsRequest r, Operation op, String success, String failure) {
+        OpsRequestStatus s = r.getStatus();
+        long gen = r.getMetadata().getGeneration();
+        s.getProgress().setStep(OpsStep.DONE);
+        s.setObservedGeneration(gen);
+        if (failure == null) {
+            s.setPhase(OpsRequestPhase.SUCCESSFUL);
+            if (op != null && Conditions.find(s.getConditions(), op.conditionType()).isEmpty()) {
+                OpsConditions.set(s, op.conditionType(), true, op.conditionType() + "Succeeded", success, gen, clock);
+            }
+            OpsConditions.set(s, OpsConditions.SUCCESSFUL, true, "Successful", success, gen, clock);
+        } else {
+            s.setPhase(OpsRequestPhase.FAILED);
+            OpsConditions.set(s, OpsConditions.FAILED, true, "Failed", failure, gen, clock);
+        }
+        ProxySQLOpsRequest saved = store.saveStatus(r);
+        metrics.finished(typeName(r), s.getPhase() == OpsRequestPhase.SUCCESSFUL ? "Successful" : "Failed");
+        if (failure == null) {
+            events.normal(saved, "Successful", success);
+        } else {
+            events.warning(saved, "Failed", failure);
+        }
+        LOG.info("ProxySQLOpsRequest {}/{}: {}", r.getMetadata().getNamespace(), r.getMetadata().getName(),
+                failure == null ? "Successful: " + success : "Failed: " + failure);
+        store.removeFinalizer(saved);
+        return Optional.empty();
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    private ProxySQL proxysql(ProxySQLOpsRequest r) {
+        return client.resources(ProxySQL.class).inNamespace(r.getMetadata().getNamespace()).withName(r.getSpec().getProxyRef().getName()).get();
+    }
+
+    private StatefulSet statefulSet(Run run) {
+        return client.apps().statefulSets().inNamespace(run.proxysql.getMetadata().getNamespace())
+                .withName(ProxySQLNames.statefulSet(run.proxysql)).get();
+    }
+
+    private Optional<Duration> poll() {
+        return Optional.of(settings.poll());
+    }
+
+    private static Optional<Duration> now() {
+        return Optional.of(Duration.ofMillis(100));
+    }
+
+    private static String reason(Run run) {
+        return describe(run.progress().getTargetImages(), run.op.templateAnnotations(run.r));
+    }
+
+    static String describe(Map<String, String> images, Map<String, String> annotations) {
+        String i = images == null ? "" : images.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        String a = annotations.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        return i.isEmpty() ? a : a.isEmpty() ? i : i + "; " + a;
+    }
+
+    private static String typeName(ProxySQLOpsRequest r) {
+        return EnumNames.of(r.getSpec().getType());
+    }
+
+    private static String stepName(OpsStep step) {
+        return EnumNames.of(step);
+    }
+
+    private static String phaseName(DatabasePhase phase) {
+        return phase == null ? "not yet provisioned" : EnumNames.of(phase);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.proxysql.operator.opsmanager.checks;
+
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
+
+/** The check made on a replaced pod after Kubernetes reports it Ready: does ProxySQL itself run the right version? */
+public interface ProxySQLLevelCheck {
+    /**
+     * @param expectedVersion the ProxySQLVersion's {@code spec.version} the pod must run (e.g. 2.7.3-debian)
+     */
+    VerifyResult verify(ProxySQL proxysql, String pod, String expectedVersion);
+
+    /**
+     * For clusters whose pods run no process (the local kwok cluster): the operator setting
+     * {@code --proxysql-checks=false} selects this, and every pod's status says the check was skipped.
+     */
+    static ProxySQLLevelCheck skipped() {
+        return (proxysql, pod, expected) -> VerifyResult.passed(
+                "ProxySQL-level check skipped: disabled by operator setting --proxysql-checks=false");
+    }
+}

@@ -1,0 +1,53 @@
+package dev.proxysql.operator.opsmanager.types;
+
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.Map;
+
+/**
+ * What one ops type contributes to the shared machinery (queue, pause, template change, one-pod-at-a-time
+ * replacement with checks, rollback, resume): its validation, the pod-template change, the version pods must run
+ * afterwards, and the final change to the ProxySQL's spec.
+ */
+public interface Operation {
+
+    /** Read-only checks before anything is touched. */
+    Validation validate(ProxySQLOpsRequest request, ProxySQL proxysql);
+
+    /** Container name to image for the new pod template (only the containers that change). */
+    Map<String, String> targetImages(ProxySQLOpsRequest request, ProxySQL proxysql, StatefulSet sts);
+
+    /** Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. */
+    Map<String, String> templateAnnotations(ProxySQLOpsRequest request);
+
+    /** The ProxySQLVersion {@code spec.version} the replaced pods must report. */
+    String expectedVersion(ProxySQLOpsRequest request, ProxySQL proxysql);
+
+    /** The last step before resuming, e.g. setting spec.version. Must be idempotent. */
+    void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql);
+
+    /** Condition type that summarises the operation, e.g. VersionUpdate or Restart. */
+    String conditionType();
+
+    /** One line for the Successful condition. */
+    String successMessage(ProxySQLOpsRequest request, ProxySQL proxysql);
+
+    /** The outcome of {@link #validate}. */
+    record Validation(Kind kind, String message) {
+        /** Run it, refuse it, or there is nothing to do. */
+        public enum Kind { RUN, REJECT, NOTHING_TO_DO }
+
+        public static Validation run() {
+            return new Validation(Kind.RUN, null);
+        }
+
+        public static Validation reject(String message) {
+            return new Validation(Kind.REJECT, message);
+        }
+
+        public static Validation nothingToDo(String message) {
+            return new Validation(Kind.NOTHING_TO_DO, message);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.proxysql.operator.opsmanager.types;
+
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.Map;
+
+/**
+ * Restart: replaces every pod, one at a time, without changing what they run. A pod-template annotation naming the
+ * request makes a new StatefulSet revision, so "on the target" means "restarted by this request" and the shared
+ * engine needs no special case; a crash mid-way resumes with the pods not yet restarted.
+ */
+public final class RestartOperation implements Operation {
+    public static final String RESTARTED_BY = "ops.kubedb.com/restarted-by";
+
+    @Override
+    public Validation validate(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return Validation.run();
+    }
+
+    @Override
+    public Map<String, String> targetImages(ProxySQLOpsRequest request, ProxySQL proxysql, StatefulSet sts) {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
+        return Map.of(RESTARTED_BY, request.getMetadata().getName() + "/" + request.getMetadata().getUid());
+    }
+
+    @Override
+    public String expectedVersion(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return proxysql.getSpec().getVersion();
+    }
+
+    @Override
+    public void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        // Nothing in the spec changes.
+    }
+
+    @Override
+    public String conditionType() {
+        return "Restart";
+    }
+
+    @Override
+    public String successMessage(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return "Controller has successfully restarted the ProxySQL replicas of " + proxysql.getMetadata().getName();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.proxysql.operator.opsmanager;
+
+import static dev.proxysql.operator.opsmanager.OpsFixture.assertNotPaused;
+import static dev.proxysql.operator.opsmanager.OpsFixture.awaitOps;
+import static dev.proxysql.operator.opsmanager.OpsFixture.awaitReady;
+import static dev.proxysql.operator.opsmanager.OpsFixture.evictions;
+import static dev.proxysql.operator.opsmanager.OpsFixture.podImages;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsProgress;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.OperatorProcess;
+import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.cluster.LocalCluster;
+import dev.proxysql.operator.testing.cluster.TestCluster;
+import dev.proxysql.operator.testing.cluster.TestNamespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator is a separate JVM, SIGKILLed at every step boundary of an upgrade and in the middle of waiting for a
+ * replaced pod, and started again each time. The upgrade must still finish, with every pod evicted exactly once
+ * (counted in the API server's audit log) and the ProxySQL resumed.
+ */
+@LocalCluster
+class OpsCrashSafetyIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(180);
+
+    @Test
+    void anUpgradeSurvivesTheOperatorBeingKilledAtEveryStep(KubernetesClient client, TestNamespace ns, TestCluster cluster) {
+        OperatorFixture.installCatalogAndPolicies(client);
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 3, "3s")).create();
+        List<String> killedAt = new ArrayList<>();
+        OperatorProcess operator = OperatorProcess.start(cluster, ns.name() + "-0");
+        try {
+            awaitReady(client, "px");
+            client.resource(OpsFixture.updateVersion(ns, "upgrade", "px", "2.7.3-debian", "2m", 1)).create();
+            int stage = 0;
+            while (stage < Stage.FINAL) {
+                int seen = stage;
+                stage = Await.until(TIMEOUT, "the upgrade to move past stage " + Stage.describe(seen),
+                        () -> Stage.of(client.resources(ProxySQLOpsRequest.class).withName("upgrade").get()), s -> s > seen);
+                if (stage < Stage.FINAL) {
+                    operator.kill();
+                    killedAt.add(Stage.describe(stage));
+                    operator = OperatorProcess.start(cluster, ns.name() + "-" + killedAt.size());
+                }
+            }
+            ProxySQLOpsRequest done = awaitOps(client, "upgrade", OpsRequestPhase.SUCCESSFUL);
+            assertThat(done.getMetadata().getFinalizers()).isEmpty();
+        } finally {
+            operator.close();
+        }
+        // Step boundaries are killed at as the test observes them; waiting for a pod is slow enough to be caught always.
+        assertThat(killedAt).as("kill points").hasSizeGreaterThanOrEqualTo(4)
+                .anyMatch(s -> s.startsWith("ReplacingPods, waiting for pod"));
+        assertThat(evictions(cluster, ns)).as("successful evictions per pod after %d kills at %s", killedAt.size(), killedAt)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("px-0", 1L, "px-1", 1L, "px-2", 1L));
+        assertThat(podImages(client, "px")).allSatisfy((pod, image) -> assertThat(image).isEqualTo("ghcr.io/kubedb/proxysql:2.7.3-debian"));
+        assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.7.3-debian");
+        assertNotPaused(client, "px");
+    }
+
+    /** Ordered stages of an upgrade as the request's status shows them; each is a kill point. */
+    static final class Stage {
+        static final int PAUSING = 1;
+        static final int FINAL = 1000;
+
+        static int of(ProxySQLOpsRequest r) {
+            if (r == null || r.getStatus() == null || r.getStatus().getProgress() == null) {
+                return 0;
+            }
+            if (r.getStatus().getPhase() != null && r.getStatus().getPhase().isFinal()) {
+                return FINAL;
+            }
+            OpsProgress p = r.getStatus().getProgress();
+            return switch (p.getStep()) {
+                case QUEUED -> 0;
+                case PAUSING -> PAUSING;
+                case UPDATING_STATEFUL_SET -> 2;
+                case REPLACING_PODS -> {
+                    long done = p.getPods().stream().filter(pp -> "Done".equals(pp.getState())).count();
+                    boolean waiting = p.getPods().stream().anyMatch(pp -> "Evicting".equals(pp.getState()) || "Verifying".equals(pp.getState()));
+                    yield 10 + 2 * (int) done + (waiting ? 1 : 0);
+                }
+                case UPDATING_DATABASE -> 100;
+                case RESUMING -> 101;
+                default -> 0;
+            };
+        }
+
+        static String describe(int stage) {
+            if (stage == PAUSING) {
+                return "Pausing";
+            }
+            if (stage == 2) {
+                return "UpdatingStatefulSet";
+            }
+            if (stage >= 10 && stage < 100) {
+                int done = (stage - 10) / 2;
+                return (stage % 2 == 1) ? "ReplacingPods, waiting for pod " + (done + 1) + " to come back" : "ReplacingPods, " + done + " pod(s) done";
+            }
+            return stage == 100 ? "UpdatingDatabase" : stage == 101 ? "Resuming" : stage == FINAL ? "final" : "Queued";
+        }
+
+    }
+}

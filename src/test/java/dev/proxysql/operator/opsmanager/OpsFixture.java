@@ -1,0 +1,192 @@
+package dev.proxysql.operator.opsmanager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
+import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersionSpec;
+import dev.proxysql.operator.api.common.LocalObjectReference;
+import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
+import dev.proxysql.operator.api.kubedb.v1.PodTemplateSpec;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.common.MetadataTemplate;
+import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
+import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
+import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
+import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.provisioner.status.ConditionTypes;
+import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.cluster.AuditLog;
+import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.cluster.Pods;
+import dev.proxysql.operator.testing.cluster.TestCluster;
+import dev.proxysql.operator.testing.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/** Shared setup and checks of the ops-manager tests. */
+final class OpsFixture {
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** A version whose image never becomes Ready in the local cluster, allowed as an update from 2.6.3-debian. */
+    static final String BROKEN_VERSION = "2.7.3-broken";
+
+    private OpsFixture() {
+    }
+
+    static void installBrokenVersion(KubernetesClient admin) {
+        ProxySQLVersion v = new ProxySQLVersion();
+        v.setMetadata(new ObjectMetaBuilder().withName(BROKEN_VERSION).build());
+        ProxySQLVersionSpec spec = new ProxySQLVersionSpec();
+        // Compares below 2.7.3-debian ("broken" < "debian"), so 2.6.3-debian's allowlist admits it.
+        spec.setVersion("2.7.3-broken");
+        spec.setProxysql(new ProxySQLVersionSpec.ImageSpec(TestCluster.NEVER_READY_IMAGE));
+        ProxySQLVersionSpec.PodSecurityPolicies psp = new ProxySQLVersionSpec.PodSecurityPolicies();
+        psp.setDatabasePolicyName("proxysql-db");
+        spec.setPodSecurityPolicies(psp);
+        v.setSpec(spec);
+        admin.resource(v).fieldManager("test-install").forceConflicts().serverSideApply();
+    }
+
+    /** A ProxySQL whose pods take {@code readyDelay} to become Ready, as real ProxySQL pods take time to start. */
+    static ProxySQL proxysql(TestNamespace ns, String name, int replicas, String readyDelay) {
+        ProxySQL p = OperatorFixture.proxysql(ns.name(), name, "2.6.3-debian", replicas);
+        if (readyDelay != null) {
+            PodTemplateSpec template = new PodTemplateSpec();
+            MetadataTemplate meta = new MetadataTemplate();
+            meta.setAnnotations(Map.of(TestCluster.READY_DELAY_ANNOTATION, readyDelay));
+            template.setMetadata(meta);
+            p.getSpec().setPodTemplate(template);
+        }
+        return p;
+    }
+
+    static ProxySQLOpsRequest updateVersion(TestNamespace ns, String name, String proxysql, String target, String timeout, int maxRetries) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.UPDATE_VERSION, timeout, maxRetries);
+        UpdateVersionSpec u = new UpdateVersionSpec();
+        u.setTargetVersion(target);
+        r.getSpec().setUpdateVersion(u);
+        return r;
+    }
+
+    static ProxySQLOpsRequest restart(TestNamespace ns, String name, String proxysql) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RESTART, "2m", 1);
+        r.getSpec().setRestart(new RestartSpec());
+        return r;
+    }
+
+    private static ProxySQLOpsRequest request(TestNamespace ns, String name, String proxysql, OpsRequestType type, String timeout,
+                                              int maxRetries) {
+        ProxySQLOpsRequest r = new ProxySQLOpsRequest();
+        r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns.name()).build());
+        ProxySQLOpsRequestSpec spec = new ProxySQLOpsRequestSpec();
+        spec.setType(type);
+        spec.setProxyRef(new LocalObjectReference(proxysql));
+        spec.setTimeout(timeout);
+        spec.setMaxRetries(maxRetries);
+        spec.setApply(ApplyOption.IF_READY);
+        r.setSpec(spec);
+        return r;
+    }
+
+    static ProxySQLOpsRequest awaitOps(KubernetesClient client, String name, OpsRequestPhase phase) {
+        return Await.until(TIMEOUT, "ProxySQLOpsRequest " + name + " in phase " + phase,
+                () -> client.resources(ProxySQLOpsRequest.class).withName(name).get(),
+                r -> r != null && r.getStatus() != null && r.getStatus().getPhase() == phase);
+    }
+
+    static ProxySQL awaitReady(KubernetesClient client, String name) {
+        return Await.until(TIMEOUT, "ProxySQL " + name + " Ready",
+                () -> client.resources(ProxySQL.class).withName(name).get(),
+                p -> p != null && p.getStatus() != null && p.getStatus().getPhase() == DatabasePhase.READY);
+    }
+
+    /** The invariant of every ops test: a finished (or deleted) request leaves its ProxySQL not paused. */
+    static void assertNotPaused(KubernetesClient client, String proxysql) {
+        ProxySQL p = client.resources(ProxySQL.class).withName(proxysql).get();
+        assertThat(Conditions.isTrue(p.getStatus().getConditions(), ConditionTypes.PAUSED))
+                .as("ProxySQL %s must not be paused once its ops request is over", proxysql).isFalse();
+    }
+
+    static String message(ProxySQLOpsRequest r, String type) {
+        return Conditions.find(r.getStatus().getConditions(), type).map(c -> c.getMessage()).orElse("<no " + type + " condition>");
+    }
+
+    static Map<String, String> podImages(KubernetesClient client, String proxysql) {
+        return client.pods().withLabel("app.kubernetes.io/instance", proxysql).list().getItems().stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getSpec().getContainers().get(0).getImage(),
+                        (a, b) -> a, TreeMap::new));
+    }
+
+    /** Successful evictions per pod name in the namespace, from the API server's audit log. */
+    static Map<String, Long> evictions(TestCluster cluster, TestNamespace ns) {
+        AuditLog audit = cluster.auditLog().orElseThrow(() -> new AssertionError("the local cluster runs with an audit log"));
+        return audit.events(e -> "create".equals(e.verb()) && "pods".equals(e.resource()) && "eviction".equals(e.subresource())
+                        && ns.name().equals(e.namespace()) && e.code() >= 200 && e.code() < 300).stream()
+                .collect(Collectors.groupingBy(AuditLog.Event::name, TreeMap::new, Collectors.counting()));
+    }
+
+    /**
+     * Watches a ProxySQL's pods and records the largest number that were out of service (not Ready, terminating or
+     * missing) at the same moment.
+     */
+    static final class AvailabilityWatch implements AutoCloseable {
+        private final SharedIndexInformer<Pod> informer;
+        private final AtomicInteger worst = new AtomicInteger();
+        private final int replicas;
+        /** Counting starts once the initial list is in the store, so a half-filled cache is not mistaken for an outage. */
+        private volatile boolean armed;
+
+        AvailabilityWatch(KubernetesClient client, String proxysql, int replicas) {
+            this.replicas = replicas;
+            this.informer = client.pods().withLabel("app.kubernetes.io/instance", proxysql).inform(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(Pod pod) {
+                    record();
+                }
+
+                @Override
+                public void onUpdate(Pod oldPod, Pod newPod) {
+                    record();
+                }
+
+                @Override
+                public void onDelete(Pod pod, boolean unknown) {
+                    record();
+                }
+            });
+            Await.until(Duration.ofSeconds(30), "the pod informer of " + proxysql + " to sync", informer::hasSynced);
+            armed = true;
+            record();
+        }
+
+        private void record() {
+            if (!armed) {
+                return;
+            }
+            List<Pod> pods = informer.getStore().list();
+            long serving = pods.stream().filter(p -> Pods.isReady(p) && !Pods.isTerminating(p)).count();
+            worst.accumulateAndGet((int) (replicas - serving), Math::max);
+        }
+
+        int worstOutOfService() {
+            return worst.get();
+        }
+
+        @Override
+        public void close() {
+            informer.close();
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.proxysql.operator.opsmanager;
+
+import static dev.proxysql.operator.opsmanager.OpsFixture.TIMEOUT;
+import static dev.proxysql.operator.opsmanager.OpsFixture.assertNotPaused;
+import static dev.proxysql.operator.opsmanager.OpsFixture.awaitOps;
+import static dev.proxysql.operator.opsmanager.OpsFixture.awaitReady;
+import static dev.proxysql.operator.opsmanager.OpsFixture.evictions;
+import static dev.proxysql.operator.opsmanager.OpsFixture.message;
+import static dev.proxysql.operator.opsmanager.OpsFixture.podImages;
+import static dev.proxysql.operator.opsmanager.OpsFixture.updateVersion;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.cluster.LocalCluster;
+import dev.proxysql.operator.testing.cluster.TestCluster;
+import dev.proxysql.operator.testing.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@LocalCluster
+class OpsManagerIT {
+    private static KubernetesClient operatorClient;
+    private static ProxySQLOperator operator;
+
+    @BeforeEach
+    void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
+        if (operator == null) {
+            OperatorFixture.installCatalogAndPolicies(admin);
+            OpsFixture.installBrokenVersion(admin);
+            operatorClient = OperatorFixture.operatorClient(cluster);
+            operator = OperatorFixture.startBoth(operatorClient);
+        }
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        if (operator != null) {
+            operator.close();
+            operatorClient.close();
+        }
+    }
+
+    @Test
+    void updateVersionReplacesEveryPodOnceOneAtATime(KubernetesClient client, TestNamespace ns, TestCluster cluster) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 3, "1s")).create();
+        awaitReady(client, "px");
+        Map<String, String> uidsBefore = uids(client, "px");
+
+        try (var watch = new OpsFixture.AvailabilityWatch(client, "px", 3)) {
+            client.resource(updateVersion(ns, "upgrade", "px", "2.7.3-debian", "2m", 1)).create();
+            ProxySQLOpsRequest done = awaitOps(client, "upgrade", OpsRequestPhase.SUCCESSFUL);
+            assertThat(watch.worstOutOfService()).as("pods out of service at the same moment").isLessThanOrEqualTo(1);
+            assertThat(message(done, "Successful")).contains("2.7.3-debian");
+            assertThat(message(done, "CheckPodReady--px-1")).contains("ProxySQL-level check skipped")
+                    .contains("--proxysql-checks=false");
+            assertThat(done.getStatus().getConditions()).extracting(c -> c.getType())
+                    .contains("Running", "PauseDatabase", "UpdateStatefulSets", "EvictPod--px-0", "EvictPod--px-1", "EvictPod--px-2",
+                            "RestartPods", "UpdateDatabase", "ResumeDatabase", "Successful");
+            assertThat(done.getMetadata().getFinalizers()).as("finalizer released").isEmpty();
+        }
+        ProxySQL px = client.resources(ProxySQL.class).withName("px").get();
+        assertThat(px.getSpec().getVersion()).isEqualTo("2.7.3-debian");
+        assertNotPaused(client, "px");
+        assertThat(podImages(client, "px")).containsOnlyKeys("px-0", "px-1", "px-2")
+                .allSatisfy((pod, image) -> assertThat(image).isEqualTo("ghcr.io/kubedb/proxysql:2.7.3-debian"));
+        assertThat(uids(client, "px")).allSatisfy((pod, uid) -> assertThat(uid).isNotEqualTo(uidsBefore.get(pod)));
+        assertThat(evictions(cluster, ns)).containsExactlyInAnyOrderEntriesOf(Map.of("px-0", 1L, "px-1", 1L, "px-2", 1L));
+        awaitReady(client, "px");
+        assertThat(eventReasons(client, "upgrade")).contains("Starting", "PauseDatabase", "RestartPod", "ResumeDatabase", "Successful");
+    }
+
+    @Test
+    void disallowedMissingAndDeprecatedTargetsFailWithoutTouchingAnything(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 2, null)).create();
+        awaitReady(client, "px");
+        Map<String, String> uidsBefore = uids(client, "px");
+        long stsGeneration = client.apps().statefulSets().withName("px").get().getMetadata().getGeneration();
+
+        client.resource(updateVersion(ns, "too-far", "px", "3.0.1-debian", "1m", 1)).create();
+        assertThat(message(awaitOps(client, "too-far", OpsRequestPhase.FAILED), "Failed"))
+                .contains("spec.updateVersion.targetVersion").contains("allowlist").contains(">= 2.6.3-debian, <= 2.7.3-debian")
+                .contains("allowed targets: 2.7.3-debian").contains("nothing was changed");
+        client.resource(updateVersion(ns, "missing", "px", "9.9.9-debian", "1m", 1)).create();
+        assertThat(message(awaitOps(client, "missing", OpsRequestPhase.FAILED), "Failed")).contains("\"9.9.9-debian\" does not exist");
+        client.resource(updateVersion(ns, "deprecated", "px", "2.3.2", "1m", 1)).create();
+        assertThat(message(awaitOps(client, "deprecated", OpsRequestPhase.FAILED), "Failed")).contains("deprecated");
+        client.resource(updateVersion(ns, "nowhere", "no-such-proxysql", "2.7.3-debian", "1m", 1)).create();
+        assertThat(message(awaitOps(client, "nowhere", OpsRequestPhase.FAILED), "Failed")).contains("spec.proxyRef.name")
+                .contains("no-such-proxysql");
+        client.resource(updateVersion(ns, "same", "px", "2.6.3-debian", "1m", 1)).create();
+        assertThat(message(awaitOps(client, "same", OpsRequestPhase.SUCCESSFUL), "Successful")).contains("already runs 2.6.3-debian");
+
+        assertThat(uids(client, "px")).as("no pod restarted").isEqualTo(uidsBefore);
+        assertThat(client.apps().statefulSets().withName("px").get().getMetadata().getGeneration()).isEqualTo(stsGeneration);
+        assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.6.3-debian");
+        assertNotPaused(client, "px");
+    }
+
+    @Test
+    void requestsOnOneProxySQLRunOneAtATimeInCreationOrder(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 2, "1s")).create();
+        awaitReady(client, "px");
+        client.resource(OpsFixture.restart(ns, "first", "px")).create();
+        client.resource(updateVersion(ns, "second", "px", "2.7.3-debian", "2m", 1)).create();
+        ProxySQLOpsRequest waiting = Await.until(TIMEOUT, "request second Pending behind first",
+                () -> client.resources(ProxySQLOpsRequest.class).withName("second").get(),
+                r -> r.getStatus() != null && r.getStatus().getPhase() == OpsRequestPhase.PENDING);
+        assertThat(message(waiting, "Queued")).contains("waiting for ProxySQLOpsRequest first");
+        awaitOps(client, "first", OpsRequestPhase.SUCCESSFUL);
+        ProxySQLOpsRequest second = awaitOps(client, "second", OpsRequestPhase.SUCCESSFUL);
+        ProxySQLOpsRequest first = client.resources(ProxySQLOpsRequest.class).withName("first").get();
+        assertThat(Conditions.find(second.getStatus().getConditions(), "Running").orElseThrow().getLastTransitionTime())
+                .isGreaterThanOrEqualTo(Conditions.find(first.getStatus().getConditions(), "Successful").orElseThrow().getLastTransitionTime());
+        assertNotPaused(client, "px");
+    }
+
+    @Test
+    void ifReadyWaitsForAReadyProxySQLAndFailsAfterTheTimeout(KubernetesClient client, TestNamespace ns) {
+        // No backend: the ProxySQL stays NotReady.
+        client.resource(OpsFixture.proxysql(ns, "px", 1, null)).create();
+        client.resource(updateVersion(ns, "patient", "px", "2.7.3-debian", "5s", 1)).create();
+        ProxySQLOpsRequest failed = awaitOps(client, "patient", OpsRequestPhase.FAILED);
+        assertThat(message(failed, "Failed")).contains("was not Ready within").contains("spec.apply: IfReady").contains("NotReady");
+        assertNotPaused(client, "px");
+    }
+
+    @Test
+    void aPodThatNeverBecomesReadyFailsTheRequestAndRollsBack(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 3, null)).create();
+        awaitReady(client, "px");
+        ProxySQLOpsRequest request = updateVersion(ns, "doomed", "px", OpsFixture.BROKEN_VERSION, "8s", 0);
+        request.getSpec().setApply(ApplyOption.ALWAYS);
+        client.resource(request).create();
+
+        ProxySQLOpsRequest failed = awaitOps(client, "doomed", OpsRequestPhase.FAILED);
+        assertThat(message(failed, "Failed")).contains("step ReplacingPods").contains("pod px-0").contains("not Ready")
+                .contains("rolled back");
+        assertThat(message(failed, "Rollback")).contains("ghcr.io/kubedb/proxysql:2.6.3-debian");
+        assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.6.3-debian");
+        assertThat(client.apps().statefulSets().withName("px").get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("ghcr.io/kubedb/proxysql:2.6.3-debian");
+        assertThat(podImages(client, "px")).allSatisfy((pod, image) -> assertThat(image).isEqualTo("ghcr.io/kubedb/proxysql:2.6.3-debian"));
+        assertNotPaused(client, "px");
+        awaitReady(client, "px");
+    }
+
+    @Test
+    void deletingARunningRequestCancelsItAndLeavesOneConsistentVersion(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 3, "3s")).create();
+        awaitReady(client, "px");
+        client.resource(updateVersion(ns, "changed-my-mind", "px", "2.7.3-debian", "2m", 1)).create();
+        Await.until(TIMEOUT, "the first pod to run 2.7.3-debian", () -> podImages(client, "px").containsValue("ghcr.io/kubedb/proxysql:2.7.3-debian"));
+        client.resources(ProxySQLOpsRequest.class).withName("changed-my-mind").delete();
+
+        Await.until(TIMEOUT, "the cancelled request to be gone", () -> client.resources(ProxySQLOpsRequest.class).withName("changed-my-mind").get() == null);
+        assertThat(podImages(client, "px")).as("rolled back to the version in spec.version")
+                .allSatisfy((pod, image) -> assertThat(image).isEqualTo("ghcr.io/kubedb/proxysql:2.6.3-debian"));
+        assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.6.3-debian");
+        assertNotPaused(client, "px");
+        awaitReady(client, "px");
+    }
+
+    @Test
+    void deletingTheProxySQLDuringAnUpgradeFailsTheRequestCleanly(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 2, "3s")).create();
+        awaitReady(client, "px");
+        client.resource(updateVersion(ns, "orphan", "px", "2.7.3-debian", "2m", 1)).create();
+        Await.until(TIMEOUT, "the upgrade to be replacing pods", () -> {
+            ProxySQLOpsRequest r = client.resources(ProxySQLOpsRequest.class).withName("orphan").get();
+            return r.getStatus() != null && r.getStatus().getProgress() != null && r.getStatus().getProgress().getPods() != null
+                    && !r.getStatus().getProgress().getPods().isEmpty();
+        });
+        client.resources(ProxySQL.class).withName("px").delete();
+        ProxySQLOpsRequest failed = awaitOps(client, "orphan", OpsRequestPhase.FAILED);
+        assertThat(message(failed, "Failed")).contains("ProxySQL px was deleted");
+        assertThat(failed.getMetadata().getFinalizers()).isEmpty();
+    }
+
+    @Test
+    void restartReplacesEveryPodWithoutChangingTheVersion(KubernetesClient client, TestNamespace ns, TestCluster cluster) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 3, "1s")).create();
+        awaitReady(client, "px");
+        Map<String, String> before = uids(client, "px");
+        client.resource(OpsFixture.restart(ns, "restart", "px")).create();
+        ProxySQLOpsRequest done = awaitOps(client, "restart", OpsRequestPhase.SUCCESSFUL);
+        assertThat(message(done, "Successful")).contains("restarted");
+        assertThat(uids(client, "px")).allSatisfy((pod, uid) -> assertThat(uid).isNotEqualTo(before.get(pod)));
+        assertThat(evictions(cluster, ns)).containsExactlyInAnyOrderEntriesOf(Map.of("px-0", 1L, "px-1", 1L, "px-2", 1L));
+        assertThat(podImages(client, "px")).allSatisfy((pod, image) -> assertThat(image).isEqualTo("ghcr.io/kubedb/proxysql:2.6.3-debian"));
+        assertNotPaused(client, "px");
+    }
+
+    private static Map<String, String> uids(KubernetesClient client, String proxysql) {
+        return client.pods().withLabel("app.kubernetes.io/instance", proxysql).list().getItems().stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    }
+
+    private static List<String> eventReasons(KubernetesClient client, String request) {
+        return client.v1().events().list().getItems().stream()
+                .filter(e -> request.equals(e.getInvolvedObject().getName()))
+                .map(Event::getReason).toList();
+    }
+
+}
