@@ -22,17 +22,23 @@ final class RequestStore {
         return client.resources(ProxySQLOpsRequest.class).inNamespace(r.getMetadata().getNamespace()).resource(r).updateStatus();
     }
 
-    /** The finalizer is held only while the request runs, so a finished request deletes without the operator. */
+    /**
+     * The finalizer is held only while the request runs, so a finished request deletes without the operator. Returns
+     * the stored request (new resourceVersion) carrying the caller's in-memory status, which is not saved yet.
+     */
     ProxySQLOpsRequest addFinalizer(ProxySQLOpsRequest r) {
         if (hasFinalizer(r)) {
             return r;
         }
-        return client.resources(ProxySQLOpsRequest.class).inNamespace(r.getMetadata().getNamespace()).resource(r).edit(x -> {
-            List<String> f = new ArrayList<>(x.getMetadata().getFinalizers() == null ? List.of() : x.getMetadata().getFinalizers());
-            f.add(FINALIZER);
-            x.getMetadata().setFinalizers(f);
-            return x;
-        });
+        ProxySQLOpsRequest stored = client.resources(ProxySQLOpsRequest.class).inNamespace(r.getMetadata().getNamespace()).resource(r)
+                .edit(x -> {
+                    List<String> f = new ArrayList<>(x.getMetadata().getFinalizers() == null ? List.of() : x.getMetadata().getFinalizers());
+                    f.add(FINALIZER);
+                    x.getMetadata().setFinalizers(f);
+                    return x;
+                });
+        stored.setStatus(r.getStatus());
+        return stored;
     }
 
     void removeFinalizer(ProxySQLOpsRequest r) {

@@ -7,6 +7,7 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
 import dev.proxysql.operator.kube.ChildApplier;
 import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.kube.KubeDbLabels;
 import dev.proxysql.operator.provisioner.children.ProxySQLNames;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
@@ -23,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -129,6 +131,28 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
 
     @Override
     public UpdateControl<ProxySQL> reconcile(ProxySQL p, Context<ProxySQL> context) {
+        try {
+            return reconcileOnce(p);
+        } catch (KubernetesClientException e) {
+            if (isGoingAway(e)) {
+                // The ProxySQL or its namespace is being deleted: nothing left to provision or report.
+                LOG.debug("ProxySQL {}/{} is going away: {}", p.getMetadata().getNamespace(), p.getMetadata().getName(), e.getMessage());
+                return UpdateControl.noUpdate();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isGoingAway(KubernetesClientException e) {
+        boolean namespaceTerminating = e.getCode() == 403 && e.getStatus() != null && e.getStatus().getDetails() != null
+                && e.getStatus().getDetails().getCauses() != null && e.getStatus().getDetails().getCauses().stream()
+                .anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
+        boolean primaryGone = e.getCode() == 404 && e.getStatus() != null && e.getStatus().getDetails() != null
+                && "proxysqls".equals(e.getStatus().getDetails().getKind());
+        return namespaceTerminating || primaryGone;
+    }
+
+    private UpdateControl<ProxySQL> reconcileOnce(ProxySQL p) {
         metrics.reconciled();
         List<Condition> previous = p.getStatus() == null ? List.of() : p.getStatus().getConditions();
         boolean paused = Conditions.isTrue(previous, ConditionTypes.PAUSED);
@@ -152,7 +176,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
                 halted, paused, replicas, health));
         if (statusWriter.write(p, status)) {
             metrics.statusWrite();
-            LOG.info("ProxySQL {}/{}: phase {}", p.getMetadata().getNamespace(), p.getMetadata().getName(), status.getPhase());
+            LOG.info("ProxySQL {}/{}: phase {}", p.getMetadata().getNamespace(), p.getMetadata().getName(), EnumNames.of(status.getPhase()));
         }
         return problem.isPresent() ? UpdateControl.<ProxySQL>noUpdate().rescheduleAfter(DEPENDENCY_RETRY) : UpdateControl.noUpdate();
     }

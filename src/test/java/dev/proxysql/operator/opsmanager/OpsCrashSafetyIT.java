@@ -51,6 +51,7 @@ class OpsCrashSafetyIT {
                 if (stage < Stage.FINAL) {
                     operator.kill();
                     killedAt.add(Stage.describe(stage));
+                    System.err.println("[crash-test] operator killed (SIGKILL) at: " + Stage.describe(stage));
                     operator = OperatorProcess.start(cluster, ns.name() + "-" + killedAt.size());
                 }
             }

@@ -100,10 +100,12 @@ final class OpsFixture {
         return r;
     }
 
+    /** Waits for the phase; for a final phase also for the finalizer to be released, the last thing the operator does. */
     static ProxySQLOpsRequest awaitOps(KubernetesClient client, String name, OpsRequestPhase phase) {
-        return Await.until(TIMEOUT, "ProxySQLOpsRequest " + name + " in phase " + phase,
+        return Await.until(TIMEOUT, "ProxySQLOpsRequest " + name + " in phase " + phase + (phase.isFinal() ? " with its finalizer released" : ""),
                 () -> client.resources(ProxySQLOpsRequest.class).withName(name).get(),
-                r -> r != null && r.getStatus() != null && r.getStatus().getPhase() == phase);
+                r -> r != null && r.getStatus() != null && r.getStatus().getPhase() == phase
+                        && (!phase.isFinal() || r.getMetadata().getFinalizers() == null || r.getMetadata().getFinalizers().isEmpty()));
     }
 
     static ProxySQL awaitReady(KubernetesClient client, String name) {

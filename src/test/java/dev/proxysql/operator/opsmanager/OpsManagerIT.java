@@ -94,7 +94,7 @@ class OpsManagerIT {
         client.resource(updateVersion(ns, "too-far", "px", "3.0.1-debian", "1m", 1)).create();
         assertThat(message(awaitOps(client, "too-far", OpsRequestPhase.FAILED), "Failed"))
                 .contains("spec.updateVersion.targetVersion").contains("allowlist").contains(">= 2.6.3-debian, <= 2.7.3-debian")
-                .contains("allowed targets: 2.7.3-debian").contains("nothing was changed");
+                .containsPattern("allowed targets: .*2\\.7\\.3-debian").doesNotContain("3.0.1-debian,").contains("nothing was changed");
         client.resource(updateVersion(ns, "missing", "px", "9.9.9-debian", "1m", 1)).create();
         assertThat(message(awaitOps(client, "missing", OpsRequestPhase.FAILED), "Failed")).contains("\"9.9.9-debian\" does not exist");
         client.resource(updateVersion(ns, "deprecated", "px", "2.3.2", "1m", 1)).create();
@@ -150,7 +150,7 @@ class OpsManagerIT {
         client.resource(request).create();
 
         ProxySQLOpsRequest failed = awaitOps(client, "doomed", OpsRequestPhase.FAILED);
-        assertThat(message(failed, "Failed")).contains("step ReplacingPods").contains("pod px-0").contains("not Ready")
+        assertThat(message(failed, "Failed")).contains("step ReplacingPods").contains("pod px-0").contains("did not become Ready")
                 .contains("rolled back");
         assertThat(message(failed, "Rollback")).contains("ghcr.io/kubedb/proxysql:2.6.3-debian");
         assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.6.3-debian");
