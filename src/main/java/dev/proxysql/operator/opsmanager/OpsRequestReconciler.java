@@ -37,6 +37,7 @@ public class OpsRequestReconciler implements Reconciler<ProxySQLOpsRequest> {
 
     @Override
     public List<EventSource<?, ProxySQLOpsRequest>> prepareEventSources(EventSourceContext<ProxySQLOpsRequest> context) {
+        machine.metrics().track(() -> context.getPrimaryCache().list());
         return List.of(
                 informer(Pod.class, context, pod -> instance(pod)),
                 informer(StatefulSet.class, context, sts -> instance(sts)),

@@ -7,6 +7,7 @@ import dev.proxysql.operator.api.ops.v1alpha1.OpsProgress;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestStatus;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
+import dev.proxysql.operator.api.ops.v1alpha1.PodProgress;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
@@ -15,6 +16,7 @@ import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.rolling.Action;
 import dev.proxysql.operator.opsmanager.rolling.Decision;
 import dev.proxysql.operator.opsmanager.rolling.ObservedPod;
+import dev.proxysql.operator.opsmanager.rolling.PodState;
 import dev.proxysql.operator.opsmanager.rolling.RollPlan;
 import dev.proxysql.operator.opsmanager.rolling.RollSettings;
 import dev.proxysql.operator.opsmanager.rolling.RollTarget;
@@ -79,8 +81,13 @@ public final class OpsStateMachine {
         this.template = new StatefulSetTemplate(client);
     }
 
+    OpsMetrics metrics() {
+        return metrics;
+    }
+
     /** Advances {@code r}; returns when to look again (empty: only on the next event). */
     public Optional<Duration> advance(ProxySQLOpsRequest r, Collection<ProxySQLOpsRequest> all) {
+        metrics.observed(all);
         OpsRequestStatus status = r.getStatus() == null ? new OpsRequestStatus() : r.getStatus();
         r.setStatus(status);
         if (status.getPhase() != null && status.getPhase().isFinal()) {
@@ -332,8 +339,17 @@ public final class OpsStateMachine {
                     "pod " + verify.pod() + " is Ready on revision " + target.revision() + "; " + result.message());
             d = RollingReplacement.verified(d.progress(), verify, result, rs, now);
         }
+        metrics.replaced(typeName(run.r), rollback, newlyReplaced(run.progress().getPods(), d.progress()));
         run.progress().setPods(d.progress());
         return act(run, d.action(), rollback, target, !persisted.equals(Serialization.asJson(d.progress())));
+    }
+
+    /** Pods that were evicted by this request and are now Done (not those found already on target). */
+    private static int newlyReplaced(java.util.List<PodProgress> before, java.util.List<PodProgress> after) {
+        Map<String, String> was = before == null ? Map.of() : before.stream()
+                .collect(Collectors.toMap(PodProgress::getName, p -> String.valueOf(p.getState()), (a, b) -> a));
+        return (int) after.stream().filter(p -> PodState.DONE.value().equals(p.getState()) && p.getEvictedUid() != null
+                && !PodState.DONE.value().equals(was.get(p.getName()))).count();
     }
 
     private Optional<Duration> act(Run run, Action action, boolean rollback, RollTarget target, boolean progressChanged) {
