@@ -16,18 +16,43 @@ import dev.proxysql.operator.provisioner.ProxySQLHealthCheck;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Builds a JOSDK {@link Operator} with the controllers the settings ask for. Also used by the tests. */
 public final class ProxySQLOperator implements AutoCloseable {
+    /** On stop, reconciliations in flight get this long to finish (each pass is short: one side effect at most). */
+    static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(10);
+
     private final Operator operator;
     private final ProvisionerMetrics provisionerMetrics;
     private final OpsMetrics opsMetrics;
+    private volatile boolean started;
+    private volatile boolean stopping;
 
+    /** Without leader election: this process reconciles as soon as it starts. */
     public ProxySQLOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
-        this.operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        this(client, settings, registry, Optional.empty());
+    }
+
+    /**
+     * @param leaderElection when present, informers start at once but events are processed only while holding the Lease
+     */
+    public ProxySQLOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry,
+                            Optional<LeaderElectionConfiguration> leaderElection) {
+        // Reconciliation metrics without per-resource tags: their cardinality follows the controllers, not the cluster.
+        MicrometerMetrics josdkMetrics = MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build();
+        this.operator = new Operator(o -> {
+            o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(josdkMetrics)
+                    .withReconciliationTerminationTimeout(TERMINATION_TIMEOUT);
+            leaderElection.ifPresent(o::withLeaderElectionConfiguration);
+        });
         this.provisionerMetrics = new ProvisionerMetrics(registry);
         this.opsMetrics = new OpsMetrics(registry);
         Clock clock = Clock.systemUTC();
@@ -60,12 +85,40 @@ public final class ProxySQLOperator implements AutoCloseable {
         return opsMetrics;
     }
 
+    /** Starts the informers and waits until their caches are synced (JOSDK fails the start if one cannot). */
     public void start() {
         operator.start();
+        started = true;
+    }
+
+    /**
+     * Ready once started with every informer watching and synced, whether this process leads or stands by: a standby
+     * must be Ready too, or a rolling update of the operator's Deployment would never finish.
+     */
+    public Readiness readiness() {
+        if (stopping) {
+            return new Readiness(false, "shutting down");
+        }
+        if (!started) {
+            return new Readiness(false, "starting: informers are not synced yet");
+        }
+        var runtime = operator.getRuntimeInfo();
+        if (!runtime.allEventSourcesAreHealthy()) {
+            String unhealthy = runtime.unhealthyEventSources().entrySet().stream()
+                    .map(e -> e.getKey() + ": " + String.join(", ", e.getValue().keySet()))
+                    .collect(Collectors.joining("; "));
+            return new Readiness(false, "unhealthy event sources: " + unhealthy);
+        }
+        return new Readiness(true, "informers synced");
+    }
+
+    /** What {@code /readyz} answers: ready or not, and why. */
+    public record Readiness(boolean ready, String detail) {
     }
 
     @Override
     public void close() {
+        stopping = true;
         operator.stop();
     }
 }
