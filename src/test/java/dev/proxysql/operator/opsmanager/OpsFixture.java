@@ -36,16 +36,16 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-/** Shared setup and checks of the ops-manager tests. */
-final class OpsFixture {
-    static final Duration TIMEOUT = Duration.ofSeconds(120);
+/** Shared setup and checks of the ops-manager tests (and of the runtime tests that run ops requests). */
+public final class OpsFixture {
+    public static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** A version whose image never becomes Ready in the local cluster, allowed as an update from 2.6.3-debian. */
-    static final String BROKEN_VERSION = "2.7.3-broken";
+    public static final String BROKEN_VERSION = "2.7.3-broken";
 
     private OpsFixture() {
     }
 
-    static void installBrokenVersion(KubernetesClient admin) {
+    public static void installBrokenVersion(KubernetesClient admin) {
         ProxySQLVersion v = new ProxySQLVersion();
         v.setMetadata(new ObjectMetaBuilder().withName(BROKEN_VERSION).build());
         ProxySQLVersionSpec spec = new ProxySQLVersionSpec();
@@ -60,7 +60,7 @@ final class OpsFixture {
     }
 
     /** A ProxySQL whose pods take {@code readyDelay} to become Ready, as real ProxySQL pods take time to start. */
-    static ProxySQL proxysql(TestNamespace ns, String name, int replicas, String readyDelay) {
+    public static ProxySQL proxysql(TestNamespace ns, String name, int replicas, String readyDelay) {
         ProxySQL p = OperatorFixture.proxysql(ns.name(), name, "2.6.3-debian", replicas);
         if (readyDelay != null) {
             PodTemplateSpec template = new PodTemplateSpec();
@@ -72,7 +72,7 @@ final class OpsFixture {
         return p;
     }
 
-    static ProxySQLOpsRequest updateVersion(TestNamespace ns, String name, String proxysql, String target, String timeout, int maxRetries) {
+    public static ProxySQLOpsRequest updateVersion(TestNamespace ns, String name, String proxysql, String target, String timeout, int maxRetries) {
         ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.UPDATE_VERSION, timeout, maxRetries);
         UpdateVersionSpec u = new UpdateVersionSpec();
         u.setTargetVersion(target);
@@ -101,21 +101,21 @@ final class OpsFixture {
     }
 
     /** Waits for the phase; for a final phase also for the finalizer to be released, the last thing the operator does. */
-    static ProxySQLOpsRequest awaitOps(KubernetesClient client, String name, OpsRequestPhase phase) {
+    public static ProxySQLOpsRequest awaitOps(KubernetesClient client, String name, OpsRequestPhase phase) {
         return Await.until(TIMEOUT, "ProxySQLOpsRequest " + name + " in phase " + phase + (phase.isFinal() ? " with its finalizer released" : ""),
                 () -> client.resources(ProxySQLOpsRequest.class).withName(name).get(),
                 r -> r != null && r.getStatus() != null && r.getStatus().getPhase() == phase
                         && (!phase.isFinal() || r.getMetadata().getFinalizers() == null || r.getMetadata().getFinalizers().isEmpty()));
     }
 
-    static ProxySQL awaitReady(KubernetesClient client, String name) {
+    public static ProxySQL awaitReady(KubernetesClient client, String name) {
         return Await.until(TIMEOUT, "ProxySQL " + name + " Ready",
                 () -> client.resources(ProxySQL.class).withName(name).get(),
                 p -> p != null && p.getStatus() != null && p.getStatus().getPhase() == DatabasePhase.READY);
     }
 
     /** The invariant of every ops test: a finished (or deleted) request leaves its ProxySQL not paused. */
-    static void assertNotPaused(KubernetesClient client, String proxysql) {
+    public static void assertNotPaused(KubernetesClient client, String proxysql) {
         ProxySQL p = client.resources(ProxySQL.class).withName(proxysql).get();
         assertThat(Conditions.isTrue(p.getStatus().getConditions(), ConditionTypes.PAUSED))
                 .as("ProxySQL %s must not be paused once its ops request is over", proxysql).isFalse();
@@ -132,7 +132,7 @@ final class OpsFixture {
     }
 
     /** Successful evictions per pod name in the namespace, from the API server's audit log. */
-    static Map<String, Long> evictions(TestCluster cluster, TestNamespace ns) {
+    public static Map<String, Long> evictions(TestCluster cluster, TestNamespace ns) {
         AuditLog audit = cluster.auditLog().orElseThrow(() -> new AssertionError("the local cluster runs with an audit log"));
         return audit.events(e -> "create".equals(e.verb()) && "pods".equals(e.resource()) && "eviction".equals(e.subresource())
                         && ns.name().equals(e.namespace()) && e.code() >= 200 && e.code() < 300).stream()
