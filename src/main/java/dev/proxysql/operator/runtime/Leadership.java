@@ -91,7 +91,7 @@ public final class Leadership {
         return switch (state) {
             case DISABLED -> "leader election off: reconciling";
             case LEADING -> "leading (Lease " + lease() + ", identity " + settings.identity() + "): reconciling";
-            case STANDING_BY -> "standing by (Lease " + lease() + " held by " + (leader == null ? "nobody yet" : leader)
+            case STANDING_BY -> "standing by (Lease " + lease() + " held by " + (leader == null ? "a holder not known yet" : leader)
                     + "; identity " + settings.identity() + ")";
             case LOST -> "lost the Lease " + lease() + ": exiting";
         };
@@ -121,7 +121,7 @@ public final class Leadership {
 
     private void newLeader(String identity) {
         leader = identity;
-        if (identity != null && !identity.equals(settings.identity())) {
+        if (identity != null && !identity.equals(settings.identity()) && state == State.STANDING_BY) {
             LOG.info("The Lease {} is held by {}: standing by", lease(), identity);
         }
     }
