@@ -40,6 +40,8 @@ step "Starting the operator (log: $STATE/operator.log)"
 if [ -f "$STATE/operator.pid" ] && kill -0 "$(cat "$STATE/operator.pid")" 2>/dev/null; then
   kill "$(cat "$STATE/operator.pid")"
 fi
+# Leader election (on by default) keeps its Lease in proxysql-operator-system outside a pod, as an installation would.
+kubectl create namespace proxysql-operator-system --dry-run=client -o yaml | kubectl apply --server-side -f - >/dev/null
 nohup java -jar target/proxysql-operator.jar --controllers=provisioner >"$STATE/operator.log" 2>&1 &
 echo $! >"$STATE/operator.pid"
 
@@ -72,6 +74,7 @@ The ProxySQL is Ready. Look around with:
   kubectl -n demo get prx proxy-server -o yaml
   kubectl -n demo get secret proxy-server-configuration -o jsonpath='{.data.proxysql\\.cnf}' | base64 -d
   tail -f $STATE/operator.log
+  curl -s localhost:8080/metrics | grep ^proxysql_      # metrics; health: curl localhost:8081/readyz
 Stop everything with:
   hack/run-local.sh stop
 MSG
