@@ -60,6 +60,9 @@ public final class Main implements Callable<Integer> {
             description = "ValidatingWebhookConfiguration that gets a generated CA as caBundle (default: ${DEFAULT-VALUE}).")
     String webhookConfigurationName;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
@@ -67,10 +70,11 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Set<String> watched = new LinkedHashSet<>(namespaces);
+        WebhookSettings webhook = webhookSettings();
         KubernetesClient client = new KubernetesClientBuilder().build();
         ProxySQLOperator operator = new ProxySQLOperator(client,
                 new OperatorSettings(controllers.contains(Controller.provisioner), controllers.contains(Controller.ops_manager), watched,
-                        proxysqlChecks, webhookSettings()), new SimpleMeterRegistry());
+                        proxysqlChecks, webhook), new SimpleMeterRegistry());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.close();
@@ -84,7 +88,7 @@ public final class Main implements Callable<Integer> {
 
     WebhookSettings webhookSettings() {
         if (webhookPort < 0 || webhookPort > 65535) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--webhook-port must be 0 (disabled) or a port number");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--webhook-port must be 0 (disabled) or a port number");
         }
         return new WebhookSettings(webhookPort != 0, "0.0.0.0", webhookPort, webhookCertDir, WebhookSettings.DEFAULT_SERVICE,
                 webhookServiceNamespace, webhookHosts, webhookConfigurationName);

@@ -43,4 +43,12 @@ class MainTest {
     void portZeroDisablesTheWebhook() {
         assertThat(parse("--webhook-port=0").webhookSettings().enabled()).isFalse();
     }
+
+    @Test
+    void anImpossiblePortIsAUsageErrorBeforeAnythingStarts() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = new CommandLine(new Main()).setErr(new java.io.PrintWriter(err)).execute("--webhook-port=70000");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--webhook-port must be 0 (disabled) or a port number");
+    }
 }
