@@ -1,10 +1,13 @@
 package dev.proxysql.operator.runtime;
 
+import dev.proxysql.operator.admission.RequestValidator;
+import dev.proxysql.operator.admission.WebhookServer;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.opsmanager.OpsMetrics;
 import dev.proxysql.operator.opsmanager.OpsRequestReconciler;
 import dev.proxysql.operator.opsmanager.OpsSettings;
 import dev.proxysql.operator.opsmanager.OpsStateMachine;
+import dev.proxysql.operator.opsmanager.OpsValidator;
 import dev.proxysql.operator.opsmanager.checks.AdminInterfaceCheck;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.types.Operation;
@@ -17,12 +20,19 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
-/** Builds a JOSDK {@link Operator} with the controllers the settings ask for. Also used by the tests. */
+/**
+ * Builds a JOSDK {@link Operator} with the controllers the settings ask for, and with the ops manager the admission
+ * webhook (unless disabled), which validates with the ops manager's own {@link OpsValidator}. Also used by the tests.
+ */
 public final class ProxySQLOperator implements AutoCloseable {
     private final Operator operator;
+    private final WebhookServer webhook;
     private final ProvisionerMetrics provisionerMetrics;
     private final OpsMetrics opsMetrics;
 
@@ -43,6 +53,11 @@ public final class ProxySQLOperator implements AutoCloseable {
             OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(settings.proxysqlChecks()),
                     clock, OpsRequestReconciler.NAME, opsMetrics);
             operator.register(new OpsRequestReconciler(machine), c -> watch(c, settings));
+            webhook = settings.webhook().enabled()
+                    ? new WebhookServer(client, settings.webhook(), RequestValidator.of(new OpsValidator(client, operations)))
+                    : null;
+        } else {
+            webhook = null;
         }
     }
 
@@ -60,12 +75,31 @@ public final class ProxySQLOperator implements AutoCloseable {
         return opsMetrics;
     }
 
+    /** The admission webhook, if this process serves it. */
+    public Optional<WebhookServer> webhook() {
+        return Optional.ofNullable(webhook);
+    }
+
+    /** Starts the webhook (so it answers before any request is reconciled), then the controllers. */
     public void start() {
+        if (webhook != null) {
+            try {
+                webhook.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the admission webhook: " + e.getMessage(), e);
+            }
+        }
         operator.start();
     }
 
     @Override
     public void close() {
-        operator.stop();
+        try {
+            operator.stop();
+        } finally {
+            if (webhook != null) {
+                webhook.close();
+            }
+        }
     }
 }

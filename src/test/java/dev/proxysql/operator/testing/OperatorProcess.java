@@ -27,8 +27,11 @@ public final class OperatorProcess implements AutoCloseable {
         try {
             Path dir = Files.createDirectories(Path.of("target/operator-logs"));
             Path log = dir.resolve(name + ".log");
+            // No admission webhook: it would listen on 8443, which parallel test runs on one machine would compete for
+            // (AdmissionWebhookIT tests it on an ephemeral port).
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", jar.toString(), "--controllers=provisioner,ops_manager", "--no-proxysql-checks")
+                    "-Xmx256m", "-jar", jar.toString(), "--controllers=provisioner,ops_manager", "--no-proxysql-checks",
+                    "--webhook-port=0")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
             return new OperatorProcess(pb.start(), log);
