@@ -1,6 +1,7 @@
 package dev.proxysql.operator;
 
 import ch.qos.logback.classic.Level;
+import dev.proxysql.operator.admission.WebhookSettings;
 import dev.proxysql.operator.opsmanager.GoDuration;
 import dev.proxysql.operator.runtime.LeaderElectionSettings;
 import dev.proxysql.operator.runtime.OperatorRuntime;
@@ -8,6 +9,7 @@ import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.OperatorVersion;
 import dev.proxysql.operator.runtime.Signals;
 import dev.proxysql.operator.runtime.logging.Logging;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -104,6 +106,29 @@ public final class Main implements Callable<Integer> {
             description = "How often the leader renews and the others try to acquire (default: ${DEFAULT-VALUE}).")
     Duration retryPeriod;
 
+    @Option(names = "--webhook-port", defaultValue = "" + WebhookSettings.DEFAULT_PORT,
+            description = "HTTPS port of the admission webhook served with the ops manager; 0 disables it (default: ${DEFAULT-VALUE}).")
+    int webhookPort;
+
+    @Option(names = "--webhook-cert-dir",
+            description = "Directory with tls.crt and tls.key for the webhook (e.g. a mounted Secret). Without it, or if it holds "
+                    + "neither file, a self-signed CA and serving certificate are generated at start-up and the CA is patched "
+                    + "into the caBundle of the ValidatingWebhookConfiguration.")
+    Path webhookCertDir;
+
+    @Option(names = "--webhook-service-namespace", defaultValue = WebhookSettings.DEFAULT_NAMESPACE,
+            description = "Namespace of the Service " + WebhookSettings.DEFAULT_SERVICE + ", whose DNS names a generated "
+                    + "certificate covers (default: ${DEFAULT-VALUE}).")
+    String webhookServiceNamespace;
+
+    @Option(names = "--webhook-host", split = ",",
+            description = "Extra names or IP addresses for a generated certificate, comma-separated or repeated (e.g. 127.0.0.1).")
+    List<String> webhookHosts = List.of();
+
+    @Option(names = "--webhook-configuration-name", defaultValue = WebhookSettings.DEFAULT_CONFIGURATION,
+            description = "ValidatingWebhookConfiguration that gets a generated CA as caBundle (default: ${DEFAULT-VALUE}).")
+    String webhookConfigurationName;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -173,8 +198,16 @@ public final class Main implements Callable<Integer> {
             }
         }
         OperatorSettings settings = new OperatorSettings(controllers.contains(Controller.provisioner),
-                controllers.contains(Controller.ops_manager), watched, proxysqlChecks);
+                controllers.contains(Controller.ops_manager), watched, proxysqlChecks, webhookSettings());
         return new OperatorRuntime.Options(settings, election, metricsPort, healthPort);
+    }
+
+    WebhookSettings webhookSettings() {
+        if (webhookPort < 0 || webhookPort > 65535) {
+            throw usage("--webhook-port must be 0 (disabled) or a port number");
+        }
+        return new WebhookSettings(webhookPort != 0, "0.0.0.0", webhookPort, webhookCertDir, WebhookSettings.DEFAULT_SERVICE,
+                webhookServiceNamespace, webhookHosts, webhookConfigurationName);
     }
 
     private void port(String option, int port) {

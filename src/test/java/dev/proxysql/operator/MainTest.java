@@ -2,10 +2,12 @@ package dev.proxysql.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.proxysql.operator.admission.WebhookSettings;
 import dev.proxysql.operator.runtime.LeaderElectionSettings;
 import dev.proxysql.operator.runtime.OperatorRuntime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +22,8 @@ class MainTest {
     static final List<String> OPTIONS = List.of("--controllers", "--namespaces", "--[no-]proxysql-checks", "--log-level", "--log-format",
             "--metrics-port", "--health-port", "--[no-]leader-election", "--leader-election-namespace", "--leader-election-lease-name",
             "--leader-election-identity", "--leader-election-lease-duration", "--leader-election-renew-deadline",
-            "--leader-election-retry-period", "--help", "--version");
+            "--leader-election-retry-period", "--webhook-port", "--webhook-cert-dir", "--webhook-service-namespace", "--webhook-host",
+            "--webhook-configuration-name", "--help", "--version");
 
     record Run(int status, String out, String err) {
     }
@@ -118,5 +121,47 @@ class MainTest {
         assertThat(r.err()).startsWith("proxysql-operator: ").contains(message.trim()).contains("--help");
         assertThat(r.err().lines().count()).as("a short message, not the whole usage").isLessThanOrEqualTo(3);
         assertThat(r.out()).isEmpty();
+    }
+    private static Main parseMain(String... args) {
+        Main main = new Main();
+        new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+        return main;
+    }
+
+    @Test
+    void theWebhookIsOnByDefaultOn8443WithAGeneratedCertificateForTheService() {
+        WebhookSettings w = parseMain().webhookSettings();
+        assertThat(w.enabled()).isTrue();
+        assertThat(w.port()).isEqualTo(8443);
+        assertThat(w.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(w.certDir()).isNull();
+        assertThat(w.configurationName()).isEqualTo("proxysql-operator");
+        assertThat(w.certificateHosts()).containsExactly("proxysql-operator-webhook.proxysql-operator-system.svc",
+                "proxysql-operator-webhook.proxysql-operator-system.svc.cluster.local");
+        assertThat(parse().settings().webhook()).isEqualTo(w);
+    }
+
+    @Test
+    void everyWebhookFlag() {
+        WebhookSettings w = parseMain("--webhook-port=9443", "--webhook-cert-dir=/etc/webhook/certs", "--webhook-service-namespace=ops",
+                "--webhook-host=127.0.0.1,localhost", "--webhook-host=::1", "--webhook-configuration-name=mine").webhookSettings();
+        assertThat(w.enabled()).isTrue();
+        assertThat(w.port()).isEqualTo(9443);
+        assertThat(w.certDir()).isEqualTo(Path.of("/etc/webhook/certs"));
+        assertThat(w.configurationName()).isEqualTo("mine");
+        assertThat(w.certificateHosts()).containsExactly("proxysql-operator-webhook.ops.svc", "proxysql-operator-webhook.ops.svc.cluster.local",
+                "127.0.0.1", "localhost", "::1");
+    }
+
+    @Test
+    void portZeroDisablesTheWebhook() {
+        assertThat(parseMain("--webhook-port=0").webhookSettings().enabled()).isFalse();
+    }
+
+    @Test
+    void anImpossibleWebhookPortIsAUsageErrorBeforeAnythingStarts() {
+        Run r = run("--webhook-port=70000");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--webhook-port must be 0 (disabled) or a port number");
     }
 }

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class OpsStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(OpsStateMachine.class);
     private final KubernetesClient client;
-    private final Map<String, Operation> operations;
+    private final OpsValidator validator;
     private final ProxySQLLevelCheck check;
     private final OpsSettings settings;
     private final Clock clock;
@@ -69,7 +69,7 @@ public final class OpsStateMachine {
     public OpsStateMachine(KubernetesClient client, Map<String, Operation> operations, ProxySQLLevelCheck check,
                            OpsSettings settings, Clock clock, String fieldManager, OpsMetrics metrics) {
         this.client = client;
-        this.operations = operations;
+        this.validator = new OpsValidator(client, operations);
         this.check = check;
         this.settings = settings;
         this.clock = clock;
@@ -99,11 +99,11 @@ public final class OpsStateMachine {
             progress.setStep(OpsStep.QUEUED);
             status.setProgress(progress);
         }
-        Operation op = operations.get(r.getSpec().getType().name());
+        Operation op = validator.operation(r);
         if (op == null) {
-            return finish(r, null, null, "spec.type: " + typeName(r) + " is not supported by this operator yet; nothing was changed");
+            return finish(r, null, null, OpsValidator.unsupported(r) + "; nothing was changed");
         }
-        Run run = new Run(r, op, proxysql(r));
+        Run run = new Run(r, op, validator.proxysql(r));
         OpsStep step = status.getProgress().getStep();
         if (run.proxysql == null && step != OpsStep.QUEUED && step != OpsStep.DONE) {
             return finish(r, op, null, "ProxySQL " + r.getSpec().getProxyRef().getName() + " was deleted while the request was in step "
@@ -188,16 +188,15 @@ public final class OpsStateMachine {
             store.removeFinalizer(run.r);
             return Optional.empty();
         }
-        if (run.proxysql == null) {
-            return finish(run.r, run.op, null, "spec.proxyRef.name: ProxySQL \"" + run.r.getSpec().getProxyRef().getName()
-                    + "\" does not exist in namespace " + run.r.getMetadata().getNamespace() + "; nothing was changed");
-        }
-        Optional<ProxySQLOpsRequest> blocker = OpsQueue.blocker(run.r, all);
+        // A request waits for the ones before it on the same ProxySQL before it is validated: they may change the
+        // version it starts from. One whose ProxySQL does not exist fails at once (the validator says so).
+        Optional<ProxySQLOpsRequest> blocker = run.proxysql == null ? Optional.empty() : OpsQueue.blocker(run.r, all);
         if (blocker.isPresent()) {
             return pending(run, "WaitingForOpsRequest", "waiting for ProxySQLOpsRequest " + blocker.get().getMetadata().getName()
                     + " on the same ProxySQL to finish", false);
         }
-        Operation.Validation v = run.op.validate(run.r, run.proxysql);
+        // The same checks, and messages, as the admission webhook's: they matter where it is not installed or was down.
+        Operation.Validation v = validator.validate(run.r, run.proxysql);
         if (v.kind() == Operation.Validation.Kind.REJECT) {
             return finish(run.r, run.op, null, v.message() + "; nothing was changed");
         }
@@ -499,10 +498,6 @@ public final class OpsStateMachine {
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
-
-    private ProxySQL proxysql(ProxySQLOpsRequest r) {
-        return client.resources(ProxySQL.class).inNamespace(r.getMetadata().getNamespace()).withName(r.getSpec().getProxyRef().getName()).get();
-    }
 
     private StatefulSet statefulSet(Run run) {
         return client.apps().statefulSets().inNamespace(run.proxysql.getMetadata().getNamespace())

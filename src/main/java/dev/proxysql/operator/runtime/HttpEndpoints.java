@@ -46,6 +46,7 @@ public final class HttpEndpoints implements AutoCloseable {
      * @throws UncheckedIOException naming the port when it cannot be bound
      */
     public static HttpEndpoints start(int metricsPort, int healthPort, Supplier<String> metrics, Supplier<Check> readiness) {
+        limitRequestTimes();
         Map<Integer, Map<String, HttpHandler>> byPort = new LinkedHashMap<>();
         if (metricsPort > 0) {
             byPort.computeIfAbsent(metricsPort, p -> new LinkedHashMap<>()).put("/metrics", text(() -> new Answer(200, PROMETHEUS_TEXT,
@@ -91,6 +92,21 @@ public final class HttpEndpoints implements AutoCloseable {
         }
         return endpoints;
     }
+
+    /**
+     * A client gets 10 s to send its request and to take the response. The JDK server reads these limits once per JVM,
+     * when its first server is created: whichever server of this process starts first (these endpoints, or the admission
+     * webhook, which sets the same values) must set them, or they are lost for all.
+     */
+    static void limitRequestTimes() {
+        for (String property : new String[] {"sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime"}) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, Integer.toString(REQUEST_SECONDS));
+            }
+        }
+    }
+
+    static final int REQUEST_SECONDS = 10;
 
     private record Answer(int status, String contentType, String body) {
     }

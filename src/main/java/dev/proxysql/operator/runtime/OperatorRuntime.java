@@ -54,6 +54,7 @@ public final class OperatorRuntime {
                             + " (lease duration " + LeaderElectionSettings.text(l.leaseDuration()) + ", renew deadline "
                             + LeaderElectionSettings.text(l.renewDeadline()) + ", retry period " + LeaderElectionSettings.text(l.retryPeriod())
                             + ")").orElse("off")
+                    + "; webhook port: " + (s.opsManager() && s.webhook().enabled() ? s.webhook().port() : "off")
                     + "; metrics port: " + (metricsPort == 0 ? "off" : metricsPort)
                     + "; health port: " + (healthPort == 0 ? "off" : healthPort);
         }

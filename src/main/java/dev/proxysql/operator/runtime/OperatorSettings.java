@@ -1,5 +1,6 @@
 package dev.proxysql.operator.runtime;
 
+import dev.proxysql.operator.admission.WebhookSettings;
 import java.util.Set;
 
 /**
@@ -10,6 +11,13 @@ import java.util.Set;
  * @param namespaces      namespaces to watch; empty means all
  * @param proxysqlChecks  check replaced pods through ProxySQL's admin interface; off only where pods run no
  *                        process (the local kwok cluster), and then every pod's status says the check was skipped
+ * @param webhook         the admission webhook, served with the ops manager (see docs/admission.md)
  */
-public record OperatorSettings(boolean provisioner, boolean opsManager, Set<String> namespaces, boolean proxysqlChecks) {
+public record OperatorSettings(boolean provisioner, boolean opsManager, Set<String> namespaces, boolean proxysqlChecks,
+                               WebhookSettings webhook) {
+
+    /** Without the admission webhook (as the in-process tests run). */
+    public OperatorSettings(boolean provisioner, boolean opsManager, Set<String> namespaces, boolean proxysqlChecks) {
+        this(provisioner, opsManager, namespaces, proxysqlChecks, WebhookSettings.disabled());
+    }
 }

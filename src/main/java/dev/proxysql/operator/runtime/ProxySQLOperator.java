@@ -1,10 +1,13 @@
 package dev.proxysql.operator.runtime;
 
+import dev.proxysql.operator.admission.RequestValidator;
+import dev.proxysql.operator.admission.WebhookServer;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.opsmanager.OpsMetrics;
 import dev.proxysql.operator.opsmanager.OpsRequestReconciler;
 import dev.proxysql.operator.opsmanager.OpsSettings;
 import dev.proxysql.operator.opsmanager.OpsStateMachine;
+import dev.proxysql.operator.opsmanager.OpsValidator;
 import dev.proxysql.operator.opsmanager.checks.AdminInterfaceCheck;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.types.Operation;
@@ -19,18 +22,24 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Builds a JOSDK {@link Operator} with the controllers the settings ask for. Also used by the tests. */
+/**
+ * Builds a JOSDK {@link Operator} with the controllers the settings ask for, and with the ops manager the admission
+ * webhook (unless disabled), which validates with the ops manager's own {@link OpsValidator}. Also used by the tests.
+ */
 public final class ProxySQLOperator implements AutoCloseable {
     /** On stop, reconciliations in flight get this long to finish (each pass is short: one side effect at most). */
     static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(10);
 
     private final Operator operator;
+    private final WebhookServer webhook;
     private final ProvisionerMetrics provisionerMetrics;
     private final OpsMetrics opsMetrics;
     private volatile boolean started;
@@ -68,6 +77,11 @@ public final class ProxySQLOperator implements AutoCloseable {
             OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(settings.proxysqlChecks()),
                     clock, OpsRequestReconciler.NAME, opsMetrics);
             operator.register(new OpsRequestReconciler(machine), c -> watch(c, settings));
+            webhook = settings.webhook().enabled()
+                    ? new WebhookServer(client, settings.webhook(), RequestValidator.of(new OpsValidator(client, operations)))
+                    : null;
+        } else {
+            webhook = null;
         }
     }
 
@@ -85,8 +99,23 @@ public final class ProxySQLOperator implements AutoCloseable {
         return opsMetrics;
     }
 
-    /** Starts the informers and waits until their caches are synced (JOSDK fails the start if one cannot). */
+    /** The admission webhook, if this process serves it. */
+    public Optional<WebhookServer> webhook() {
+        return Optional.ofNullable(webhook);
+    }
+
+    /**
+     * Starts the webhook (so it answers before any request is reconciled; a standby serves it too), then the informers,
+     * and waits until their caches are synced (JOSDK fails the start if one cannot).
+     */
     public void start() {
+        if (webhook != null) {
+            try {
+                webhook.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the admission webhook: " + e.getMessage(), e);
+            }
+        }
         operator.start();
         started = true;
     }
@@ -119,6 +148,12 @@ public final class ProxySQLOperator implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        operator.stop();
+        try {
+            operator.stop();
+        } finally {
+            if (webhook != null) {
+                webhook.close();
+            }
+        }
     }
 }

@@ -52,6 +52,9 @@ class HttpEndpointsTest {
             assertThat(get(health, "/healthz", "POST").statusCode()).isEqualTo(405);
         }
         assertThatThrownBy(() -> get(health, "/healthz", "GET")).as("closed").isInstanceOf(IOException.class);
+        // Read once per JVM by the first JDK server: set here too, or the admission webhook's limits would be lost.
+        assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isEqualTo("10");
+        assertThat(System.getProperty("sun.net.httpserver.maxRspTime")).isEqualTo("10");
     }
 
     @Test

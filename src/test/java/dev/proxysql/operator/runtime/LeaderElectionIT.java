@@ -42,7 +42,7 @@ class LeaderElectionIT {
 
     private static OperatorProcess replica(TestCluster cluster, TestNamespace ns, String name) {
         return OperatorProcess.start(cluster, ns.name() + "-" + name, AGENT_PREFIX + name, List.of(
-                "--no-proxysql-checks", "--namespaces=" + ns.name(),
+                "--no-proxysql-checks", "--webhook-port=0", "--namespaces=" + ns.name(),
                 "--metrics-port=0", "--health-port=" + OperatorProcess.freePort(),
                 "--leader-election-namespace=" + ns.name(), "--leader-election-lease-name=" + LEASE,
                 "--leader-election-identity=" + name,

@@ -58,7 +58,7 @@ class OperatorRuntimeIT {
         int healthPort = OperatorProcess.freePort();
         long t0 = System.nanoTime();
         OperatorProcess operator = OperatorProcess.start(cluster, ns.name() + "-runtime", "proxysql-operator-it-runtime", List.of(
-                "--no-proxysql-checks", "--namespaces=" + ns.name(), "--log-format=json",
+                "--no-proxysql-checks", "--webhook-port=0", "--namespaces=" + ns.name(), "--log-format=json",
                 "--metrics-port=" + metricsPort, "--health-port=" + healthPort,
                 "--leader-election-namespace=" + ns.name(), "--leader-election-identity=runtime-it"));
         try {

@@ -40,7 +40,7 @@ class SecretsNotLeakedIT {
         OpsFixture.installBrokenVersion(client);
         OperatorFixture.createBackend(client, ns.name());
         OperatorProcess operator = OperatorProcess.start(cluster, ns.name() + "-trace", "proxysql-operator-it-secrets", List.of(
-                "--no-proxysql-checks", "--namespaces=" + ns.name(), "--log-level=trace", "--no-leader-election",
+                "--no-proxysql-checks", "--webhook-port=0", "--namespaces=" + ns.name(), "--log-level=trace", "--no-leader-election",
                 "--metrics-port=0", "--health-port=0"));
         try {
             client.resource(OpsFixture.proxysql(ns, "px", 2, null)).create();

@@ -23,10 +23,11 @@ import java.util.concurrent.TimeUnit;
 public final class OperatorProcess implements AutoCloseable {
     /**
      * What {@link #start(TestCluster, String)} passes: both controllers, no ProxySQL-level checks (pods run no process),
-     * and no leader election nor HTTP ports, so that processes of concurrent test runs never meet.
+     * and no leader election, admission webhook (8443) nor metrics and health ports, which processes of parallel test
+     * runs on one machine would compete for (AdmissionWebhookIT tests the webhook on an ephemeral port).
      */
     public static final List<String> DEFAULT_ARGS = List.of("--controllers=provisioner,ops_manager", "--no-proxysql-checks",
-            "--no-leader-election", "--metrics-port=0", "--health-port=0");
+            "--no-leader-election", "--webhook-port=0", "--metrics-port=0", "--health-port=0");
 
     private final Process process;
     private final Path log;

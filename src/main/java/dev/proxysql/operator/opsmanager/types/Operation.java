@@ -33,21 +33,37 @@ public interface Operation {
     /** One line for the Successful condition. */
     String successMessage(ProxySQLOpsRequest request, ProxySQL proxysql);
 
-    /** The outcome of {@link #validate}. */
-    record Validation(Kind kind, String message) {
+    /**
+     * The outcome of {@link #validate}. The same value decides at admission (the webhook) and in the controller, so
+     * both give the same message; a message names the field it is about.
+     *
+     * @param refusal for {@link Kind#REJECT}: whether the request is invalid as written (a reference that resolves to
+     *                nothing) or well-formed but not permitted (a deprecated target, one the update constraints
+     *                exclude); null otherwise
+     */
+    record Validation(Kind kind, String message, Refusal refusal) {
         /** Run it, refuse it, or there is nothing to do. */
         public enum Kind { RUN, REJECT, NOTHING_TO_DO }
 
+        /** Why a request is refused; the webhook answers 422 (Invalid) or 403 (Forbidden) accordingly. */
+        public enum Refusal { INVALID, FORBIDDEN }
+
         public static Validation run() {
-            return new Validation(Kind.RUN, null);
+            return new Validation(Kind.RUN, null, null);
         }
 
+        /** Refused because the request, as written, cannot be carried out (e.g. it names an object that does not exist). */
         public static Validation reject(String message) {
-            return new Validation(Kind.REJECT, message);
+            return new Validation(Kind.REJECT, message, Refusal.INVALID);
+        }
+
+        /** Refused because the request is well-formed but not permitted (e.g. by the catalog's update constraints). */
+        public static Validation forbid(String message) {
+            return new Validation(Kind.REJECT, message, Refusal.FORBIDDEN);
         }
 
         public static Validation nothingToDo(String message) {
-            return new Validation(Kind.NOTHING_TO_DO, message);
+            return new Validation(Kind.NOTHING_TO_DO, message, null);
         }
     }
 }

@@ -41,24 +41,25 @@ public final class UpdateVersionOperation implements Operation {
             return Validation.reject("spec.updateVersion.targetVersion: ProxySQLVersion \"" + targetName + "\" does not exist");
         }
         if (Boolean.TRUE.equals(target.getSpec().getDeprecated())) {
-            return Validation.reject("spec.updateVersion.targetVersion: ProxySQLVersion \"" + targetName
+            return Validation.forbid("spec.updateVersion.targetVersion: ProxySQLVersion \"" + targetName
                     + "\" is deprecated and cannot be an update target");
         }
         ProxySQLVersion current = version(currentName);
         if (current == null) {
-            return Validation.reject("ProxySQL " + proxysql.getMetadata().getName() + " runs ProxySQLVersion \"" + currentName
-                    + "\", which does not exist, so its update constraints cannot be checked");
+            return Validation.reject("spec.updateVersion.targetVersion: cannot be checked: ProxySQL " + proxysql.getMetadata().getName()
+                    + " runs ProxySQLVersion \"" + currentName + "\", which does not exist, so its update constraints are unknown");
         }
         try {
             UpgradeDecision decision = constraints(current.getSpec()).evaluate(currentName, target.getSpec().getVersion());
             if (!decision.allowed()) {
                 List<CatalogEntry> catalog = client.resources(ProxySQLVersion.class).list().getItems().stream()
                         .map(UpdateVersionOperation::entry).toList();
-                return Validation.reject("spec.updateVersion.targetVersion: " + decision.reason() + "; "
+                return Validation.forbid("spec.updateVersion.targetVersion: " + decision.reason() + "; "
                         + UpgradeTargets.describe(UpgradeTargets.allowedTargetNames(entry(current), catalog)));
             }
         } catch (InvalidConstraintException e) {
-            return Validation.reject("ProxySQLVersion \"" + currentName + "\" has an invalid update constraint: " + e.getMessage());
+            return Validation.reject("spec.updateVersion.targetVersion: cannot be checked: ProxySQLVersion \"" + currentName
+                    + "\" has an invalid update constraint: " + e.getMessage());
         }
         return Validation.run();
     }

@@ -1,22 +1,19 @@
 package dev.proxysql.operator.api.appcatalog.v1alpha1;
 
 import dev.proxysql.operator.api.common.FreeFormObject;
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.proxysql.operator.api.common.KeepsUnknownFields;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.proxysql.operator.api.common.LocalObjectReference;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The AppBinding fields a ProxySQL backend needs; unknown fields are preserved. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @PreserveUnknownFields
-public class AppBindingSpec {
+public class AppBindingSpec extends KeepsUnknownFields {
     /** The kind of application, e.g. kubedb.com/mysql, kubedb.com/mariadb, perconaxtradb. */
     private String type;
     private String version;
@@ -34,29 +31,11 @@ public class AppBindingSpec {
     @PreserveUnknownFields
     @ValidationRule(value = "has(self.url) || has(self.service)",
             message = "spec.clientConfig needs either url or service")
-    public static class ClientConfig {
+    public static class ClientConfig extends KeepsUnknownFields {
         private String url;
         private ServiceReference service;
         private Boolean insecureSkipTLSVerify;
         private String caBundle;
-
-        /** Fields this operator does not model, kept so that reading and writing an AppBinding loses nothing. */
-        @JsonIgnore
-        private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
-
-        // Ignored by the CRD generator only; Jackson still uses it as the any-getter.
-
-        @JsonIgnore
-
-        @JsonAnyGetter
-        public Map<String, Object> getAdditionalProperties() {
-            return additionalProperties;
-        }
-
-        @JsonAnySetter
-        public void setAdditionalProperty(String name, Object value) {
-            additionalProperties.put(name, value);
-        }
 
         public String getUrl() {
             return url;
@@ -94,31 +73,13 @@ public class AppBindingSpec {
     /** A Service in the AppBinding's namespace. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @PreserveUnknownFields
-    public static class ServiceReference {
+    public static class ServiceReference extends KeepsUnknownFields {
         private String scheme;
         @Required
         private String name;
         private Integer port;
         private String path;
         private String query;
-
-        /** Fields this operator does not model, kept so that reading and writing an AppBinding loses nothing. */
-        @JsonIgnore
-        private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
-
-        // Ignored by the CRD generator only; Jackson still uses it as the any-getter.
-
-        @JsonIgnore
-
-        @JsonAnyGetter
-        public Map<String, Object> getAdditionalProperties() {
-            return additionalProperties;
-        }
-
-        @JsonAnySetter
-        public void setAdditionalProperty(String name, Object value) {
-            additionalProperties.put(name, value);
-        }
 
         public String getScheme() {
             return scheme;
@@ -207,22 +168,5 @@ public class AppBindingSpec {
 
     public void setParameters(Map<String, Object> parameters) {
         this.parameters = parameters;
-    }
-    /** Fields this operator does not model, kept so that reading and writing an AppBinding loses nothing. */
-    @JsonIgnore
-    private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
-
-    // Ignored by the CRD generator only; Jackson still uses it as the any-getter.
-
-    @JsonIgnore
-
-    @JsonAnyGetter
-    public Map<String, Object> getAdditionalProperties() {
-        return additionalProperties;
-    }
-
-    @JsonAnySetter
-    public void setAdditionalProperty(String name, Object value) {
-        additionalProperties.put(name, value);
     }
 }

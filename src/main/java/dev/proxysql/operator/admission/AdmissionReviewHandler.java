@@ -1,0 +1,233 @@
+package dev.proxysql.operator.admission;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.opsmanager.types.Operation.Validation;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one HTTP request carrying an {@code admission.k8s.io/v1} AdmissionReview into the answer, independently of
+ * the HTTP server (so it is unit-tested without one).
+ *
+ * <ul>
+ *   <li>CREATE of a {@code ProxySQLOpsRequest}: the controller's own checks ({@link RequestValidator}). A refusal is
+ *       HTTP 200 with {@code response.allowed=false} and {@code response.status} carrying the message (which names
+ *       the field), code 422/reason Invalid or 403/reason Forbidden. "Nothing to do" is admitted with a warning, and
+ *       so is a type the operator does not implement (the controller fails it).</li>
+ *   <li>Any other operation or kind (a misconfigured rule): admitted, and logged.</li>
+ *   <li>A request that is not a readable AdmissionReview: HTTP 400/405/413/415 with a plain-text reason; an error
+ *       while validating (e.g. the API server did not answer): HTTP 500. The API server then applies the webhook's
+ *       failure policy, and the controller checks again anyway.</li>
+ * </ul>
+ *
+ * Nothing from the request body is logged or echoed except names: the object's namespace/name, its type, and the
+ * validation message (which contains object names and versions only).
+ */
+public final class AdmissionReviewHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionReviewHandler.class);
+    /** Larger than any AdmissionReview of a ProxySQLOpsRequest can be (objects are limited to about 1.5 MiB). */
+    public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+    static final String API_VERSION = "admission.k8s.io/v1";
+    static final String GROUP = "ops.kubedb.com";
+    static final String KIND = "ProxySQLOpsRequest";
+
+    private final RequestValidator validator;
+    private final KubernetesSerialization serialization;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public AdmissionReviewHandler(RequestValidator validator, KubernetesSerialization serialization) {
+        this.validator = validator;
+        this.serialization = serialization;
+    }
+
+    /** The HTTP answer: status code, content type and body. */
+    public record Reply(int status, String contentType, byte[] body) {
+        static Reply text(int status, String message) {
+            return new Reply(status, "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Handles one HTTP request; {@code body} is read at most up to {@link #MAX_BODY_BYTES} (+1 to detect more). */
+    public Reply handle(String method, String contentType, InputStream body) {
+        if (!"POST".equals(method)) {
+            return Reply.text(405, "method " + method + " not allowed: the API server POSTs AdmissionReviews");
+        }
+        if (contentType != null && !contentType.isBlank()
+                && !contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("application/json")) {
+            return Reply.text(415, "content type must be application/json (an admission.k8s.io/v1 AdmissionReview)");
+        }
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            return Reply.text(400, "could not read the request body: " + e.getClass().getSimpleName());
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            return Reply.text(413, "AdmissionReview larger than " + MAX_BODY_BYTES + " bytes refused");
+        }
+        return review(bytes);
+    }
+
+    /** Answers one AdmissionReview. */
+    Reply review(byte[] body) {
+        JsonNode review;
+        try {
+            review = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            return Reply.text(400, "malformed AdmissionReview: not valid JSON" + where(e.getLocation()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (review == null || !review.isObject()) {
+            return Reply.text(400, "malformed AdmissionReview: expected a JSON object");
+        }
+        String apiVersion = review.path("apiVersion").asText("");
+        String kind = review.path("kind").asText("");
+        if (!API_VERSION.equals(apiVersion) || !"AdmissionReview".equals(kind)) {
+            return Reply.text(400, "malformed AdmissionReview: expected apiVersion " + API_VERSION + " and kind AdmissionReview, got "
+                    + quoted(apiVersion) + " and " + quoted(kind) + " (set admissionReviewVersions: [v1] in the webhook configuration)");
+        }
+        JsonNode request = review.get("request");
+        if (request == null || !request.isObject()) {
+            return Reply.text(400, "malformed AdmissionReview: request is missing");
+        }
+        String uid = request.path("uid").asText("");
+        if (uid.isBlank()) {
+            return Reply.text(400, "malformed AdmissionReview: request.uid is missing");
+        }
+        String operation = request.path("operation").asText("");
+        JsonNode requestKind = request.path("kind");
+        String group = requestKind.path("group").asText("");
+        String kindName = requestKind.path("kind").asText("");
+        if (!"CREATE".equals(operation)) {
+            LOG.debug("admission {} {}/{} {}: allowed (only CREATE is checked)", operation, group, kindName, uid);
+            return answer(uid, allowed(List.of()));
+        }
+        if (!GROUP.equals(group) || !KIND.equals(kindName)) {
+            LOG.warn("admission CREATE of {}/{} allowed without checks: this webhook checks only {}/{}; fix the rules of the "
+                    + "ValidatingWebhookConfiguration", group, kindName, GROUP, KIND);
+            return answer(uid, allowed(List.of()));
+        }
+        JsonNode object = request.get("object");
+        if (object == null || !object.isObject()) {
+            return Reply.text(400, "malformed AdmissionReview: request.object is missing for a CREATE");
+        }
+        ProxySQLOpsRequest ops;
+        try {
+            ops = serialization.convertValue(object, ProxySQLOpsRequest.class);
+        } catch (RuntimeException e) {
+            String message = "request.object is not a readable ProxySQLOpsRequest" + field(e);
+            LOG.info("admission CREATE {}: denied: {}", uid, message);
+            return answer(uid, denied(400, "BadRequest", message));
+        }
+        if (ops.getMetadata() != null && ops.getMetadata().getNamespace() == null) {
+            ops.getMetadata().setNamespace(request.path("namespace").asText(null));
+        }
+        String ref = name(ops);
+        Validation v;
+        try {
+            v = validator.validate(ops);
+        } catch (RuntimeException e) {
+            // Not the request's fault: let the failure policy decide; the controller validates again later.
+            LOG.error("admission CREATE ProxySQLOpsRequest {} ({}): validation could not run: {}", ref, uid, e.toString());
+            return Reply.text(500, "could not validate ProxySQLOpsRequest " + ref + ": " + e.getClass().getSimpleName()
+                    + "; the operator validates it again when it processes it");
+        }
+        ObjectNode response = switch (v.kind()) {
+            case REJECT -> {
+                boolean forbidden = v.refusal() == Validation.Refusal.FORBIDDEN;
+                LOG.info("admission CREATE ProxySQLOpsRequest {}: denied: {}", ref, v.message());
+                yield denied(forbidden ? 403 : 422, forbidden ? "Forbidden" : "Invalid", v.message());
+            }
+            case NOTHING_TO_DO -> {
+                LOG.info("admission CREATE ProxySQLOpsRequest {}: allowed, nothing to do: {}", ref, v.message());
+                yield allowed(List.of(v.message()));
+            }
+            case RUN -> {
+                List<String> warnings = new ArrayList<>();
+                if (!validator.implemented(ops)) {
+                    warnings.add(validator.unsupported(ops) + ": the request will end Failed and nothing will be changed");
+                }
+                LOG.debug("admission CREATE ProxySQLOpsRequest {}: allowed", ref);
+                yield allowed(warnings);
+            }
+        };
+        return answer(uid, response);
+    }
+
+    private ObjectNode allowed(List<String> warnings) {
+        ObjectNode response = json.createObjectNode().put("allowed", true);
+        if (!warnings.isEmpty()) {
+            ArrayNode w = response.putArray("warnings");
+            warnings.forEach(w::add);
+        }
+        return response;
+    }
+
+    private ObjectNode denied(int code, String reason, String message) {
+        ObjectNode response = json.createObjectNode().put("allowed", false);
+        response.putObject("status").put("status", "Failure").put("code", code).put("reason", reason).put("message", message);
+        return response;
+    }
+
+    private Reply answer(String uid, ObjectNode response) {
+        ObjectNode review = json.createObjectNode().put("apiVersion", API_VERSION).put("kind", "AdmissionReview");
+        ObjectNode r = review.putObject("response").put("uid", uid);
+        r.setAll(response);
+        try {
+            return new Reply(200, "application/json", json.writeValueAsBytes(review));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String name(ProxySQLOpsRequest r) {
+        if (r.getMetadata() == null) {
+            return "<no metadata>";
+        }
+        String name = r.getMetadata().getName() != null ? r.getMetadata().getName()
+                : r.getMetadata().getGenerateName() != null ? r.getMetadata().getGenerateName() + "*" : "<unnamed>";
+        return r.getMetadata().getNamespace() + "/" + name;
+    }
+
+    /** Where the JSON broke, without quoting any of it. */
+    private static String where(JsonLocation location) {
+        return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+
+    /** The path of the field that could not be read, without its value. */
+    private static String field(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+                return ": cannot read field " + m.getPath().stream()
+                        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                        .collect(Collectors.joining(".")).replace(".[", "[");
+            }
+        }
+        return "";
+    }
+
+    private static String quoted(String s) {
+        return s.isEmpty() ? "nothing" : "\"" + (s.length() > 64 ? s.substring(0, 64) + "..." : s) + "\"";
+    }
+}

@@ -1,0 +1,183 @@
+package dev.proxysql.operator.admission;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The validating admission webhook: HTTPS (TLS 1.2+) on {@link WebhookSettings#port()}, AdmissionReview v1 at
+ * {@link #PATH}. On {@link #start()} it loads or generates its certificate (see {@link WebhookCertificates}), starts
+ * listening, and in generated mode publishes the CA into the ValidatingWebhookConfiguration (see
+ * {@link CaBundlePublisher}); a failure to publish is logged, not fatal: the controller still validates.
+ *
+ * <p>Limits: a request body over {@link AdmissionReviewHandler#MAX_BODY_BYTES} is refused (413); a connection that
+ * takes longer than {@link #REQUEST_SECONDS} to send its request, or to take its response, is closed (the JDK server's
+ * {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}, set here unless already set); at most {@link #THREADS}
+ * reviews are answered at once. The API server gives up after the configuration's {@code timeoutSeconds} (5) anyway.
+ */
+public final class WebhookServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+    public static final String PATH = "/validate/proxysqlopsrequests";
+    static final int REQUEST_SECONDS = 10;
+    static final int THREADS = 4;
+
+    private final KubernetesClient client;
+    private final WebhookSettings settings;
+    private final AdmissionReviewHandler handler;
+    private HttpsServer server;
+    private ExecutorService executor;
+    private WebhookCertificates certificates;
+
+    public WebhookServer(KubernetesClient client, WebhookSettings settings, RequestValidator validator) {
+        this.client = client;
+        this.settings = settings;
+        this.handler = new AdmissionReviewHandler(validator, client.getKubernetesSerialization());
+    }
+
+    /** Loads or generates the certificate, listens, and (generated mode) publishes the caBundle. */
+    public synchronized void start() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("the webhook server is already started");
+        }
+        certificates = WebhookCertificates.load(settings.certDir())
+                .orElseGet(() -> WebhookCertificates.generate(settings.certificateHosts()));
+        limitRequestTimes();
+        SSLContext tls = certificates.sslContext();
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
+        s.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters p = tls.getDefaultSSLParameters();
+                p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                p.setNeedClientAuth(false);
+                params.setSSLParameters(p);
+            }
+        });
+        s.createContext(PATH, this::exchange);
+        executor = boundedExecutor();
+        s.setExecutor(executor);
+        s.start();
+        server = s;
+        LOG.info("admission webhook listening on https://{}:{}{} with the certificate {}", settings.bindAddress(), port(), PATH,
+                certificates.source());
+        if (certificates.caBundlePem().isPresent()) {
+            publishCaBundle();
+        } else {
+            LOG.info("admission webhook: serving the provided certificate; the caBundle of ValidatingWebhookConfiguration {} is "
+                    + "left to the installation (e.g. cert-manager's CA injector)", settings.configurationName());
+        }
+    }
+
+    /**
+     * Publishes the generated CA into the ValidatingWebhookConfiguration again (start does it once); for a
+     * configuration created after the operator started. Does nothing with a provided certificate.
+     */
+    public CaBundlePublisher.Result publishCaBundle() {
+        Optional<String> ca = certificates == null ? Optional.empty() : certificates.caBundlePem();
+        if (ca.isEmpty()) {
+            return new CaBundlePublisher.Result(CaBundlePublisher.Outcome.SKIPPED, List.of(), "no generated CA to publish");
+        }
+        CaBundlePublisher.Result result = CaBundlePublisher.publish(client, settings.configurationName(), ca.get());
+        switch (result.outcome()) {
+            case PATCHED -> LOG.info("admission webhook: {}", result.detail());
+            case NOT_FOUND, NO_WEBHOOKS, SKIPPED -> LOG.warn("admission webhook: {}", result.detail());
+            case FAILED -> LOG.error("admission webhook: {}", result.detail());
+        }
+        return result;
+    }
+
+    /** The port listened on (the actual one when the settings asked for an ephemeral port). */
+    public synchronized int port() {
+        return server == null ? -1 : server.getAddress().getPort();
+    }
+
+    /** The generated CA as PEM (empty with a provided certificate or before start). */
+    public synchronized Optional<String> caBundlePem() {
+        return certificates == null ? Optional.empty() : certificates.caBundlePem();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server == null) {
+            return;
+        }
+        server.stop(0);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(REQUEST_SECONDS, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        server = null;
+        LOG.info("admission webhook stopped");
+    }
+
+    private void exchange(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            AdmissionReviewHandler.Reply reply;
+            if (!PATH.equals(exchange.getRequestURI().getPath())) {
+                reply = AdmissionReviewHandler.Reply.text(404, "not found: the webhook serves " + PATH);
+            } else {
+                try (InputStream in = exchange.getRequestBody()) {
+                    reply = handler.handle(exchange.getRequestMethod(), exchange.getRequestHeaders().getFirst("Content-Type"), in);
+                } catch (RuntimeException e) {
+                    LOG.error("admission webhook: unexpected error answering a review: {}", e.toString());
+                    reply = AdmissionReviewHandler.Reply.text(500, "internal error: " + e.getClass().getSimpleName());
+                }
+            }
+            if (reply.status() != 200) {
+                LOG.warn("admission webhook: HTTP {} to {} {} from {}: {}", reply.status(), exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(), exchange.getRemoteAddress(), reply.bodyText().strip());
+            }
+            exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+            exchange.sendResponseHeaders(reply.status(), reply.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(reply.body());
+            }
+        }
+    }
+
+    private static ExecutorService boundedExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "admission-webhook-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The JDK server reads these once, when its first instance is created, and has no per-server setting; they close
+     * a connection whose request (headers and body) or response is not done in time. Left alone if set by the user.
+     */
+    static void limitRequestTimes() {
+        setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxRspTime", Integer.toString(REQUEST_SECONDS));
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+}

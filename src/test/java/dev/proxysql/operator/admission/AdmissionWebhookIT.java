@@ -1,0 +1,239 @@
+package dev.proxysql.operator.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.proxysql.operator.api.common.LocalObjectReference;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
+import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
+import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
+import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.provisioner.status.ConditionTypes;
+import dev.proxysql.operator.runtime.OperatorSettings;
+import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.cluster.LocalCluster;
+import dev.proxysql.operator.testing.cluster.NamespaceLabels;
+import dev.proxysql.operator.testing.cluster.TestCluster;
+import dev.proxysql.operator.testing.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The webhook as the API server calls it: served from this JVM on 127.0.0.1 (an ephemeral port) with a generated
+ * certificate, registered by URL with the caBundle the operator publishes itself, limited to this class's
+ * namespaces (so other test classes in the same run are not affected). The last test stops the webhook and shows
+ * that the controller then fails the same request with the same message.
+ */
+@LocalCluster
+@NamespaceLabels(AdmissionWebhookIT.NAMESPACE_LABEL + "=true")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdmissionWebhookIT {
+    static final String NAMESPACE_LABEL = "proxysql-operator.test/admission-webhook";
+    private static final String CONFIGURATION = "proxysql-operator-admission-it";
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String DENIED = "admission webhook \"validate.proxysqlopsrequests.ops.kubedb.com\" denied the request: ";
+
+    private static KubernetesClient operatorClient;
+    private static KubernetesClient admin;
+    private static ProxySQLOperator operator;
+    private static WebhookServer webhook;
+
+    @BeforeEach
+    void startOnce(KubernetesClient client, TestNamespace ns, TestCluster cluster) {
+        if (operator != null) {
+            return;
+        }
+        admin = client;
+        OperatorFixture.installCatalogAndPolicies(client);
+        operatorClient = OperatorFixture.operatorClient(cluster);
+        WebhookSettings settings = new WebhookSettings(true, "127.0.0.1", 0, null, WebhookSettings.DEFAULT_SERVICE,
+                WebhookSettings.DEFAULT_NAMESPACE, List.of("127.0.0.1"), CONFIGURATION);
+        operator = new ProxySQLOperator(operatorClient, new OperatorSettings(false, true, Set.of(), false, settings), new SimpleMeterRegistry());
+        operator.start();
+        webhook = operator.webhook().orElseThrow();
+        assertThat(webhook.publishCaBundle().outcome()).as("no configuration installed yet").isEqualTo(CaBundlePublisher.Outcome.NOT_FOUND);
+
+        ValidatingWebhookConfiguration vwc = localCopyOfTheInstalledConfiguration(client, webhook.port());
+        client.resource(vwc).fieldManager("test-install").forceConflicts().serverSideApply();
+        CaBundlePublisher.Result published = webhook.publishCaBundle();
+        assertThat(published.outcome()).as(published.detail()).isEqualTo(CaBundlePublisher.Outcome.PATCHED);
+        String caBundle = Base64.getEncoder().encodeToString(webhook.caBundlePem().orElseThrow().getBytes(StandardCharsets.US_ASCII));
+        assertThat(client.admissionRegistration().v1().validatingWebhookConfigurations().withName(CONFIGURATION).get().getWebhooks())
+                .singleElement().satisfies(w -> assertThat(w.getClientConfig().getCaBundle()).isEqualTo(caBundle));
+
+        // The API server picks the configuration up asynchronously: wait until it calls the webhook.
+        ProxySQLOpsRequest probe = restart(ns, "probe", "no-such-proxysql");
+        Await.until(TIMEOUT, "the API server to call the webhook", () -> denial(() -> client.resource(probe).dryRun().create()),
+                e -> e != null && e.getStatus().getMessage().startsWith(DENIED));
+    }
+
+    /** The test resource (a copy of the installed manifest), checked against the contract, then pointed at this JVM. */
+    private static ValidatingWebhookConfiguration localCopyOfTheInstalledConfiguration(KubernetesClient client, int port) {
+        ValidatingWebhookConfiguration vwc = client.admissionRegistration().v1().validatingWebhookConfigurations()
+                .load(AdmissionWebhookIT.class.getResourceAsStream("/manifests/validatingwebhookconfiguration.yaml")).item();
+        assertThat(vwc.getMetadata().getName()).isEqualTo(WebhookSettings.DEFAULT_CONFIGURATION);
+        ValidatingWebhook w = vwc.getWebhooks().get(0);
+        assertThat(vwc.getWebhooks()).hasSize(1);
+        assertThat(w.getClientConfig().getService().getName()).isEqualTo(WebhookSettings.DEFAULT_SERVICE);
+        assertThat(w.getClientConfig().getService().getNamespace()).isEqualTo(WebhookSettings.DEFAULT_NAMESPACE);
+        assertThat(w.getClientConfig().getService().getPort()).isEqualTo(443);
+        assertThat(w.getClientConfig().getService().getPath()).isEqualTo(WebhookServer.PATH);
+        assertThat(w.getClientConfig().getCaBundle()).as("published by the operator").isNull();
+        assertThat(w.getFailurePolicy()).isEqualTo("Ignore");
+        assertThat(w.getSideEffects()).isEqualTo("None");
+        assertThat(w.getAdmissionReviewVersions()).containsExactly("v1");
+        assertThat(w.getTimeoutSeconds()).isEqualTo(5);
+        RuleWithOperations rule = w.getRules().get(0);
+        assertThat(rule.getApiGroups()).containsExactly("ops.kubedb.com");
+        assertThat(rule.getApiVersions()).containsExactly("v1alpha1");
+        assertThat(rule.getOperations()).containsExactly("CREATE");
+        assertThat(rule.getResources()).containsExactly("proxysqlopsrequests");
+
+        vwc.getMetadata().setName(CONFIGURATION);
+        w.getClientConfig().setService(null);
+        w.getClientConfig().setUrl("https://127.0.0.1:" + port + WebhookServer.PATH);
+        w.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels(NAMESPACE_LABEL, "true").build());
+        return vwc;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (admin != null) {
+            admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(CONFIGURATION).delete();
+        }
+        if (operator != null) {
+            operator.close();
+            operatorClient.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aDisallowedUpdateIsRejectedAtCreationNamingTheFieldAndTheAllowlist(KubernetesClient client, TestNamespace ns) {
+        client.resource(OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 1)).create();
+
+        KubernetesClientException tooFar = denial(() -> client.resource(updateVersion(ns, "too-far", "px", "3.0.1-debian")).create());
+        assertThat(tooFar).as("denied").isNotNull();
+        assertThat(tooFar.getCode()).isEqualTo(403);
+        assertThat(tooFar.getStatus().getReason()).isEqualTo("Forbidden");
+        assertThat(tooFar.getStatus().getMessage()).startsWith(DENIED + "spec.updateVersion.targetVersion: ")
+                .contains("upgrade from 2.6.3-debian to 3.0.1-debian is not allowed")
+                .contains("allowlist").contains(">= 2.6.3-debian, <= 2.7.3-debian")
+                .containsPattern("allowed targets: .*2\\.7\\.3-debian");
+        assertThat(client.resources(ProxySQLOpsRequest.class).withName("too-far").get()).as("never stored").isNull();
+
+        KubernetesClientException deprecated = denial(() -> client.resource(updateVersion(ns, "old", "px", "2.3.2")).create());
+        assertThat(deprecated.getCode()).isEqualTo(403);
+        assertThat(deprecated.getStatus().getMessage()).contains("spec.updateVersion.targetVersion: ProxySQLVersion \"2.3.2\" is deprecated");
+
+        KubernetesClientException missing = denial(() -> client.resource(updateVersion(ns, "nowhere", "px", "9.9.9-debian")).create());
+        assertThat(missing.getCode()).isEqualTo(422);
+        assertThat(missing.getStatus().getReason()).isEqualTo("Invalid");
+        assertThat(missing.getStatus().getMessage())
+                .isEqualTo(DENIED + "spec.updateVersion.targetVersion: ProxySQLVersion \"9.9.9-debian\" does not exist");
+    }
+
+    @Test
+    @Order(2)
+    void aMissingProxySQLIsRejectedNamingProxyRef(KubernetesClient client, TestNamespace ns) {
+        KubernetesClientException e = denial(() -> client.resource(updateVersion(ns, "orphan", "no-such-proxysql", "2.7.3-debian")).create());
+        assertThat(e).as("denied").isNotNull();
+        assertThat(e.getCode()).isEqualTo(422);
+        assertThat(e.getStatus().getMessage())
+                .isEqualTo(DENIED + "spec.proxyRef.name: ProxySQL \"no-such-proxysql\" does not exist in namespace " + ns.name());
+        KubernetesClientException restart = denial(() -> client.resource(restart(ns, "restart", "no-such-proxysql")).create());
+        assertThat(restart.getStatus().getMessage()).as("every type").contains("spec.proxyRef.name");
+    }
+
+    @Test
+    @Order(3)
+    void allowedRequestsAreAdmitted(KubernetesClient client, TestNamespace ns) {
+        client.resource(OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 1)).create();
+        client.resource(updateVersion(ns, "upgrade", "px", "2.7.3-debian")).create();
+        client.resource(updateVersion(ns, "same", "px", "2.6.3-debian")).create();   // nothing to do: admitted, with a warning
+        client.resource(restart(ns, "restart", "px")).create();
+        assertThat(client.resources(ProxySQLOpsRequest.class).list().getItems()).extracting(r -> r.getMetadata().getName())
+                .containsExactlyInAnyOrder("upgrade", "same", "restart");
+    }
+
+    @Test
+    @Order(4)
+    void withTheWebhookDownTheRequestIsAdmittedAndTheControllerFailsItWithTheSameMessage(KubernetesClient client, TestNamespace ns) {
+        client.resource(OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 1)).create();
+        ProxySQLOpsRequest tooFar = updateVersion(ns, "too-far", "px", "3.0.1-debian");
+        KubernetesClientException denied = denial(() -> client.resource(tooFar).dryRun().create());
+        assertThat(denied).as("denied while the webhook runs").isNotNull();
+        String message = denied.getStatus().getMessage().substring(DENIED.length());
+
+        webhook.close();
+        // failurePolicy Ignore: the API server admits what it cannot get reviewed.
+        Await.until(TIMEOUT, "the API server to admit the request without the webhook",
+                () -> denial(() -> client.resource(tooFar).dryRun().create()) == null);
+        client.resource(tooFar).create();
+
+        ProxySQLOpsRequest failed = Await.until(TIMEOUT, "the controller to fail too-far",
+                () -> client.resources(ProxySQLOpsRequest.class).withName("too-far").get(),
+                r -> r.getStatus() != null && r.getStatus().getPhase() == OpsRequestPhase.FAILED);
+        assertThat(Conditions.find(failed.getStatus().getConditions(), "Failed").orElseThrow().getMessage())
+                .isEqualTo(message + "; nothing was changed");
+        ProxySQL px = client.resources(ProxySQL.class).withName("px").get();
+        assertThat(px.getSpec().getVersion()).isEqualTo("2.6.3-debian");
+        assertThat(px.getStatus() == null || px.getStatus().getConditions() == null
+                || !Conditions.isTrue(px.getStatus().getConditions(), ConditionTypes.PAUSED)).as("not paused").isTrue();
+    }
+
+    /** The API server's refusal of {@code create}, or null if it succeeded. */
+    private static KubernetesClientException denial(Runnable create) {
+        return catchThrowableOfType(KubernetesClientException.class, create::run);
+    }
+
+    private static ProxySQLOpsRequest updateVersion(TestNamespace ns, String name, String proxysql, String target) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.UPDATE_VERSION);
+        UpdateVersionSpec u = new UpdateVersionSpec();
+        u.setTargetVersion(target);
+        r.getSpec().setUpdateVersion(u);
+        return r;
+    }
+
+    private static ProxySQLOpsRequest restart(TestNamespace ns, String name, String proxysql) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RESTART);
+        r.getSpec().setRestart(new RestartSpec());
+        return r;
+    }
+
+    private static ProxySQLOpsRequest request(TestNamespace ns, String name, String proxysql, OpsRequestType type) {
+        ProxySQLOpsRequest r = new ProxySQLOpsRequest();
+        r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns.name()).build());
+        ProxySQLOpsRequestSpec spec = new ProxySQLOpsRequestSpec();
+        spec.setType(type);
+        spec.setProxyRef(new LocalObjectReference(proxysql));
+        spec.setTimeout("1m");
+        spec.setApply(ApplyOption.IF_READY);
+        r.setSpec(spec);
+        return r;
+    }
+}
