@@ -338,9 +338,12 @@ public final class OpsStateMachine {
                     "pod " + verify.pod() + " is Ready on revision " + target.revision() + "; " + result.message());
             d = RollingReplacement.verified(d.progress(), verify, result, rs, now);
         }
-        metrics.replaced(typeName(run.r), rollback, newlyReplaced(run.progress().getPods(), d.progress()));
+        int replaced = newlyReplaced(run.progress().getPods(), d.progress());
         run.progress().setPods(d.progress());
-        return act(run, d.action(), rollback, target, !persisted.equals(Serialization.asJson(d.progress())));
+        Optional<Duration> next = act(run, d.action(), rollback, target, !persisted.equals(Serialization.asJson(d.progress())));
+        // Counted once saved: a pass decided on a stale cache ends in a conflict (an exception) and is decided again.
+        metrics.replaced(typeName(run.r), rollback, replaced);
+        return next;
     }
 
     /** Pods that were evicted by this request and are now Done (not those found already on target). */
