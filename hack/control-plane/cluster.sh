@@ -258,6 +258,10 @@ cmd_up() {
     # A loopback address is not a valid endpoint, so the apiserver would fail to publish itself as the
     # "kubernetes" Service every few seconds; nothing in a kwok cluster could reach it anyway.
     --extra-args kube-apiserver=endpoint-reconciler-type=none
+    # On top of the default admission plugins, as on OpenShift and other hardened clusters: setting an owner
+    # reference with blockOwnerDeletion needs permission to update the owner's finalizers. The operator's RBAC
+    # (deploy/install) must work there, and RbacLeastPrivilegeIT proves it here.
+    --extra-args kube-apiserver=enable-admission-plugins=OwnerReferencesPermissionEnforcement
   )
   [ -z "$audit_policy" ] || args+=(--kube-audit-policy "$audit_policy")
   render_config "$bin" "$rendered.new"
