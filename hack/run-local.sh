@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make run`: with no cluster at hand, starts the local control plane, installs the CRDs, version catalog and
-# policies, runs the operator, applies a sample ProxySQL and shows it progress live.
+# `make run`: with no cluster at hand, starts the local control plane, installs deploy/local (the CRDs, version
+# catalog, policies, and the operator's namespace, ServiceAccount and RBAC: deploy/install without the Deployment
+# and the webhook), runs the operator as a local process under that ServiceAccount (a token in its own kubeconfig, so
+# the demo gets exactly the permissions of a real installation), applies a sample ProxySQL and shows it progress live.
 #   hack/run-local.sh          start everything (reuses a running local cluster)
 #   hack/run-local.sh stop     stop the operator and the local cluster
 set -euo pipefail
@@ -29,20 +31,46 @@ export KUBECONFIG
 
 step "Building the operator"
 mvn -B -q -ntp package -DskipTests
-step "Installing CRDs, the ProxySQLVersion catalog and the DoNotTerminate policy"
-kubectl apply --server-side -f target/classes/META-INF/fabric8/ >/dev/null
-kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
-kubectl apply --server-side -k deploy/catalog >/dev/null
-kubectl apply --server-side -k deploy/policies >/dev/null
+if ! diff -rq target/classes/META-INF/fabric8 deploy/install/crds --exclude=kustomization.yaml >/dev/null; then
+  echo "deploy/install/crds differs from the CRDs the build generated; refresh it with hack/update-crds.sh" >&2
+  exit 1
+fi
+step "Installing deploy/local: CRDs, the ProxySQLVersion catalog, the DoNotTerminate policy, the operator's ServiceAccount and RBAC"
+# The CRDs first: kubectl resolves every kind before applying anything, so the catalog needs its CRD established.
+kubectl apply --server-side -k deploy/install/crds >/dev/null
+kubectl kustomize deploy/install/crds | kubectl wait --for=condition=Established --timeout=60s -f - >/dev/null
+kubectl apply --server-side -k deploy/local >/dev/null
 kubectl get prxversion
 
-step "Starting the operator (log: $STATE/operator.log)"
+step "Credentials: a token of ServiceAccount proxysql-operator-system/proxysql-operator ($STATE/operator-kubeconfig.yaml)"
+token=$(kubectl create token proxysql-operator -n proxysql-operator-system --duration=720h)
+server=$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')
+ca=$(kubectl config view --raw --minify --flatten -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')
+(umask 077 && cat >"$STATE/operator-kubeconfig.yaml" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters:
+- name: $CLUSTER
+  cluster: {server: "$server", certificate-authority-data: "$ca"}
+users:
+- name: proxysql-operator
+  user: {token: "$token"}
+contexts:
+- name: proxysql-operator
+  context: {cluster: $CLUSTER, user: proxysql-operator, namespace: proxysql-operator-system}
+current-context: proxysql-operator
+KUBECONFIG
+)
+KUBECONFIG="$STATE/operator-kubeconfig.yaml" kubectl auth whoami -o jsonpath='{.status.userInfo.username}{"\n"}'
+
+step "Starting the operator as that ServiceAccount (log: $STATE/operator.log)"
 if [ -f "$STATE/operator.pid" ] && kill -0 "$(cat "$STATE/operator.pid")" 2>/dev/null; then
   kill "$(cat "$STATE/operator.pid")"
 fi
-# Leader election (on by default) keeps its Lease in proxysql-operator-system outside a pod, as an installation would.
-kubectl create namespace proxysql-operator-system --dry-run=client -o yaml | kubectl apply --server-side -f - >/dev/null
-nohup java -jar target/proxysql-operator.jar --controllers=provisioner >"$STATE/operator.log" 2>&1 &
+# Leader election (on by default) keeps its Lease proxysql-operator in proxysql-operator-system outside a pod, as an
+# installation would; deploy/local created that namespace and the Role allowing it.
+KUBECONFIG="$STATE/operator-kubeconfig.yaml" nohup java -jar target/proxysql-operator.jar --controllers=provisioner \
+  >"$STATE/operator.log" 2>&1 &
 echo $! >"$STATE/operator.pid"
 
 step "Applying a sample: a backend AppBinding and a 3-replica ProxySQL in namespace demo"
@@ -75,6 +103,9 @@ The ProxySQL is Ready. Look around with:
   kubectl -n demo get secret proxy-server-configuration -o jsonpath='{.data.proxysql\\.cnf}' | base64 -d
   tail -f $STATE/operator.log
   curl -s localhost:8080/metrics | grep ^proxysql_      # metrics; health: curl localhost:8081/readyz
+The operator runs as ServiceAccount proxysql-operator-system/proxysql-operator (kubeconfig
+$STATE/operator-kubeconfig.yaml; its token is valid for 30 days, \`make run\` renews it):
+  kubectl auth can-i --list --as=system:serviceaccount:proxysql-operator-system:proxysql-operator
 Stop everything with:
   hack/run-local.sh stop
 MSG
