@@ -66,11 +66,14 @@ public final class Manifests {
         return map;
     }
 
-    /** Server-side-applies the objects of a manifest file as {@code admin}. */
+    /** Server-side-applies the objects of a manifest file as {@code admin}, each in its own namespace. */
     public static void apply(KubernetesClient admin, Path file) {
         try (var in = Files.newInputStream(file)) {
             for (HasMetadata o : admin.load(in).items()) {
-                admin.resource(o).fieldManager("test-install").forceConflicts().serverSideApply();
+                // The object's own namespace: a client with a default namespace would otherwise put it there.
+                String ns = o.getMetadata().getNamespace();
+                var resource = ns == null ? admin.resource(o) : admin.resource(o).inNamespace(ns);
+                resource.fieldManager("test-install").forceConflicts().serverSideApply();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);

@@ -48,6 +48,14 @@ public final class OperatorProcess implements AutoCloseable {
      * request, so that the audit log tells processes apart.
      */
     public static OperatorProcess start(TestCluster cluster, String name, String userAgent, List<String> args) {
+        return start(cluster.kubeconfig(), name, userAgent, args);
+    }
+
+    /**
+     * Starts the jar with exactly {@code args}, authenticated by {@code kubeconfig}: e.g. a ServiceAccount's token, to run
+     * the operator with exactly the permissions of an installation.
+     */
+    public static OperatorProcess start(Path kubeconfig, String name, String userAgent, List<String> args) {
         Path jar = Path.of("target/proxysql-operator.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: integration tests run after `mvn package` (use mvn verify)");
@@ -60,7 +68,7 @@ public final class OperatorProcess implements AutoCloseable {
             command.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+            pb.environment().put("KUBECONFIG", kubeconfig.toString());
             if (userAgent != null) {
                 pb.environment().put("KUBERNETES_USER_AGENT", userAgent);
             }

@@ -13,8 +13,9 @@ import java.util.function.Predicate;
 
 /**
  * The kube-apiserver audit log of a local cluster started with an audit policy
- * (hack/control-plane/audit-policy.yaml: every write, at Metadata level, once per request). Lets tests count
- * the API writes made by a user agent or user, e.g. to prove an operator does not write on every reconcile.
+ * (hack/control-plane/audit-policy.yaml: every write, at Metadata level, once per request; and every request of the
+ * operator's ServiceAccount, reads included). Lets tests count the API writes made by a user agent or user, e.g. to
+ * prove an operator does not write on every reconcile, and find requests the API server refused (code 403).
  */
 public final class AuditLog {
 
@@ -30,16 +31,42 @@ public final class AuditLog {
     return path;
   }
 
-  /** One audited request. Fields missing from the log entry are null (code: 0). */
+  /**
+   * One audited request. Fields missing from the log entry are null (code: 0).
+   *
+   * @param user             the authenticated user, e.g. {@code system:serviceaccount:ns:name} for a ServiceAccount token
+   * @param impersonatedUser the user acted as, when {@code user} impersonated someone (RBAC then applies to this one)
+   * @param code             the response code: 403 when RBAC (or admission) refused the request
+   * @param stage            ResponseComplete; long-running requests (watches) are also logged at ResponseStarted
+   * @param message          the response's status message, for refused requests (why)
+   * @param authorization    the authorizer's decision ({@code allow}, {@code forbid}); a 403 with {@code allow} was
+   *                         refused by admission, not by RBAC
+   */
   public record Event(String verb, String user, String userAgent, String apiGroup, String resource,
-      String subresource, String namespace, String name, int code, String requestUri) {
+      String subresource, String namespace, String name, int code, String requestUri, String impersonatedUser,
+      String stage, String message, String authorization) {
 
     static Event of(JsonNode e) {
       JsonNode ref = e.path("objectRef");
       return new Event(text(e.path("verb")), text(e.path("user").path("username")), text(e.path("userAgent")),
           text(ref.path("apiGroup")), text(ref.path("resource")), text(ref.path("subresource")),
           text(ref.path("namespace")), text(ref.path("name")), e.path("responseStatus").path("code").asInt(0),
-          text(e.path("requestURI")));
+          text(e.path("requestURI")), text(e.path("impersonatedUser").path("username")), text(e.path("stage")),
+          text(e.path("responseStatus").path("message")),
+          text(e.path("annotations").path("authorization.k8s.io/decision")));
+    }
+
+    /** The user whose permissions applied: the impersonated one, if any, else the authenticated one. */
+    public String effectiveUser() {
+      return impersonatedUser != null ? impersonatedUser : user;
+    }
+
+    /** {@code verb group/resource[/subresource] namespace/name -> code}, for failure messages. */
+    public String describe() {
+      return verb + " " + (apiGroup == null || apiGroup.isEmpty() ? "core" : apiGroup) + "/" + resource
+          + (subresource == null ? "" : "/" + subresource) + " " + (namespace == null ? "" : namespace + "/")
+          + (name == null ? "" : name) + " -> " + code + (authorization == null ? "" : " [" + authorization + "]")
+          + (message == null ? "" : " (" + message + ")");
     }
 
     private static String text(JsonNode n) {

@@ -1,0 +1,352 @@
+package dev.proxysql.operator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.proxysql.operator.api.common.LocalObjectReference;
+import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
+import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
+import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
+import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
+import dev.proxysql.operator.testing.Manifests;
+import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.OperatorProcess;
+import dev.proxysql.operator.testing.ServiceAccountKubeconfig;
+import dev.proxysql.operator.testing.cluster.AuditLog;
+import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.cluster.LocalCluster;
+import dev.proxysql.operator.testing.cluster.TestCluster;
+import dev.proxysql.operator.testing.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Least privilege, proven on a real API server (RBAC on, OwnerReferencesPermissionEnforcement admission on): the
+ * roles of deploy/install are installed, the packaged operator runs with a token of its ServiceAccount, and the audit
+ * log — which records every request of that ServiceAccount (hack/control-plane/audit-policy.yaml) — must show no 403,
+ * and every granted verb used. RbacAllowlistTest pins the roles; this proves they are enough, and needed.
+ */
+@LocalCluster
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RbacLeastPrivilegeIT {
+    static final String NAMESPACE = "proxysql-operator-system";
+    static final String ACCOUNT = "proxysql-operator";
+    static final String USER = ServiceAccountKubeconfig.userName(NAMESPACE, ACCOUNT);
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Path OPERATOR_DIR = Path.of("deploy/install/operator");
+
+    /**
+     * Granted verbs no request of the lifecycle uses, and why each is still needed. Anything else granted but unused
+     * fails the test: it would be a permission to remove.
+     */
+    private static final Map<String, String> GRANTED_BUT_NOT_REQUESTED = Map.of(
+            "kubedb.com proxysqls/finalizers update", "not a request: OwnerReferencesPermissionEnforcement checks it when a child "
+                    + "with blockOwnerDeletion is written (proven by setsOwnerReferencesOnlyWithTheFinalizersRule)",
+            "coordination.k8s.io leases update", "not a request: JOSDK's start-up check (SelfSubjectRulesReview) requires it; "
+                    + "fabric8's Lease lock patches",
+            "admissionregistration.k8s.io validatingwebhookconfigurations get", "the webhook's caBundle publisher; the local "
+                    + "cluster has no ValidatingWebhookConfiguration to publish to",
+            "admissionregistration.k8s.io validatingwebhookconfigurations patch", "the webhook's caBundle publisher; the local "
+                    + "cluster has no ValidatingWebhookConfiguration to publish to");
+
+    private static OperatorProcess operator;
+
+    /** Stops the operator and removes its namespace and roles, so that InstallIT finds a cluster without them. */
+    @AfterAll
+    static void stopOperatorAndRemoveIdentity(KubernetesClient admin) {
+        if (operator != null) {
+            operator.close();
+        }
+        for (var o : Manifests.parse(OPERATOR_DIR.resolve("rbac.yaml"))) {
+            if (o.path("metadata").path("namespace").isMissingNode()) {
+                String kind = o.path("kind").asText();
+                String name = o.path("metadata").path("name").asText();
+                if ("ClusterRole".equals(kind)) {
+                    admin.rbac().clusterRoles().withName(name).delete();
+                } else if ("ClusterRoleBinding".equals(kind)) {
+                    admin.rbac().clusterRoleBindings().withName(name).delete();
+                }
+            }
+        }
+        admin.namespaces().withName(NAMESPACE).delete();
+        Await.until(TIMEOUT, "namespace " + NAMESPACE + " deleted", () -> admin.namespaces().withName(NAMESPACE).get() == null);
+    }
+
+    @Test
+    @Order(1)
+    void theOperatorNeedsNothingBeyondItsRoles(KubernetesClient admin, TestNamespace ns, TestCluster cluster) {
+        AuditLog audit = cluster.auditLog().orElseThrow(() -> new AssertionError("this test needs the local cluster's audit log"));
+        Path kubeconfig = installIdentity(admin);
+
+        // Leader election, as JOSDK runs it (start-up permission check, fabric8's Lease lock), under the same identity.
+        String identity = "rbac-it-" + UUID.randomUUID().toString().substring(0, 8);
+        try (KubernetesClient asOperator = clientFor(kubeconfig)) {
+            Operator josdk = new Operator(o -> o.withKubernetesClient(asOperator).withCloseClientOnStop(false)
+                    .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(ACCOUNT)
+                            .withLeaseNamespace(NAMESPACE).withIdentity(identity).withExitOnStopLeading(false).build()));
+            josdk.register(new NoOpReconciler(), c -> c.settingNamespaces(ns.name()));
+            josdk.start();
+            try {
+                Lease held = Await.until(TIMEOUT, "Lease " + NAMESPACE + "/" + ACCOUNT + " held by " + identity,
+                        () -> admin.leases().inNamespace(NAMESPACE).withName(ACCOUNT).get(),
+                        l -> l != null && identity.equals(l.getSpec().getHolderIdentity()));
+                Await.until(TIMEOUT, "the Lease to be renewed", () -> admin.leases().inNamespace(NAMESPACE).withName(ACCOUNT).get(),
+                        l -> !l.getSpec().getRenewTime().equals(held.getSpec().getRenewTime()));
+            } finally {
+                josdk.stop();
+            }
+        }
+
+        // The whole lifecycle, by the packaged operator authenticated with the ServiceAccount's token.
+        operator = OperatorProcess.start(kubeconfig, "rbac-least-privilege", null, OperatorProcess.DEFAULT_ARGS);
+        OperatorFixture.createBackend(admin, ns.name());
+        ProxySQL px = OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 3);
+        px.getSpec().setDeletionPolicy(DeletionPolicy.WIPE_OUT);
+        admin.resource(px).create();
+        awaitPhase(admin, ns, "px", DatabasePhase.READY);
+
+        admin.resource(updateVersion(ns, "upgrade", "px", "2.7.3-debian")).create();
+        awaitOps(admin, ns, "upgrade", OpsRequestPhase.SUCCESSFUL);
+        admin.resource(restart(ns, "restart", "px")).create();
+        awaitOps(admin, ns, "restart", OpsRequestPhase.SUCCESSFUL);
+
+        setHalted(admin, ns, "px", true);
+        awaitPhase(admin, ns, "px", DatabasePhase.HALTED);
+        Await.until(TIMEOUT, "the StatefulSet of a halted ProxySQL deleted",
+                () -> admin.apps().statefulSets().inNamespace(ns.name()).withName("px").get() == null);
+        setHalted(admin, ns, "px", false);
+        awaitPhase(admin, ns, "px", DatabasePhase.READY);
+
+        admin.resources(ProxySQL.class).inNamespace(ns.name()).withName("px").delete();
+        Await.until(TIMEOUT, "StatefulSet and Secrets of a WipeOut ProxySQL garbage-collected",
+                () -> admin.apps().statefulSets().inNamespace(ns.name()).withName("px").get() == null
+                        && admin.secrets().inNamespace(ns.name()).withName("px-auth").get() == null
+                        && admin.secrets().inNamespace(ns.name()).withName("px-configuration").get() == null);
+        assertThat(operator.alive()).as("operator process (log: %s)", operator.log()).isTrue();
+
+        List<AuditLog.Event> requests = audit.events(e -> USER.equals(e.effectiveUser()));
+        assertThat(requests).as("requests of %s in the audit log", USER).hasSizeGreaterThan(100);
+        assertThat(requests.stream().filter(e -> e.code() == 403).map(AuditLog.Event::describe).toList())
+                .as("requests of %s refused (operator log: %s)", USER, operator.log()).isEmpty();
+
+        Set<String> used = new TreeSet<>();
+        for (AuditLog.Event e : requests) {
+            if (e.code() >= 200 && e.code() < 300 || e.code() == 101) {
+                String resource = (e.apiGroup() == null ? "core" : e.apiGroup()) + " " + e.resource()
+                        + (e.subresource() == null ? "" : "/" + e.subresource());
+                used.add(resource + " " + e.verb());
+                if ("patch".equals(e.verb()) && e.code() == 201) {
+                    used.add(resource + " create"); // a server-side apply that created the object, authorized as create too
+                }
+            }
+        }
+        Set<String> granted = new TreeSet<>();
+        for (RbacRules r : RbacRules.ofKustomizeBase()) {
+            for (String verb : r.verbs().split(" ")) {
+                granted.add(r.group() + " " + r.resource() + " " + verb);
+            }
+        }
+        Set<String> unused = new TreeSet<>(granted);
+        unused.removeAll(used);
+        unused.removeAll(GRANTED_BUT_NOT_REQUESTED.keySet());
+        assertThat(unused).as("granted verbs the operator never used (remove them, or explain them in GRANTED_BUT_NOT_REQUESTED); "
+                + "used: %s", used).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void setsOwnerReferencesOnlyWithTheFinalizersRule(KubernetesClient admin, TestNamespace ns, TestCluster cluster) {
+        AuditLog audit = cluster.auditLog().orElseThrow(() -> new AssertionError("this test needs the local cluster's audit log"));
+        Path kubeconfig = installIdentity(admin);
+        if (operator == null || !operator.alive()) {
+            operator = OperatorProcess.start(kubeconfig, "rbac-least-privilege", null, OperatorProcess.DEFAULT_ARGS);
+        }
+        ClusterRole role = admin.rbac().clusterRoles().withName(ACCOUNT).get();
+        role.getRules().removeIf(r -> r.getResources().contains("proxysqls/finalizers"));
+        role.getMetadata().setManagedFields(null);
+        admin.resource(role).update();
+        try {
+            OperatorFixture.createBackend(admin, ns.name());
+            admin.resource(OperatorFixture.proxysql(ns.name(), "owned", "2.6.3-debian", 1)).create();
+            List<AuditLog.Event> refused = Await.until(TIMEOUT, "the API server to refuse the operator's first child of ProxySQL owned",
+                    () -> audit.events(e -> USER.equals(e.effectiveUser()) && ns.name().equals(e.namespace()) && e.code() == 403),
+                    l -> !l.isEmpty());
+            assertThat(refused.get(0).message()).contains("cannot set blockOwnerDeletion");
+        } finally {
+            Manifests.apply(admin, OPERATOR_DIR.resolve("rbac.yaml"));
+        }
+        awaitPhase(admin, ns, "owned", DatabasePhase.READY);
+    }
+
+    @Test
+    @Order(3)
+    void refusesWhatTheOperatorMustNotDo(KubernetesClient admin, TestNamespace ns) {
+        installIdentity(admin);
+        String n = ns.name();
+        List<String[]> forbidden = List.of(
+                // verb, group, resource, subresource, namespace, name
+                a("update", "", "secrets", "", n, "x"), a("delete", "", "secrets", "", n, "x"), a("deletecollection", "", "secrets", "", n, ""),
+                a("create", "", "pods", "", n, ""), a("patch", "", "pods", "", n, "x"), a("delete", "", "pods", "", n, "x"),
+                a("create", "", "pods", "exec", n, "x"), a("get", "", "pods", "log", n, "x"),
+                a("get", "", "configmaps", "", n, "x"), a("list", "", "nodes", "", "", ""),
+                a("create", "", "serviceaccounts", "token", NAMESPACE, ACCOUNT), a("impersonate", "", "users", "", "", "admin"),
+                a("get", "apiextensions.k8s.io", "customresourcedefinitions", "", "", "proxysqls.kubedb.com"),
+                a("patch", "apps", "deployments", "", NAMESPACE, ACCOUNT),
+                a("create", "catalog.kubedb.com", "proxysqlversions", "", "", ""),
+                a("patch", "catalog.kubedb.com", "proxysqlversions", "", "", "2.6.3-debian"),
+                a("create", "kubedb.com", "proxysqls", "", n, ""), a("delete", "kubedb.com", "proxysqls", "", n, "x"),
+                a("update", "kubedb.com", "proxysqls", "", n, "x"),
+                a("create", "ops.kubedb.com", "proxysqlopsrequests", "", n, ""),
+                a("delete", "ops.kubedb.com", "proxysqlopsrequests", "", n, "x"),
+                a("create", "appcatalog.appscode.com", "appbindings", "", n, ""),
+                a("create", "rbac.authorization.k8s.io", "rolebindings", "", n, ""),
+                a("create", "rbac.authorization.k8s.io", "clusterrolebindings", "", "", ""),
+                a("bind", "rbac.authorization.k8s.io", "clusterroles", "", "", "cluster-admin"),
+                a("escalate", "rbac.authorization.k8s.io", "clusterroles", "", "", ACCOUNT),
+                a("patch", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", "", "someone-else"),
+                a("delete", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", "", ACCOUNT),
+                a("patch", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", "", "proxysql-do-not-terminate"),
+                a("update", "coordination.k8s.io", "leases", "", NAMESPACE, "someone-else"),
+                a("create", "coordination.k8s.io", "leases", "", n, ""),
+                a("delete", "coordination.k8s.io", "leases", "", NAMESPACE, ACCOUNT));
+        Map<String, Boolean> answers = new TreeMap<>();
+        for (String[] f : forbidden) {
+            answers.put(String.join(" ", f).replaceAll("\\s+", " ").strip(), allowed(admin, f));
+        }
+        assertThat(answers).as("what %s may do, according to the API server", USER).allSatisfy((what, allowed) ->
+                assertThat(allowed).as("%s may %s", USER, what).isFalse());
+        // And the other direction: every granted verb is granted in a watched namespace.
+        for (RbacRules r : RbacRules.ofKustomizeBase()) {
+            String[] resource = r.resource().split("/", 2);
+            String namespace = r.role().startsWith("Role ") ? NAMESPACE : r.role().endsWith("-cluster") ? "" : n;
+            String name = "-".equals(r.names()) ? "" : r.names();
+            for (String verb : r.verbs().split(" ")) {
+                assertThat(allowed(admin, a(verb, "core".equals(r.group()) ? "" : r.group(), resource[0],
+                        resource.length > 1 ? resource[1] : "", namespace, name))).as("%s may %s (%s)", USER, verb, r).isTrue();
+            }
+        }
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    /** Applies the operator's namespace, ServiceAccount and RBAC from deploy/install, and returns a token kubeconfig. */
+    static Path installIdentity(KubernetesClient admin) {
+        Manifests.apply(admin, OPERATOR_DIR.resolve("namespace.yaml"));
+        Manifests.apply(admin, OPERATOR_DIR.resolve("rbac.yaml"));
+        OperatorFixture.installCatalogAndPolicies(admin);
+        Await.until(TIMEOUT, "ServiceAccount " + NAMESPACE + "/" + ACCOUNT,
+                () -> admin.serviceAccounts().inNamespace(NAMESPACE).withName(ACCOUNT).get() != null);
+        return ServiceAccountKubeconfig.write(admin, NAMESPACE, ACCOUNT, Duration.ofHours(1),
+                Path.of("target/rbac-it").resolve(ACCOUNT + ".kubeconfig"));
+    }
+
+    private static KubernetesClient clientFor(Path kubeconfig) {
+        try {
+            Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+            return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String[] a(String... attributes) {
+        return attributes;
+    }
+
+    private static boolean allowed(KubernetesClient admin, String[] f) {
+        SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec()
+                .withUser(USER).withGroups("system:serviceaccounts", "system:serviceaccounts:" + NAMESPACE, "system:authenticated")
+                .withResourceAttributes(new ResourceAttributesBuilder().withVerb(f[0]).withGroup(f[1]).withResource(f[2])
+                        .withSubresource(f[3]).withNamespace(f[4]).withName(f[5]).build())
+                .endSpec().build();
+        return admin.authorization().v1().subjectAccessReview().create(review).getStatus().getAllowed();
+    }
+
+    private static void setHalted(KubernetesClient admin, TestNamespace ns, String name, boolean halted) {
+        admin.resources(ProxySQL.class).inNamespace(ns.name()).withName(name).edit(p -> {
+            p.getSpec().setHalted(halted);
+            return p;
+        });
+    }
+
+    private static ProxySQL awaitPhase(KubernetesClient client, TestNamespace ns, String name, DatabasePhase phase) {
+        return Await.until(TIMEOUT, "ProxySQL " + ns.name() + "/" + name + " in phase " + phase + " (operator log: " + operator.log() + ")",
+                () -> client.resources(ProxySQL.class).inNamespace(ns.name()).withName(name).get(),
+                p -> p != null && p.getStatus() != null && p.getStatus().getPhase() == phase);
+    }
+
+    private static void awaitOps(KubernetesClient client, TestNamespace ns, String name, OpsRequestPhase phase) {
+        Await.until(TIMEOUT, "ProxySQLOpsRequest " + name + " " + phase + " with its finalizer released",
+                () -> client.resources(ProxySQLOpsRequest.class).inNamespace(ns.name()).withName(name).get(),
+                r -> r != null && r.getStatus() != null && r.getStatus().getPhase() == phase
+                        && (r.getMetadata().getFinalizers() == null || r.getMetadata().getFinalizers().isEmpty()));
+    }
+
+    private static ProxySQLOpsRequest updateVersion(TestNamespace ns, String name, String proxysql, String target) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.UPDATE_VERSION);
+        UpdateVersionSpec u = new UpdateVersionSpec();
+        u.setTargetVersion(target);
+        r.getSpec().setUpdateVersion(u);
+        return r;
+    }
+
+    private static ProxySQLOpsRequest restart(TestNamespace ns, String name, String proxysql) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RESTART);
+        r.getSpec().setRestart(new RestartSpec());
+        return r;
+    }
+
+    private static ProxySQLOpsRequest request(TestNamespace ns, String name, String proxysql, OpsRequestType type) {
+        ProxySQLOpsRequest r = new ProxySQLOpsRequest();
+        r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns.name()).build());
+        ProxySQLOpsRequestSpec spec = new ProxySQLOpsRequestSpec();
+        spec.setType(type);
+        spec.setProxyRef(new LocalObjectReference(proxysql));
+        spec.setTimeout("2m");
+        r.setSpec(spec);
+        return r;
+    }
+
+    /** Lets JOSDK's leader election run with a controller that does nothing. */
+    @ControllerConfiguration(name = "rbac-it-noop")
+    public static final class NoOpReconciler implements Reconciler<ProxySQL> {
+        @Override
+        public UpdateControl<ProxySQL> reconcile(ProxySQL resource, Context<ProxySQL> context) {
+            return UpdateControl.noUpdate();
+        }
+    }
+}
