@@ -30,7 +30,12 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -54,6 +59,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class AdmissionWebhookIT {
     static final String NAMESPACE_LABEL = "proxysql-operator.test/admission-webhook";
     private static final String CONFIGURATION = "proxysql-operator-admission-it";
+    /** The Service and ValidatingWebhookConfiguration that `kubectl apply -k deploy/install` and the Helm chart install. */
+    private static final Path INSTALLED = Path.of("deploy/install/operator/webhook.yaml");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String DENIED = "admission webhook \"validate.proxysqlopsrequests.ops.kubedb.com\" denied the request: ";
 
@@ -91,10 +98,16 @@ class AdmissionWebhookIT {
                 e -> e != null && e.getStatus().getMessage().startsWith(DENIED));
     }
 
-    /** The test resource (a copy of the installed manifest), checked against the contract, then pointed at this JVM. */
+    /** The installation's configuration (deploy/install), checked against the contract, then pointed at this JVM. */
     private static ValidatingWebhookConfiguration localCopyOfTheInstalledConfiguration(KubernetesClient client, int port) {
-        ValidatingWebhookConfiguration vwc = client.admissionRegistration().v1().validatingWebhookConfigurations()
-                .load(AdmissionWebhookIT.class.getResourceAsStream("/manifests/validatingwebhookconfiguration.yaml")).item();
+        ValidatingWebhookConfiguration vwc;
+        try (InputStream in = Files.newInputStream(INSTALLED)) {
+            vwc = client.load(in).items().stream().filter(ValidatingWebhookConfiguration.class::isInstance)
+                    .map(ValidatingWebhookConfiguration.class::cast).findFirst()
+                    .orElseThrow(() -> new AssertionError("no ValidatingWebhookConfiguration in " + INSTALLED));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         assertThat(vwc.getMetadata().getName()).isEqualTo(WebhookSettings.DEFAULT_CONFIGURATION);
         ValidatingWebhook w = vwc.getWebhooks().get(0);
         assertThat(vwc.getWebhooks()).hasSize(1);

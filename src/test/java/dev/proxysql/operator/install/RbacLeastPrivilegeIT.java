@@ -19,24 +19,19 @@ import dev.proxysql.operator.testing.ServiceAccountKubeconfig;
 import dev.proxysql.operator.testing.cluster.AuditLog;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
+import dev.proxysql.operator.testing.cluster.NamespaceLabels;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,7 +42,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -56,11 +50,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Least privilege, proven on a real API server (RBAC on, OwnerReferencesPermissionEnforcement admission on): the
- * roles of deploy/install are installed, the packaged operator runs with a token of its ServiceAccount, and the audit
- * log — which records every request of that ServiceAccount (hack/control-plane/audit-policy.yaml) — must show no 403,
- * and every granted verb used. RbacAllowlistTest pins the roles; this proves they are enough, and needed.
+ * roles of deploy/install are installed, the packaged operator runs with a token of its ServiceAccount and the
+ * Deployment's flags (leader election, admission webhook with a generated certificate), and the audit log — which
+ * records every request of that ServiceAccount (hack/control-plane/audit-policy.yaml) — must show no 403, and every
+ * granted verb used. RbacAllowlistTest pins the roles; this proves they are enough, and needed.
  */
 @LocalCluster
+@NamespaceLabels(RbacLeastPrivilegeIT.NAMESPACE_LABEL + "=true")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RbacLeastPrivilegeIT {
     static final String NAMESPACE = "proxysql-operator-system";
@@ -77,13 +73,13 @@ class RbacLeastPrivilegeIT {
             "kubedb.com proxysqls/finalizers update", "not a request: OwnerReferencesPermissionEnforcement checks it when a child "
                     + "with blockOwnerDeletion is written (proven by setsOwnerReferencesOnlyWithTheFinalizersRule)",
             "coordination.k8s.io leases update", "not a request: JOSDK's start-up check (SelfSubjectRulesReview) requires it; "
-                    + "fabric8's Lease lock patches",
-            "admissionregistration.k8s.io validatingwebhookconfigurations get", "the webhook's caBundle publisher; the local "
-                    + "cluster has no ValidatingWebhookConfiguration to publish to",
-            "admissionregistration.k8s.io validatingwebhookconfigurations patch", "the webhook's caBundle publisher; the local "
-                    + "cluster has no ValidatingWebhookConfiguration to publish to");
+                    + "fabric8's Lease lock patches");
 
+    /** Label of this class's namespaces: the webhook configuration it installs applies to them only. */
+    static final String NAMESPACE_LABEL = "proxysql-operator.test/rbac-it";
     private static OperatorProcess operator;
+    private static int httpPort;
+    private static int webhookPort;
 
     /** Stops the operator and removes its namespace and roles, so that InstallIT finds a cluster without them. */
     @AfterAll
@@ -91,6 +87,7 @@ class RbacLeastPrivilegeIT {
         if (operator != null) {
             operator.close();
         }
+        admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(ACCOUNT).delete();
         for (var o : Manifests.parse(OPERATOR_DIR.resolve("rbac.yaml"))) {
             if (o.path("metadata").path("namespace").isMissingNode()) {
                 String kind = o.path("kind").asText();
@@ -112,27 +109,25 @@ class RbacLeastPrivilegeIT {
         AuditLog audit = cluster.auditLog().orElseThrow(() -> new AssertionError("this test needs the local cluster's audit log"));
         Path kubeconfig = installIdentity(admin);
 
-        // Leader election, as JOSDK runs it (start-up permission check, fabric8's Lease lock), under the same identity.
-        String identity = "rbac-it-" + UUID.randomUUID().toString().substring(0, 8);
-        try (KubernetesClient asOperator = clientFor(kubeconfig)) {
-            Operator josdk = new Operator(o -> o.withKubernetesClient(asOperator).withCloseClientOnStop(false)
-                    .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(ACCOUNT)
-                            .withLeaseNamespace(NAMESPACE).withIdentity(identity).withExitOnStopLeading(false).build()));
-            josdk.register(new NoOpReconciler(), c -> c.settingNamespaces(ns.name()));
-            josdk.start();
+        // The packaged operator as the Deployment runs it (leader election, JSON logs, one HTTP port, the webhook with
+        // a generated certificate), authenticated with the ServiceAccount's token. The webhook configuration is the
+        // installed one, reached by URL instead of the Service (the local cluster has no pod network).
+        // As in an installation, the configuration exists before the operator starts (it publishes its CA once, at start).
+        ValidatingWebhookConfiguration vwc = installWebhookConfiguration(admin);
+        operator = startOperator(kubeconfig);
+        Await.until(TIMEOUT, "the operator to patch its CA into ValidatingWebhookConfiguration " + ACCOUNT + " (log: " + operator.log() + ")",
+                () -> admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(ACCOUNT).get(),
+                c -> c.getWebhooks().get(0).getClientConfig().getCaBundle() != null);
+        Await.until(TIMEOUT, "the API server to call the operator's webhook", () -> {
             try {
-                Lease held = Await.until(TIMEOUT, "Lease " + NAMESPACE + "/" + ACCOUNT + " held by " + identity,
-                        () -> admin.leases().inNamespace(NAMESPACE).withName(ACCOUNT).get(),
-                        l -> l != null && identity.equals(l.getSpec().getHolderIdentity()));
-                Await.until(TIMEOUT, "the Lease to be renewed", () -> admin.leases().inNamespace(NAMESPACE).withName(ACCOUNT).get(),
-                        l -> !l.getSpec().getRenewTime().equals(held.getSpec().getRenewTime()));
-            } finally {
-                josdk.stop();
+                admin.resource(updateVersion(ns, "probe", "no-such-proxysql", "2.7.3-debian")).dryRun().create();
+                return null;
+            } catch (KubernetesClientException e) {
+                return e.getStatus() == null ? null : e.getStatus().getMessage();
             }
-        }
+        }, m -> m != null && m.contains("denied the request") && m.contains("no-such-proxysql"));
+        assertThat(vwc.getWebhooks().get(0).getFailurePolicy()).isEqualTo("Ignore");
 
-        // The whole lifecycle, by the packaged operator authenticated with the ServiceAccount's token.
-        operator = OperatorProcess.start(kubeconfig, "rbac-least-privilege", null, OperatorProcess.DEFAULT_ARGS);
         OperatorFixture.createBackend(admin, ns.name());
         ProxySQL px = OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 3);
         px.getSpec().setDeletionPolicy(DeletionPolicy.WIPE_OUT);
@@ -195,7 +190,7 @@ class RbacLeastPrivilegeIT {
         AuditLog audit = cluster.auditLog().orElseThrow(() -> new AssertionError("this test needs the local cluster's audit log"));
         Path kubeconfig = installIdentity(admin);
         if (operator == null || !operator.alive()) {
-            operator = OperatorProcess.start(kubeconfig, "rbac-least-privilege", null, OperatorProcess.DEFAULT_ARGS);
+            operator = startOperator(kubeconfig);
         }
         ClusterRole role = admin.rbac().clusterRoles().withName(ACCOUNT).get();
         role.getRules().removeIf(r -> r.getResources().contains("proxysqls/finalizers"));
@@ -265,6 +260,42 @@ class RbacLeastPrivilegeIT {
 
     // --- helpers -------------------------------------------------------------------------------------------------
 
+    /** The Deployment's flags, with free local ports, and the webhook's certificate also valid for 127.0.0.1. */
+    private static OperatorProcess startOperator(Path kubeconfig) {
+        allocatePorts();
+        return OperatorProcess.start(kubeconfig, "rbac-least-privilege", null, List.of("--controllers=provisioner,ops-manager",
+                "--no-proxysql-checks", "--leader-election", "--log-format=json", "--metrics-port=" + httpPort,
+                "--health-port=" + httpPort, "--webhook-port=" + webhookPort, "--webhook-host=127.0.0.1"));
+    }
+
+    private static void allocatePorts() {
+        if (webhookPort == 0) {
+            httpPort = OperatorProcess.freePort();
+            webhookPort = OperatorProcess.freePort();
+        }
+    }
+
+    /**
+     * deploy/install's ValidatingWebhookConfiguration, calling this machine's operator process by URL, and only for
+     * this class's namespaces (other test classes must not depend on this operator).
+     */
+    private static ValidatingWebhookConfiguration installWebhookConfiguration(KubernetesClient admin) {
+        allocatePorts();
+        ValidatingWebhookConfiguration vwc;
+        try (var in = Files.newInputStream(OPERATOR_DIR.resolve("webhook.yaml"))) {
+            vwc = admin.load(in).items().stream().filter(ValidatingWebhookConfiguration.class::isInstance)
+                    .map(ValidatingWebhookConfiguration.class::cast).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ValidatingWebhook w = vwc.getWebhooks().get(0);
+        w.getClientConfig().setService(null);
+        w.getClientConfig().setUrl("https://127.0.0.1:" + webhookPort + "/validate/proxysqlopsrequests");
+        w.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels(NAMESPACE_LABEL, "true").build());
+        admin.resource(vwc).fieldManager("test-install").forceConflicts().serverSideApply();
+        return vwc;
+    }
+
     /** Applies the operator's namespace, ServiceAccount and RBAC from deploy/install, and returns a token kubeconfig. */
     static Path installIdentity(KubernetesClient admin) {
         Manifests.apply(admin, OPERATOR_DIR.resolve("namespace.yaml"));
@@ -274,15 +305,6 @@ class RbacLeastPrivilegeIT {
                 () -> admin.serviceAccounts().inNamespace(NAMESPACE).withName(ACCOUNT).get() != null);
         return ServiceAccountKubeconfig.write(admin, NAMESPACE, ACCOUNT, Duration.ofHours(1),
                 Path.of("target/rbac-it").resolve(ACCOUNT + ".kubeconfig"));
-    }
-
-    private static KubernetesClient clientFor(Path kubeconfig) {
-        try {
-            Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
-            return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String[] a(String... attributes) {
@@ -341,14 +363,5 @@ class RbacLeastPrivilegeIT {
         spec.setTimeout("2m");
         r.setSpec(spec);
         return r;
-    }
-
-    /** Lets JOSDK's leader election run with a controller that does nothing. */
-    @ControllerConfiguration(name = "rbac-it-noop")
-    public static final class NoOpReconciler implements Reconciler<ProxySQL> {
-        @Override
-        public UpdateControl<ProxySQL> reconcile(ProxySQL resource, Context<ProxySQL> context) {
-            return UpdateControl.noUpdate();
-        }
     }
 }
