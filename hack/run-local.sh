@@ -69,12 +69,18 @@ if [ -f "$STATE/operator.pid" ] && kill -0 "$(cat "$STATE/operator.pid")" 2>/dev
 fi
 # Leader election (on by default) keeps its Lease proxysql-operator in proxysql-operator-system outside a pod, as an
 # installation would; deploy/local created that namespace and the Role allowing it.
-KUBECONFIG="$STATE/operator-kubeconfig.yaml" nohup java -jar target/proxysql-operator.jar --controllers=provisioner \
+# --no-proxysql-checks: the local cluster's pods run no ProxySQL to ask; ops requests say the check was skipped.
+# --webhook-port=0: the API server could not reach a webhook on this host through the in-cluster Service.
+KUBECONFIG="$STATE/operator-kubeconfig.yaml" nohup java -jar target/proxysql-operator.jar \
+  --controllers=provisioner,ops-manager --no-proxysql-checks --webhook-port=0 \
   >"$STATE/operator.log" 2>&1 &
 echo $! >"$STATE/operator.pid"
 
 step "Applying a sample: a backend AppBinding and a 3-replica ProxySQL in namespace demo"
 kubectl apply --server-side -f deploy/samples/namespace.yaml >/dev/null
+# A re-run starts the demo afresh: the sample from a previous run was upgraded, and spec.version cannot be edited back.
+kubectl -n demo delete prxops --all --ignore-not-found >/dev/null
+kubectl -n demo delete prx proxy-server --ignore-not-found --wait >/dev/null
 kubectl apply --server-side -f deploy/samples/backend.yaml >/dev/null
 kubectl apply --server-side -f deploy/samples/proxysql.yaml >/dev/null
 
@@ -95,11 +101,36 @@ while :; do
 done
 kubectl -n demo get prx,sts,svc,secret,pdb
 
+step "Upgrading it to 2.7.3-debian with a ProxySQLOpsRequest (one pod at a time, 2 s simulated start-up each)"
+kubectl -n demo delete prxops proxy-server-upgrade --ignore-not-found >/dev/null
+kubectl apply --server-side -f deploy/samples/upgrade.yaml >/dev/null
+deadline=$((SECONDS + 300))
+last=""
+while :; do
+  phase=$(kubectl -n demo get prxops proxy-server-upgrade -o jsonpath='{.status.phase}' 2>/dev/null || true)
+  step_=$(kubectl -n demo get prxops proxy-server-upgrade -o jsonpath='{.status.progress.step}' 2>/dev/null || true)
+  pods=$(kubectl -n demo get pods -l app.kubernetes.io/instance=proxy-server --no-headers \
+    -o custom-columns=N:.metadata.name,I:.spec.containers[0].image,R:.status.containerStatuses[0].ready 2>/dev/null \
+    | awk '{sub(/.*:/,"",$2); print $1"="$2(($3=="true")?"":"(starting)")}' | tr '\n' ' ')
+  line="request=${phase:-<none>} step=${step_:-<none>}  pods: ${pods:-<none>}"
+  [ "$line" != "$last" ] && printf '%s  %s\n' "$(date +%H:%M:%S)" "$line" && last=$line
+  case "$phase" in Successful|Failed) break ;; esac
+  if [ $SECONDS -gt $deadline ]; then
+    echo "the upgrade did not finish in 300 s; operator log: $STATE/operator.log" >&2
+    exit 1
+  fi
+  sleep 1
+done
+kubectl -n demo get prx,prxops
+kubectl -n demo get prxops proxy-server-upgrade \
+  -o jsonpath='{range .status.conditions[*]}{.type}{"\t"}{.message}{"\n"}{end}' | column -t -s $'\t' | cut -c1-160
+
 cat <<MSG
 
-The ProxySQL is Ready. Look around with:
+The ProxySQL is Ready and upgraded. Look around with:
   export KUBECONFIG=$KUBECONFIG PATH=$BIN:\$PATH
   kubectl -n demo get prx proxy-server -o yaml
+  kubectl -n demo describe prxops proxy-server-upgrade      # conditions and Events of every step
   kubectl -n demo get secret proxy-server-configuration -o jsonpath='{.data.proxysql\\.cnf}' | base64 -d
   tail -f $STATE/operator.log
   curl -s localhost:8080/metrics | grep ^proxysql_      # metrics; health: curl localhost:8081/readyz
