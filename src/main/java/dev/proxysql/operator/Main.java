@@ -1,5 +1,6 @@
 package dev.proxysql.operator;
 
+import dev.proxysql.operator.kube.OperatorSerialization;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,7 +43,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Set<String> watched = new LinkedHashSet<>(namespaces);
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        KubernetesClient client = new KubernetesClientBuilder().withKubernetesSerialization(OperatorSerialization.create()).build();
         ProxySQLOperator operator = new ProxySQLOperator(client,
                 new OperatorSettings(controllers.contains(Controller.provisioner), controllers.contains(Controller.ops_manager), watched,
                         proxysqlChecks), new SimpleMeterRegistry());
