@@ -7,12 +7,16 @@
 #   BENCH_OPERATOR_JAVA_OPTS  JVM options of the operator process (default below)
 #   BENCH_SCALE_OBJECTS       ProxySQLs in the scale benchmark (default 1000)
 #   BENCH_SCALE_NAMESPACES    namespaces they are spread over (default 20)
+#   BENCH_SCALE_CONTROLLERS   controllers the operator runs in the scale benchmark (default provisioner,ops_manager;
+#                             provisioner alone shows what the ops manager's caches cost)
 #   BENCH_IDLE_SECONDS        idle window after the scale benchmark settles (default 60)
 #   BENCH_PROFILE=1           also write a memory profile of the operator (NMT, heap histogram) to target/bench/
 #   BENCH_UPGRADE_SIZES       replica counts of the upgrade benchmark (default "3 10")
 #   BENCH_UPGRADE_ROUNDS      rounds per size, each one native rollout then one ops request (default 2)
 #   BENCH_POD_READY_DELAY_MS  simulated pod start-up delay in the upgrade benchmark (default 2000)
 #   BENCH_SKIP_BUILD=1        reuse target/ as it is (no mvn package)
+#   BENCH_OPERATOR_JAR        run this operator jar instead of target/proxysql-operator.jar (e.g. a build of
+#                             another commit, for before/after figures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -57,7 +61,7 @@ header() {
   echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start"
   echo "java:     $(java -version 2>&1 | head -1)"
   echo "versions: operator $(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1), JOSDK $(sed -n 's:.*<josdk.version>\(.*\)</josdk.version>.*:\1:p' pom.xml), fabric8 $(sed -n 's:.*<fabric8.version>\(.*\)</fabric8.version>.*:\1:p' pom.xml), Kubernetes $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION"
-  echo "operator: java $OPERATOR_JAVA_OPTS -jar target/proxysql-operator.jar --controllers=provisioner,ops_manager --no-proxysql-checks"
+  echo "operator: java $OPERATOR_JAVA_OPTS -jar ${BENCH_OPERATOR_JAR:-target/proxysql-operator.jar} --controllers=provisioner,ops_manager --no-proxysql-checks"
 }
 
 # Starts cluster $1 (extra settings in the environment) and installs CRDs, the version catalog and the policies.
@@ -81,7 +85,7 @@ driver() {
   shift
   java -Xmx1g -cp target/proxysql-operator.jar:target/bench-classes -Dlogback.configurationFile="$REPO/bench/logback-driver.xml" \
     -Dbench.repo="$REPO" -Dbench.kubeconfig="$KUBECONFIG" -Dbench.out="$OUT" \
-    -Dbench.operatorJavaOpts="$OPERATOR_JAVA_OPTS" "$@" "dev.proxysql.bench.$main"
+    -Dbench.operatorJavaOpts="$OPERATOR_JAVA_OPTS" -Dbench.jar="${BENCH_OPERATOR_JAR:-$REPO/target/proxysql-operator.jar}" "$@" "dev.proxysql.bench.$main"
 }
 
 bench_scale() {
@@ -104,7 +108,7 @@ YAML
   kubectl wait --for=condition=Ready servicecidr/bench-extra --timeout=60s >/dev/null
   driver ScaleBench -Dbench.audit="$(bash "$CLUSTER_SH" audit-log "$name")" \
     -Dbench.objects="${BENCH_SCALE_OBJECTS:-1000}" -Dbench.namespaces="${BENCH_SCALE_NAMESPACES:-20}" \
-    -Dbench.idleSeconds="${BENCH_IDLE_SECONDS:-60}" -Dbench.profile="$([ "${BENCH_PROFILE:-0}" = 1 ] && echo true || echo false)"
+    -Dbench.idleSeconds="${BENCH_IDLE_SECONDS:-60}" -Dbench.controllers="${BENCH_SCALE_CONTROLLERS:-provisioner,ops_manager}" -Dbench.profile="$([ "${BENCH_PROFILE:-0}" = 1 ] && echo true || echo false)"
   cluster_down "$name"
 }
 

@@ -66,7 +66,7 @@ public final class ScaleBench {
         Path opLog = out.resolve("scale-operator.log");
         Report.log("starting the operator: JVM options '%s', log %s", javaOpts, opLog);
         try (OperatorProcess op = OperatorProcess.start(jar, kubeconfig, javaOpts, opLog,
-                "--controllers=provisioner,ops_manager", "--no-proxysql-checks")) {
+                "--controllers=" + Bench.setting("controllers", "provisioner,ops_manager"), "--no-proxysql-checks")) {
             long started = System.nanoTime();
             // Warm-up: one ProxySQL in its own namespace; its Ready phase says the operator is up and watching.
             client.resource(proxysql("bench-warmup", "warmup")).create();
