@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class OpsStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(OpsStateMachine.class);
+    /** Bound on the steps one {@link #advance} call follows at once; the rest continue after {@link #AGAIN_SOON}. */
+    static final int MAX_STEPS_PER_CALL = 16;
+    static final Duration AGAIN_SOON = Duration.ofMillis(100);
     private final KubernetesClient client;
     private final OpsValidator validator;
     private final ProxySQLLevelCheck check;
@@ -85,14 +88,41 @@ public final class OpsStateMachine {
         return metrics;
     }
 
-    /** Advances {@code r}; returns when to look again (empty: only on the next event). */
+    /**
+     * Advances {@code r}; returns when to look again (empty: only on the next event). A step that can be followed at
+     * once (its status is saved and the next step needs no outside change) is followed in the same call, from the
+     * request as just stored, up to {@link #MAX_STEPS_PER_CALL} steps: waiting for a reschedule would cost time, and
+     * the informer's copy of the request may not show the status just written yet, so the next pass would be decided
+     * on an old view and its status write refused (409). Each step still saves its status before it acts.
+     */
     public Optional<Duration> advance(ProxySQLOpsRequest r, Collection<ProxySQLOpsRequest> all) {
         metrics.observed(all);
+        ProxySQLOpsRequest current = r;
+        for (int steps = 1; ; steps++) {
+            Pass pass = advanceOnce(current, all);
+            if (!pass.continueAtOnce()) {
+                return pass.after();
+            }
+            if (steps == MAX_STEPS_PER_CALL) {
+                return Optional.of(AGAIN_SOON);
+            }
+            current = pass.latest();
+        }
+    }
+
+    /** One step's outcome and the request as last stored. */
+    private record Pass(Optional<Duration> after, ProxySQLOpsRequest latest) {
+        boolean continueAtOnce() {
+            return after.isPresent() && after.get().isZero();
+        }
+    }
+
+    private Pass advanceOnce(ProxySQLOpsRequest r, Collection<ProxySQLOpsRequest> all) {
         OpsRequestStatus status = r.getStatus() == null ? new OpsRequestStatus() : r.getStatus();
         r.setStatus(status);
         if (status.getPhase() != null && status.getPhase().isFinal()) {
             store.removeFinalizer(r);
-            return Optional.empty();
+            return new Pass(Optional.empty(), r);
         }
         if (status.getProgress() == null) {
             OpsProgress progress = new OpsProgress();
@@ -101,14 +131,18 @@ public final class OpsStateMachine {
         }
         Operation op = validator.operation(r);
         if (op == null) {
-            return finish(r, null, null, OpsValidator.unsupported(r) + "; nothing was changed");
+            return new Pass(finish(r, null, null, OpsValidator.unsupported(r) + "; nothing was changed"), r);
         }
         Run run = new Run(r, op, validator.proxysql(r));
         OpsStep step = status.getProgress().getStep();
         if (run.proxysql == null && step != OpsStep.QUEUED && step != OpsStep.DONE) {
-            return finish(r, op, null, "ProxySQL " + r.getSpec().getProxyRef().getName() + " was deleted while the request was in step "
-                    + stepName(step) + "; nothing is left to resume");
+            return new Pass(finish(r, op, null, "ProxySQL " + r.getSpec().getProxyRef().getName() + " was deleted while the request was in step "
+                    + stepName(step) + "; nothing is left to resume"), r);
         }
+        return new Pass(step(run, step, all), run.r);
+    }
+
+    private Optional<Duration> step(Run run, OpsStep step, Collection<ProxySQLOpsRequest> all) {
         return switch (step) {
             case QUEUED -> queued(run, all);
             case PAUSING -> pausing(run);
@@ -331,12 +365,17 @@ public final class OpsStateMachine {
         String persisted = Serialization.asJson(run.progress().getPods());
         Map<String, ObservedPod> observed = pods.observe(run.proxysql);
         Decision d = RollingReplacement.next(run.progress().getPods(), observed, target, rs, now);
-        if (d.action() instanceof Action.Verify verify) {
+        for (int checks = 0; d.action() instanceof Action.Verify verify && checks < observed.size() + 1; checks++) {
             String expected = rollback ? run.progress().getFromVersion() : run.progress().getToVersion();
             VerifyResult result = check.verify(run.proxysql, verify.pod(), expected);
             run.condition(OpsConditions.checkPodReady(verify.pod()), result.passed(), result.passed() ? "PodReady" : "CheckFailed",
                     "pod " + verify.pod() + " is Ready on revision " + target.revision() + "; " + result.message());
             d = RollingReplacement.verified(d.progress(), verify, result, rs, now);
+            if (result.passed() && d.action() instanceof Action.Wait) {
+                // The pod is Done and the engine names the next one: decide its step from the same observation, so
+                // that its eviction is saved together with this pod's result instead of waiting for another pass.
+                d = RollingReplacement.next(d.progress(), observed, target, rs, now);
+            }
         }
         int replaced = newlyReplaced(run.progress().getPods(), d.progress());
         run.progress().setPods(d.progress());
@@ -360,10 +399,11 @@ public final class OpsStateMachine {
             run.condition(OpsConditions.evictPod(evict.pod()), true, rollback ? "EvictPodForRollback" : "EvictPod",
                     "evict pod " + evict.pod() + " (uid " + evict.uid() + "): " + evict.reason());
             run.save();
-            events.normal(run.r, "RestartPod", "Restarting Pod: " + ns + "/" + evict.pod() + " (" + evict.reason() + ")");
             if (pods.evict(ns, evict.pod(), evict.uid())) {
                 metrics.evicted();
             }
+            // Recorded after the eviction: the Event only reports, and the pod should not wait for it.
+            events.normal(run.r, "RestartPod", "Restarting Pod: " + ns + "/" + evict.pod() + " (" + evict.reason() + ")");
             return poll();
         }
         if (action instanceof Action.Complete) {
@@ -511,8 +551,9 @@ public final class OpsStateMachine {
         return Optional.of(settings.poll());
     }
 
+    /** The step saved its status and the next one can follow at once (see {@link #advance}). */
     private static Optional<Duration> now() {
-        return Optional.of(Duration.ofMillis(100));
+        return Optional.of(Duration.ZERO);
     }
 
     private static String reason(Run run) {

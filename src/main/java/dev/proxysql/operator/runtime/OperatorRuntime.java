@@ -2,6 +2,7 @@ package dev.proxysql.operator.runtime;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.proxysql.operator.kube.OperatorSerialization;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -107,7 +108,8 @@ public final class OperatorRuntime {
     }
 
     private void start() {
-        client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
+        client = new KubernetesClientBuilder().withConfig(clientConfig())
+                .withKubernetesSerialization(OperatorSerialization.create()).build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().meterFilter(FEW_BUCKETS);
         bindProcessMetrics(registry);

@@ -5,6 +5,7 @@ import dev.proxysql.operator.api.common.LocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLSpec;
+import dev.proxysql.operator.kube.OperatorSerialization;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.cluster.TestCluster;
@@ -53,12 +54,13 @@ public final class OperatorFixture {
         }
     }
 
-    /** A client for the operator with its own user agent (and retries, as in production). */
+    /** A client for the operator with its own user agent, and retries and JSON mapping as in production (Main). */
     public static KubernetesClient operatorClient(TestCluster cluster) {
         try {
             Config config = new ConfigBuilder(Config.fromKubeconfig(Files.readString(cluster.kubeconfig())))
                     .withUserAgent(OPERATOR_USER_AGENT).build();
-            return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build();
+            return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
+                    .withKubernetesSerialization(OperatorSerialization.create()).build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Benchmarks of the operator on dedicated local control planes (see bench/README.md).
+#   bench/run.sh [scale|upgrade|all]      default: all
+# Builds what it needs (control-plane binaries, the operator jar, the bench drivers), starts one cluster per
+# benchmark, runs the operator as a separate JVM, prints a results table per benchmark and deletes the cluster.
+# Settings (environment):
+#   BENCH_OPERATOR_JAVA_OPTS  JVM options of the operator process (default below)
+#   BENCH_SCALE_OBJECTS       ProxySQLs in the scale benchmark (default 1000)
+#   BENCH_SCALE_NAMESPACES    namespaces they are spread over (default 20)
+#   BENCH_SCALE_CONTROLLERS   controllers the operator runs in the scale benchmark (default provisioner,ops_manager;
+#                             provisioner alone shows what the ops manager's caches cost)
+#   BENCH_IDLE_SECONDS        idle window after the scale benchmark settles (default 60)
+#   BENCH_PROFILE=1           also write a memory profile of the operator (NMT, heap histogram) to target/bench/
+#   BENCH_UPGRADE_SIZES       replica counts of the upgrade benchmark (default "3 10")
+#   BENCH_UPGRADE_ROUNDS      rounds per size, each one native rollout then one ops request (default 2)
+#   BENCH_POD_READY_DELAY_MS  simulated pod start-up delay in the upgrade benchmark (default 2000)
+#   BENCH_SKIP_BUILD=1        reuse target/ as it is (no mvn package)
+#   BENCH_OPERATOR_JAR        run this operator jar instead of target/proxysql-operator.jar (e.g. a build of
+#                             another commit, for before/after figures)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+WHAT=${1:-all}
+case "$WHAT" in scale|upgrade|all) ;; *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;; esac
+
+OUT=$REPO/target/bench
+# Heap: large enough for the informer caches of 1,000 ProxySQLs with room to spare, small enough that a lazy GC
+# does not let RSS grow towards the 300 MiB goal (see bench/README.md for how this was chosen).
+OPERATOR_JAVA_OPTS=${BENCH_OPERATOR_JAVA_OPTS:--Xmx256m}
+[ "${BENCH_PROFILE:-0}" != 1 ] || OPERATOR_JAVA_OPTS="$OPERATOR_JAVA_OPTS -XX:NativeMemoryTracking=summary"
+CLUSTER_SH=$REPO/hack/control-plane/cluster.sh
+started_clusters=()
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+cleanup() {
+  local c
+  for c in "${started_clusters[@]}"; do bash "$CLUSTER_SH" down "$c" >/dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
+
+build() {
+  log "control-plane binaries (built once into ${PROXYSQL_OPERATOR_CACHE:-~/.cache/proxysql-operator})"
+  BIN=$(bash hack/control-plane/build.sh | tail -n 1)
+  export PATH="$BIN:$PATH"
+  if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    log "operator jar (mvn package -DskipTests)"
+    mvn -B -q -ntp package -DskipTests
+  fi
+  log "bench drivers (javac against the operator jar)"
+  rm -rf target/bench-classes && mkdir -p target/bench-classes "$OUT"
+  javac -nowarn -d target/bench-classes -cp target/proxysql-operator.jar bench/src/dev/proxysql/bench/*.java
+}
+
+header() {
+  local kube etcd kwok
+  # shellcheck source=../hack/control-plane/versions.env
+  source hack/control-plane/versions.env
+  echo "== ProxySQL operator benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "commit:   $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo ' (+ uncommitted changes)')"
+  echo "machine:  $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -m | awk '/^Mem:/{print $2}') MiB RAM, $(uname -sr)"
+  echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start"
+  echo "java:     $(java -version 2>&1 | head -1)"
+  echo "versions: operator $(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1), JOSDK $(sed -n 's:.*<josdk.version>\(.*\)</josdk.version>.*:\1:p' pom.xml), fabric8 $(sed -n 's:.*<fabric8.version>\(.*\)</fabric8.version>.*:\1:p' pom.xml), Kubernetes $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION"
+  echo "operator: java $OPERATOR_JAVA_OPTS -jar ${BENCH_OPERATOR_JAR:-target/proxysql-operator.jar} --controllers=provisioner,ops_manager --no-proxysql-checks"
+}
+
+# Starts cluster $1 (extra settings in the environment) and installs CRDs, the version catalog and the policies.
+cluster_up() {
+  local name=$1
+  started_clusters+=("$name")
+  KUBECONFIG=$(CLUSTER_RECREATE=1 CLUSTER_OWNER_PID=$$ bash "$CLUSTER_SH" up "$name" | tail -n 1)
+  export KUBECONFIG
+  kubectl apply --server-side -f target/classes/META-INF/fabric8/ >/dev/null
+  kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
+  kubectl apply --server-side -k deploy/catalog >/dev/null
+  kubectl apply --server-side -k deploy/policies >/dev/null
+}
+
+cluster_down() {
+  bash "$CLUSTER_SH" down "$1" >/dev/null 2>&1 || true
+}
+
+driver() {
+  local main=$1
+  shift
+  java -Xmx1g -cp target/proxysql-operator.jar:target/bench-classes -Dlogback.configurationFile="$REPO/bench/logback-driver.xml" \
+    -Dbench.repo="$REPO" -Dbench.kubeconfig="$KUBECONFIG" -Dbench.out="$OUT" \
+    -Dbench.operatorJavaOpts="$OPERATOR_JAVA_OPTS" -Dbench.jar="${BENCH_OPERATOR_JAR:-$REPO/target/proxysql-operator.jar}" "$@" "dev.proxysql.bench.$main"
+}
+
+bench_scale() {
+  local name=bench-scale
+  log "scale: cluster $name (audit log on)"
+  CLUSTER_AUDIT=1 cluster_up "$name"
+  # kwok's nodes say 32 CPUs and 110 pods; 1,000 pods requesting 500m CPU and 1Gi each need more room.
+  local n
+  for n in $(kubectl get nodes -o name); do
+    kubectl patch "$n" --subresource=status --type=merge \
+      -p '{"status":{"capacity":{"cpu":"1k","memory":"4Ti","pods":"1k"},"allocatable":{"cpu":"1k","memory":"4Ti","pods":"1k"}}}' >/dev/null
+  done
+  # The apiserver's default Service range is a /24: 254 ClusterIPs for 1,000 primary Services. Add a /20.
+  kubectl apply -f - >/dev/null <<'YAML'
+apiVersion: networking.k8s.io/v1
+kind: ServiceCIDR
+metadata: {name: bench-extra}
+spec: {cidrs: ["10.1.0.0/20"]}
+YAML
+  kubectl wait --for=condition=Ready servicecidr/bench-extra --timeout=60s >/dev/null
+  driver ScaleBench -Dbench.audit="$(bash "$CLUSTER_SH" audit-log "$name")" \
+    -Dbench.objects="${BENCH_SCALE_OBJECTS:-1000}" -Dbench.namespaces="${BENCH_SCALE_NAMESPACES:-20}" \
+    -Dbench.idleSeconds="${BENCH_IDLE_SECONDS:-60}" -Dbench.controllers="${BENCH_SCALE_CONTROLLERS:-provisioner,ops_manager}" -Dbench.profile="$([ "${BENCH_PROFILE:-0}" = 1 ] && echo true || echo false)"
+  cluster_down "$name"
+}
+
+bench_upgrade() {
+  local name=bench-upgrade delay=${BENCH_POD_READY_DELAY_MS:-2000}
+  log "upgrade: cluster $name (pod start-up delay ${delay} ms)"
+  # The audit log lets the driver write a timeline of every API write of each run (target/bench/upgrade-writes-*.txt);
+  # it costs the native rollout and the ops request alike.
+  CLUSTER_AUDIT=1 POD_READY_DELAY_MS=$delay cluster_up "$name"
+  driver UpgradeBench -Dbench.audit="$(bash "$CLUSTER_SH" audit-log "$name")" \
+    -Dbench.sizes="${BENCH_UPGRADE_SIZES:-3 10}" -Dbench.rounds="${BENCH_UPGRADE_ROUNDS:-2}" \
+    -Dbench.podReadyDelayMs="$delay"
+  cluster_down "$name"
+}
+
+build
+header
+case "$WHAT" in
+  scale) bench_scale ;;
+  upgrade) bench_upgrade ;;
+  all) bench_scale; bench_upgrade ;;
+esac
