@@ -62,8 +62,9 @@ class OperatorRuntimeIT {
                 "--metrics-port=" + metricsPort, "--health-port=" + healthPort,
                 "--leader-election-namespace=" + ns.name(), "--leader-election-identity=runtime-it"));
         try {
-            HttpResult ready = Await.until(STARTUP_BOUND, "/readyz to answer 200", () -> OperatorProcess.get(healthPort, "/readyz"),
-                    r -> r.status() == 200);
+            // A standby is Ready too (informers synced): wait for the answer that says this one also took the Lease.
+            HttpResult ready = Await.until(STARTUP_BOUND, "/readyz to answer 200 and say that it leads",
+                    () -> OperatorProcess.get(healthPort, "/readyz"), r -> r.status() == 200 && r.body().contains("leading"));
             double startup = (System.nanoTime() - t0) / 1e9;
             System.err.printf("[runtime-it] process start to Ready (informers synced, Lease held): %.1f s%n", startup);
             assertThat(ready.body()).contains("informers synced").contains("leading").contains("runtime-it");
