@@ -3,6 +3,7 @@ package dev.proxysql.operator.opsmanager;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.KubeDbLabels;
+import dev.proxysql.operator.kube.PrunedCaches;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -24,7 +25,8 @@ import java.util.stream.Collectors;
  * The ops manager's JOSDK entry point; all logic is in {@link OpsStateMachine}. It reconciles on every event,
  * deletions included ({@code triggerReconcilerOnAllEvents}), because it manages its finalizer itself: held only
  * while a request runs, so that deleting a running request cancels it cleanly and deleting a finished one never
- * waits for the operator. Pods, the StatefulSet and the ProxySQL wake up the unfinished requests that concern them.
+ * waits for the operator. Pods, the StatefulSet and the ProxySQL wake up the unfinished requests that concern them;
+ * the state machine reads them live at every step, so their informers keep metadata only.
  */
 @ControllerConfiguration(name = OpsRequestReconciler.NAME, generationAwareEventProcessing = false, triggerReconcilerOnAllEvents = true)
 public class OpsRequestReconciler implements Reconciler<ProxySQLOpsRequest> {
@@ -43,6 +45,7 @@ public class OpsRequestReconciler implements Reconciler<ProxySQLOpsRequest> {
                 informer(StatefulSet.class, context, sts -> instance(sts)),
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(ProxySQL.class, ProxySQLOpsRequest.class)
                         .withName("proxysqls-of-ops")
+                        .withItemStore(PrunedCaches.metadataOnly(ProxySQL.class))
                         .withSecondaryToPrimaryMapper(p -> requestsFor(context, p.getMetadata().getNamespace(), p.getMetadata().getName()))
                         .build(), context));
     }
@@ -52,6 +55,7 @@ public class OpsRequestReconciler implements Reconciler<ProxySQLOpsRequest> {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ProxySQLOpsRequest.class)
                 .withName(kind.getSimpleName().toLowerCase() + "-of-ops")
                 .withLabelSelector(KubeDbLabels.ALL_OFFSHOOTS)
+                .withItemStore(PrunedCaches.metadataOnly(kind))
                 .withSecondaryToPrimaryMapper(r -> {
                     String name = proxysqlName.apply(r);
                     return name == null ? Set.of() : requestsFor(context, r.getMetadata().getNamespace(), name);

@@ -9,6 +9,7 @@ import dev.proxysql.operator.kube.ChildApplier;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.kube.KubeDbLabels;
+import dev.proxysql.operator.kube.PrunedCaches;
 import dev.proxysql.operator.provisioner.children.ProxySQLNames;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
 import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
@@ -25,6 +26,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -116,12 +118,22 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ProxySQL.class)
                 .withName(kind.getSimpleName().toLowerCase() + "-children")
                 .withLabelSelector(KubeDbLabels.ALL_OFFSHOOTS)
+                .withItemStore(childStore(kind))
                 .withSecondaryToPrimaryMapper(child -> {
                     String instance = child.getMetadata().getLabels() == null ? null
                             : child.getMetadata().getLabels().get(KubeDbLabels.INSTANCE);
                     return instance == null ? Set.of() : Set.of(new ResourceID(instance, child.getMetadata().getNamespace()));
                 })
                 .build(), context);
+    }
+
+    /**
+     * Children are read from the cache for their desired-state hash (annotations), to delete them, and, for the
+     * StatefulSet, for replicas and status; everything else (templates, Secret data) is never kept.
+     */
+    @SuppressWarnings("unchecked")
+    private static <R extends HasMetadata> ItemStore<R> childStore(Class<R> kind) {
+        return kind == StatefulSet.class ? (ItemStore<R>) PrunedCaches.statefulSetsForStatus() : PrunedCaches.metadataOnly(kind);
     }
 
     private static Set<ResourceID> primaries(EventSourceContext<ProxySQL> context, Predicate<ProxySQL> matches) {
