@@ -4,7 +4,7 @@
 # Builds what it needs (control-plane binaries, the operator jar, the bench drivers), starts one cluster per
 # benchmark, runs the operator as a separate JVM, prints a results table per benchmark and deletes the cluster.
 # Settings (environment):
-#   BENCH_OPERATOR_JAVA_OPTS  JVM options of the operator process (default below)
+#   BENCH_OPERATOR_JAVA_OPTS  JVM options of the operator process (default: those of the installed Deployment)
 #   BENCH_SCALE_OBJECTS       ProxySQLs in the scale benchmark (default 1000)
 #   BENCH_SCALE_NAMESPACES    namespaces they are spread over (default 20)
 #   BENCH_SCALE_CONTROLLERS   controllers the operator runs in the scale benchmark (default provisioner,ops_manager;
@@ -24,9 +24,22 @@ WHAT=${1:-all}
 case "$WHAT" in scale|upgrade|all) ;; *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;; esac
 
 OUT=$REPO/target/bench
-# Heap: large enough for the informer caches of 1,000 ProxySQLs with room to spare, small enough that a lazy GC
-# does not let RSS grow towards the 300 MiB goal (see bench/README.md for how this was chosen).
-OPERATOR_JAVA_OPTS=${BENCH_OPERATOR_JAVA_OPTS:--Xmx256m}
+# By default the operator runs as it would in its installed Deployment: the image's JVM options (Dockerfile
+# ENTRYPOINT), and the container's CPU and memory limits (deploy/install/operator/deployment.yaml) given to the JVM
+# as -XX:ActiveProcessorCount and -XX:MaxRAM, which size its heap, collector and thread pools as the limits would.
+deployment_jvm_options() {
+  local entry limits cpu mem
+  entry=$(sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar", .*/\1/p' Dockerfile | tr -d '",')
+  limits=$(sed -n 's/^ *limits: {\(.*\)}$/\1/p' deploy/install/operator/deployment.yaml)
+  cpu=$(sed -n 's/.*cpu: "\{0,1\}\([0-9]*\)"\{0,1\}.*/\1/p' <<<"$limits")
+  mem=$(sed -n 's/.*memory: \([0-9]*\)Mi.*/\1/p' <<<"$limits")
+  if [ -z "$entry" ] || [ -z "$cpu" ] || [ -z "$mem" ]; then
+    echo "bench/run.sh: cannot read the JVM options from Dockerfile's ENTRYPOINT or the limits from deployment.yaml" >&2
+    exit 1
+  fi
+  echo "-XX:ActiveProcessorCount=$cpu -XX:MaxRAM=${mem}m $entry"
+}
+OPERATOR_JAVA_OPTS=${BENCH_OPERATOR_JAVA_OPTS:-$(deployment_jvm_options)}
 [ "${BENCH_PROFILE:-0}" != 1 ] || OPERATOR_JAVA_OPTS="$OPERATOR_JAVA_OPTS -XX:NativeMemoryTracking=summary"
 CLUSTER_SH=$REPO/hack/control-plane/cluster.sh
 started_clusters=()
@@ -61,7 +74,7 @@ header() {
   echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start"
   echo "java:     $(java -version 2>&1 | head -1)"
   echo "versions: operator $(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1), JOSDK $(sed -n 's:.*<josdk.version>\(.*\)</josdk.version>.*:\1:p' pom.xml), fabric8 $(sed -n 's:.*<fabric8.version>\(.*\)</fabric8.version>.*:\1:p' pom.xml), Kubernetes $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION"
-  echo "operator: java $OPERATOR_JAVA_OPTS -jar ${BENCH_OPERATOR_JAR:-target/proxysql-operator.jar} --controllers=provisioner,ops_manager --no-proxysql-checks"
+  echo "operator: java $OPERATOR_JAVA_OPTS -jar ${BENCH_OPERATOR_JAR:-target/proxysql-operator.jar} --no-leader-election --webhook-port=0 --controllers=provisioner,ops_manager --no-proxysql-checks"
 }
 
 # Starts cluster $1 (extra settings in the environment) and installs CRDs, the version catalog and the policies.

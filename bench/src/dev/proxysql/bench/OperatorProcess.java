@@ -40,6 +40,9 @@ final class OperatorProcess implements AutoCloseable {
         cmd.add("-Dkubernetes.user.agent=" + USER_AGENT);
         cmd.add("-jar");
         cmd.add(jar.toString());
+        // One instance outside the cluster: no Lease to contend for (its namespace is not installed here), and no
+        // admission webhook the API server could not reach anyway.
+        cmd.addAll(List.of("--no-leader-election", "--webhook-port=0"));
         cmd.addAll(List.of(args));
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
