@@ -127,7 +127,7 @@ YAML
 
 bench_upgrade() {
   local name=bench-upgrade delay=${BENCH_POD_READY_DELAY_MS:-2000}
-  log "upgrade: cluster $name (pod start-up delay ${delay} ms)"
+  log "upgrade: cluster $name (pod start-up delay ${delay} ms, termination ${POD_DELETE_DELAY_MS:-300} ms: the cluster default)"
   # The audit log lets the driver write a timeline of every API write of each run (target/bench/upgrade-writes-*.txt);
   # it costs the native rollout and the ops request alike.
   CLUSTER_AUDIT=1 POD_READY_DELAY_MS=$delay cluster_up "$name"
