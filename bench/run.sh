@@ -12,7 +12,7 @@
 #   BENCH_IDLE_SECONDS        idle window after the scale benchmark settles (default 60)
 #   BENCH_PROFILE=1           also write a memory profile of the operator (NMT, heap histogram) to target/bench/
 #   BENCH_UPGRADE_SIZES       replica counts of the upgrade benchmark (default "3 10")
-#   BENCH_UPGRADE_ROUNDS      rounds per size, each one native rollout then one ops request (default 2)
+#   BENCH_UPGRADE_ROUNDS      rounds per size, each one native rollout then one ops request (default 3)
 #   BENCH_POD_READY_DELAY_MS  simulated pod start-up delay in the upgrade benchmark (default 2000)
 #   BENCH_SKIP_BUILD=1        reuse target/ as it is (no mvn package)
 #   BENCH_OPERATOR_JAR        run this operator jar instead of target/proxysql-operator.jar (e.g. a build of
@@ -132,7 +132,7 @@ bench_upgrade() {
   # it costs the native rollout and the ops request alike.
   CLUSTER_AUDIT=1 POD_READY_DELAY_MS=$delay cluster_up "$name"
   driver UpgradeBench -Dbench.audit="$(bash "$CLUSTER_SH" audit-log "$name")" \
-    -Dbench.sizes="${BENCH_UPGRADE_SIZES:-3 10}" -Dbench.rounds="${BENCH_UPGRADE_ROUNDS:-2}" \
+    -Dbench.sizes="${BENCH_UPGRADE_SIZES:-3 10}" -Dbench.rounds="${BENCH_UPGRADE_ROUNDS:-3}" \
     -Dbench.podReadyDelayMs="$delay"
   cluster_down "$name"
 }
