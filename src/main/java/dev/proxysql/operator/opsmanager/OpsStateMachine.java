@@ -34,6 +34,8 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,12 @@ public final class OpsStateMachine {
     private final ProxySQLPause pause;
     private final PodObserver pods;
     private final StatefulSetTemplate template;
+    /**
+     * Refused evictions already reported by an Event, as request UID / pod UID: the engine retries a refused eviction
+     * every poll and one Warning per pod is enough. Memory only, on purpose: after a restart the worst case is one more
+     * Event, and nothing is decided from it.
+     */
+    private final Set<String> refusalsReported = ConcurrentHashMap.newKeySet();
 
     public OpsStateMachine(KubernetesClient client, Map<String, Operation> operations, ProxySQLLevelCheck check,
                            OpsSettings settings, Clock clock, String fieldManager, OpsMetrics metrics) {
@@ -399,11 +407,24 @@ public final class OpsStateMachine {
             run.condition(OpsConditions.evictPod(evict.pod()), true, rollback ? "EvictPodForRollback" : "EvictPod",
                     "evict pod " + evict.pod() + " (uid " + evict.uid() + "): " + evict.reason());
             run.save();
-            if (pods.evict(ns, evict.pod(), evict.uid())) {
-                metrics.evicted();
+            String refusal = run.r.getMetadata().getUid() + "/" + evict.uid();
+            switch (pods.evict(ns, evict.pod(), evict.uid())) {
+                case EVICTED -> {
+                    metrics.evicted();
+                    refusalsReported.remove(refusal);
+                    // Recorded after the eviction: the Event only reports, and the pod should not wait for it.
+                    events.normal(run.r, "RestartPod", "Restarting Pod: " + ns + "/" + evict.pod() + " (" + evict.reason() + ")");
+                }
+                case REFUSED -> {
+                    if (refusalsReported.add(refusal)) {
+                        events.warning(run.r, "EvictionRefused", "Eviction of pod " + ns + "/" + evict.pod() + " refused (429): a "
+                                + "PodDisruptionBudget allows no disruption now; retrying until the step timeout (" + run.timeout() + ")");
+                    }
+                }
+                case GONE -> {
+                    // Already gone or replaced: the next observation of the pods tells which.
+                }
             }
-            // Recorded after the eviction: the Event only reports, and the pod should not wait for it.
-            events.normal(run.r, "RestartPod", "Restarting Pod: " + ns + "/" + evict.pod() + " (" + evict.reason() + ")");
             return poll();
         }
         if (action instanceof Action.Complete) {
@@ -537,6 +558,8 @@ public final class OpsStateMachine {
         LOG.info("ProxySQLOpsRequest {}/{}: {}", r.getMetadata().getNamespace(), r.getMetadata().getName(),
                 failure == null ? "Successful: " + success : "Failed: " + failure);
         store.removeFinalizer(saved);
+        String uid = r.getMetadata().getUid();
+        refusalsReported.removeIf(k -> k.startsWith(uid + "/"));
         return Optional.empty();
     }
 

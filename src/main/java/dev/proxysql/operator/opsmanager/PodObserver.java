@@ -42,20 +42,31 @@ final class PodObserver {
         return pods;
     }
 
-    /**
-     * Evicts the pod only if it still has {@code uid}. Returns false when the eviction was refused (the
-     * PodDisruptionBudget allows no disruption now: 429) or the pod is already gone or replaced (404, 409): the next
-     * observation tells what happened.
-     */
-    boolean evict(String namespace, String pod, String uid) {
+    /** What became of an eviction request. */
+    enum Eviction {
+        /** The API server accepted it: the pod is terminating. */
+        EVICTED,
+        /** 429: a PodDisruptionBudget allows no disruption now. */
+        REFUSED,
+        /** 404 or 409: the pod is already gone, or was replaced (its UID changed); the next observation tells. */
+        GONE
+    }
+
+    /** Evicts the pod only if it still has {@code uid}. */
+    Eviction evict(String namespace, String pod, String uid) {
         try {
-            return client.pods().inNamespace(namespace).withName(pod).evict(new EvictionBuilder()
+            // fabric8 answers false for a 429 and throws for any other refusal.
+            boolean accepted = client.pods().inNamespace(namespace).withName(pod).evict(new EvictionBuilder()
                     .withNewMetadata().withName(pod).withNamespace(namespace).endMetadata()
                     .withDeleteOptions(new DeleteOptionsBuilder().withNewPreconditions().withUid(uid).endPreconditions().build())
                     .build());
+            return accepted ? Eviction.EVICTED : Eviction.REFUSED;
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 404 || e.getCode() == 409 || e.getCode() == 429) {
-                return false;
+            if (e.getCode() == 429) {
+                return Eviction.REFUSED;
+            }
+            if (e.getCode() == 404 || e.getCode() == 409) {
+                return Eviction.GONE;
             }
             throw e;
         }
