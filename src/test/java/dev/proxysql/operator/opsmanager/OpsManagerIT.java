@@ -15,7 +15,7 @@ import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
-import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
@@ -35,25 +35,17 @@ import org.junit.jupiter.api.Test;
 
 @LocalCluster
 class OpsManagerIT {
-    private static KubernetesClient operatorClient;
-    private static ProxySQLOperator operator;
+    private static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth,
+            OpsFixture::installBrokenVersion);
 
     @BeforeEach
     void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
-        if (operator == null) {
-            OperatorFixture.installCatalogAndPolicies(admin);
-            OpsFixture.installBrokenVersion(admin);
-            operatorClient = OperatorFixture.operatorClient(cluster);
-            operator = OperatorFixture.startBoth(operatorClient);
-        }
+        OPERATOR.startOnce(admin, cluster);
     }
 
     @AfterAll
     static void stopOperator() {
-        if (operator != null) {
-            operator.close();
-            operatorClient.close();
-        }
+        OPERATOR.close();
     }
 
     @Test

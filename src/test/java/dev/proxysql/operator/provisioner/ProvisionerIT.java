@@ -12,7 +12,7 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.provisioner.status.ConditionTypes;
-import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.AuditLog;
 import dev.proxysql.operator.testing.cluster.Await;
@@ -41,24 +41,16 @@ import org.junit.jupiter.api.Test;
 @LocalCluster
 class ProvisionerIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static KubernetesClient operatorClient;
-    private static ProxySQLOperator operator;
+    private static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startProvisioner);
 
     @BeforeEach
     void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
-        if (operator == null) {
-            OperatorFixture.installCatalogAndPolicies(admin);
-            operatorClient = OperatorFixture.operatorClient(cluster);
-            operator = OperatorFixture.startProvisioner(operatorClient);
-        }
+        OPERATOR.startOnce(admin, cluster);
     }
 
     @AfterAll
     static void stopOperator() {
-        if (operator != null) {
-            operator.close();
-            operatorClient.close();
-        }
+        OPERATOR.close();
     }
 
     @Test
@@ -271,19 +263,19 @@ class ProvisionerIT {
         Predicate<AuditLog.Event> operatorWriteHere = e -> e.userAgentStartsWith(OperatorFixture.OPERATOR_USER_AGENT)
                 && ns.name().equals(e.namespace());
         int writesBefore = audit.events(operatorWriteHere).size();
-        double writesBeforeMetric = operator.provisionerMetrics().writeCount();
+        double writesBeforeMetric = OPERATOR.operator().provisionerMetrics().writeCount();
         // Changes outside the spec still trigger reconciles, which must find nothing to do. Two of them, so that a
         // write made while settling would have shown up by the second.
         for (String touch : List.of("first", "second")) {
-            double reconcilesBefore = operator.provisionerMetrics().reconcileCount();
+            double reconcilesBefore = OPERATOR.operator().provisionerMetrics().reconcileCount();
             client.resources(ProxySQL.class).withName("calm").edit(p -> {
                 p.getMetadata().getLabels().put("touched", touch);
                 return p;
             });
             Await.until(TIMEOUT, "a reconcile after the " + touch + " label change",
-                    () -> operator.provisionerMetrics().reconcileCount() > reconcilesBefore);
+                    () -> OPERATOR.operator().provisionerMetrics().reconcileCount() > reconcilesBefore);
         }
-        assertThat(operator.provisionerMetrics().writeCount()).as("writes counted by the provisioner").isEqualTo(writesBeforeMetric);
+        assertThat(OPERATOR.operator().provisionerMetrics().writeCount()).as("writes counted by the provisioner").isEqualTo(writesBeforeMetric);
         Await.until(TIMEOUT, "the audit log to be flushed past the label change",
                 () -> audit.events(e -> "patch".equals(e.verb()) || "update".equals(e.verb())).stream()
                         .anyMatch(e -> "proxysqls".equals(e.resource()) && ns.name().equals(e.namespace())
