@@ -12,6 +12,7 @@ import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.kube.EventRecorder;
+import dev.proxysql.operator.kube.ResourceQuantities;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.rolling.Action;
 import dev.proxysql.operator.opsmanager.rolling.Decision;
@@ -25,6 +26,7 @@ import dev.proxysql.operator.opsmanager.rolling.RollingReplacement;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.opsmanager.types.Operation;
 import dev.proxysql.operator.provisioner.children.ProxySQLNames;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -215,11 +217,33 @@ public final class OpsStateMachine {
             return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
         }
 
+        /** The change this request makes to the pod template, as recorded when it paused the ProxySQL. */
+        TemplateChange targetChange() {
+            return new TemplateChange(progress().getTargetImages(), progress().getTargetResources(), op.templateAnnotations(r));
+        }
+
+        /** The template as it was before this request changed it (annotations are not rolled back). */
+        TemplateChange previousChange() {
+            return new TemplateChange(progress().getPreviousImages(), progress().getPreviousResources(), Map.of());
+        }
+
         boolean changesImages() {
             Map<String, String> prev = progress().getPreviousImages();
             Map<String, String> target = progress().getTargetImages();
             return target != null && !target.isEmpty() && prev != null
                     && target.entrySet().stream().anyMatch(e -> !e.getValue().equals(prev.get(e.getKey())));
+        }
+
+        boolean changesResources() {
+            Map<String, ResourceRequirements> prev = progress().getPreviousResources();
+            Map<String, ResourceRequirements> target = progress().getTargetResources();
+            return target != null && !target.isEmpty() && prev != null
+                    && target.entrySet().stream().anyMatch(e -> !ResourceQuantities.same(e.getValue(), prev.get(e.getKey())));
+        }
+
+        /** Whether a failure must roll the template back: images or resources changed (a Restart's annotation is not). */
+        boolean changesTemplate() {
+            return changesImages() || changesResources();
         }
     }
 
@@ -309,11 +333,19 @@ public final class OpsStateMachine {
         if (sts == null) {
             return fail(run, "step Pausing: StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist", OpsStep.RESUMING);
         }
+        // What to roll back to is recorded before the template changes, from the template itself.
         Map<String, String> target = run.op.targetImages(run.r, run.proxysql, sts);
         Map<String, String> current = StatefulSetTemplate.images(sts);
         run.progress().setTargetImages(target);
         run.progress().setPreviousImages(target.keySet().stream().filter(current::containsKey)
                 .collect(Collectors.toMap(k -> k, current::get, (a, b) -> a, java.util.LinkedHashMap::new)));
+        Map<String, ResourceRequirements> targetResources = run.op.targetResources(run.r, run.proxysql);
+        if (!targetResources.isEmpty()) {
+            Map<String, ResourceRequirements> currentResources = StatefulSetTemplate.resources(sts);
+            run.progress().setTargetResources(targetResources);
+            run.progress().setPreviousResources(targetResources.keySet().stream().filter(currentResources::containsKey)
+                    .collect(Collectors.toMap(k -> k, currentResources::get, (a, b) -> a, java.util.LinkedHashMap::new)));
+        }
         run.condition(OpsConditions.PAUSE_DATABASE, true, "DatabasePauseSucceeded", "Successfully paused ProxySQL "
                 + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
         run.to(OpsStep.UPDATING_STATEFUL_SET);
@@ -332,9 +364,9 @@ public final class OpsStateMachine {
                     OpsStep.RESUMING);
         }
         Map<String, String> images = run.progress().getTargetImages();
-        Map<String, String> annotations = run.op.templateAnnotations(run.r);
-        if (!StatefulSetTemplate.has(sts, images, annotations)) {
-            template.change(sts, images, annotations);
+        TemplateChange change = run.targetChange();
+        if (!StatefulSetTemplate.has(sts, change)) {
+            template.change(sts, change);
             return poll();
         }
         if (!StatefulSetTemplate.observed(sts)) {
@@ -345,9 +377,9 @@ public final class OpsStateMachine {
             return poll();
         }
         RollTarget target = new RollTarget(sts.getStatus().getUpdateRevision(), images);
-        run.progress().setPods(RollPlan.plan(pods.observe(run.proxysql).values(), target, reason(run)));
+        run.progress().setPods(RollPlan.plan(pods.observe(run.proxysql).values(), target, change.describe()));
         run.condition(OpsConditions.UPDATE_STATEFUL_SETS, true, "UpdateStatefulSetsSucceeded", "Updated the pod template of StatefulSet "
-                + sts.getMetadata().getName() + " (revision " + target.revision() + "): " + describe(images, annotations)
+                + sts.getMetadata().getName() + " (revision " + target.revision() + "): " + change.describe()
                 + "; " + run.progress().getPods().size() + " pod(s) to replace");
         run.to(OpsStep.REPLACING_PODS);
         run.save();
@@ -430,7 +462,7 @@ public final class OpsStateMachine {
         if (action instanceof Action.Complete) {
             if (rollback) {
                 run.condition(OpsConditions.ROLLBACK, true, "RollbackSucceeded", "every pod is back on revision " + target.revision()
-                        + " (" + describe(target.images(), Map.of()) + ")");
+                        + " (" + run.previousChange().describe() + ")");
                 run.to(OpsStep.RESUMING);
             } else {
                 run.condition(OpsConditions.RESTART_PODS, true, "RestartPodsSucceeded", "every pod was replaced and checked");
@@ -465,10 +497,11 @@ public final class OpsStateMachine {
             return rollbackFailed(run, "StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist");
         }
         Map<String, String> previous = run.progress().getPreviousImages();
-        if (!StatefulSetTemplate.has(sts, previous, Map.of())) {
-            template.change(sts, previous, Map.of());
+        TemplateChange back = run.previousChange();
+        if (!StatefulSetTemplate.has(sts, back)) {
+            template.change(sts, back);
             events.warning(run.r, "Rollback", "Rolling back StatefulSet " + sts.getMetadata().getName() + " to "
-                    + describe(previous, Map.of()) + " after: " + run.progress().getFailure());
+                    + back.describe() + " after: " + run.progress().getFailure());
             return poll();
         }
         if (!StatefulSetTemplate.observed(sts)) {
@@ -477,7 +510,7 @@ public final class OpsStateMachine {
         }
         RollTarget target = new RollTarget(sts.getStatus().getUpdateRevision(), previous);
         run.progress().setPods(RollbackPlan.plan(pods.observe(run.proxysql).values(), target));
-        run.condition(OpsConditions.ROLLBACK, true, "RollbackStarted", "rolling back to " + describe(previous, Map.of()) + ": "
+        run.condition(OpsConditions.ROLLBACK, true, "RollbackStarted", "rolling back to " + back.describe() + ": "
                 + run.progress().getPods().size() + " pod(s) to replace back");
         run.to(OpsStep.ROLLING_BACK_PODS);
         run.save();
@@ -498,14 +531,16 @@ public final class OpsStateMachine {
         String outcome = run.progress().getRollbackFailure() != null
                 ? "; rollback also failed: " + run.progress().getRollbackFailure() + "; the ProxySQL was resumed anyway"
                 : run.changesImages() ? "; rolled back: every pod runs " + run.progress().getFromVersion()
-                + " again, spec.version unchanged, ProxySQL resumed" : "; ProxySQL resumed";
+                + " again, spec.version unchanged, ProxySQL resumed"
+                : run.changesResources() ? "; rolled back: every pod is back on " + run.previousChange().describe()
+                + ", the ProxySQL's spec unchanged, ProxySQL resumed" : "; ProxySQL resumed";
         return finish(run.r, run.op, null, failure + outcome);
     }
 
     // --- transitions ---------------------------------------------------------------------------------------------
 
     private OpsStep rollbackOrResume(Run run) {
-        return run.changesImages() ? OpsStep.ROLLING_BACK_STATEFUL_SET : OpsStep.RESUMING;
+        return run.changesTemplate() ? OpsStep.ROLLING_BACK_STATEFUL_SET : OpsStep.RESUMING;
     }
 
     private Optional<Duration> fail(Run run, String reason, OpsStep next) {
@@ -515,7 +550,7 @@ public final class OpsStateMachine {
         if (run.deleting()) {
             run.progress().setCancelled(true);
         }
-        OpsStep target = next == OpsStep.ROLLING_BACK_STATEFUL_SET && !run.changesImages() ? OpsStep.RESUMING : next;
+        OpsStep target = next == OpsStep.ROLLING_BACK_STATEFUL_SET && !run.changesTemplate() ? OpsStep.RESUMING : next;
         run.condition(run.op.conditionType(), false, run.op.conditionType() + "Failed", reason);
         run.to(target);
         run.save();
@@ -577,16 +612,6 @@ public final class OpsStateMachine {
     /** The step saved its status and the next one can follow at once (see {@link #advance}). */
     private static Optional<Duration> now() {
         return Optional.of(Duration.ZERO);
-    }
-
-    private static String reason(Run run) {
-        return describe(run.progress().getTargetImages(), run.op.templateAnnotations(run.r));
-    }
-
-    static String describe(Map<String, String> images, Map<String, String> annotations) {
-        String i = images == null ? "" : images.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
-        String a = annotations.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
-        return i.isEmpty() ? a : a.isEmpty() ? i : i + "; " + a;
     }
 
     private static String typeName(ProxySQLOpsRequest r) {

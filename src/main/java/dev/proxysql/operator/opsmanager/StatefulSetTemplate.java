@@ -1,12 +1,14 @@
 package dev.proxysql.operator.opsmanager;
 
+import dev.proxysql.operator.kube.ResourceQuantities;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reads and changes the pod template of a StatefulSet: container images and template annotations. */
+/** Reads and changes the pod template of a StatefulSet: container images and resources, template annotations. */
 final class StatefulSetTemplate {
     private final KubernetesClient client;
 
@@ -22,31 +24,45 @@ final class StatefulSetTemplate {
         return images;
     }
 
-    /** Whether the template already has these images and annotations (absent value: annotation must be absent). */
-    static boolean has(StatefulSet sts, Map<String, String> images, Map<String, String> annotations) {
-        Map<String, String> current = images(sts);
-        boolean imagesMatch = images.entrySet().stream().allMatch(e -> e.getValue().equals(current.get(e.getKey())));
+    static Map<String, ResourceRequirements> resources(StatefulSet sts) {
+        Map<String, ResourceRequirements> resources = new LinkedHashMap<>();
+        for (Container c : sts.getSpec().getTemplate().getSpec().getContainers()) {
+            resources.put(c.getName(), c.getResources() == null ? new ResourceRequirements() : c.getResources());
+        }
+        return resources;
+    }
+
+    /** Whether the template already has this change (an annotation with a null value must be absent). */
+    static boolean has(StatefulSet sts, TemplateChange change) {
+        Map<String, String> currentImages = images(sts);
+        Map<String, ResourceRequirements> currentResources = resources(sts);
+        boolean imagesMatch = change.images().entrySet().stream().allMatch(e -> e.getValue().equals(currentImages.get(e.getKey())));
+        boolean resourcesMatch = change.resources().entrySet().stream()
+                .allMatch(e -> currentResources.containsKey(e.getKey()) && ResourceQuantities.same(e.getValue(), currentResources.get(e.getKey())));
         Map<String, String> ann = sts.getSpec().getTemplate().getMetadata().getAnnotations();
-        boolean annotationsMatch = annotations.entrySet().stream().allMatch(e -> e.getValue() == null
+        boolean annotationsMatch = change.annotations().entrySet().stream().allMatch(e -> e.getValue() == null
                 ? ann == null || !ann.containsKey(e.getKey())
                 : ann != null && e.getValue().equals(ann.get(e.getKey())));
-        return imagesMatch && annotationsMatch;
+        return imagesMatch && resourcesMatch && annotationsMatch;
     }
 
     /**
-     * Sets images and annotations (a null value removes the annotation). An update with the read resourceVersion: if
-     * someone changed the StatefulSet meanwhile, this fails and is decided again.
+     * Applies the change. An update with the read resourceVersion: if someone changed the StatefulSet meanwhile, this
+     * fails and is decided again.
      */
-    void change(StatefulSet sts, Map<String, String> images, Map<String, String> annotations) {
+    void change(StatefulSet sts, TemplateChange change) {
         client.resource(sts).edit(s -> {
             for (Container c : s.getSpec().getTemplate().getSpec().getContainers()) {
-                if (images.containsKey(c.getName())) {
-                    c.setImage(images.get(c.getName()));
+                if (change.images().containsKey(c.getName())) {
+                    c.setImage(change.images().get(c.getName()));
+                }
+                if (change.resources().containsKey(c.getName())) {
+                    c.setResources(change.resources().get(c.getName()));
                 }
             }
             Map<String, String> ann = new LinkedHashMap<>(s.getSpec().getTemplate().getMetadata().getAnnotations() == null
                     ? Map.of() : s.getSpec().getTemplate().getMetadata().getAnnotations());
-            annotations.forEach((k, v) -> {
+            change.annotations().forEach((k, v) -> {
                 if (v == null) {
                     ann.remove(k);
                 } else {

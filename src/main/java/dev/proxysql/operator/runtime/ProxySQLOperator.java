@@ -13,6 +13,7 @@ import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.types.Operation;
 import dev.proxysql.operator.opsmanager.types.RestartOperation;
 import dev.proxysql.operator.opsmanager.types.UpdateVersionOperation;
+import dev.proxysql.operator.opsmanager.types.VerticalScalingOperation;
 import dev.proxysql.operator.provisioner.ProvisionerMetrics;
 import dev.proxysql.operator.provisioner.ProvisionerReconciler;
 import dev.proxysql.operator.provisioner.ProxySQLHealthCheck;
@@ -72,7 +73,8 @@ public final class ProxySQLOperator implements AutoCloseable {
         if (settings.opsManager()) {
             Map<String, Operation> operations = Map.of(
                     OpsRequestType.UPDATE_VERSION.name(), new UpdateVersionOperation(client),
-                    OpsRequestType.RESTART.name(), new RestartOperation());
+                    OpsRequestType.RESTART.name(), new RestartOperation(),
+                    OpsRequestType.VERTICAL_SCALING.name(), new VerticalScalingOperation(client));
             ProxySQLLevelCheck check = settings.proxysqlChecks() ? new AdminInterfaceCheck(client) : ProxySQLLevelCheck.skipped();
             OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(settings.proxysqlChecks()),
                     clock, OpsRequestReconciler.NAME, opsMetrics);

@@ -16,6 +16,7 @@ import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
+import dev.proxysql.operator.api.ops.v1alpha1.VerticalScalingSpec;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.testing.OperatorFixture;
@@ -27,6 +28,7 @@ import dev.proxysql.operator.testing.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -83,6 +85,19 @@ public final class OpsFixture {
     static ProxySQLOpsRequest restart(TestNamespace ns, String name, String proxysql) {
         ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RESTART, "2m", 1);
         r.getSpec().setRestart(new RestartSpec());
+        return r;
+    }
+
+    /** A VerticalScaling request giving the proxysql container {@code resources} (a ResourceRequirements as YAML). */
+    static ProxySQLOpsRequest verticalScaling(TestNamespace ns, String name, String proxysql, String resources, String timeout) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.VERTICAL_SCALING, timeout, 1);
+        VerticalScalingSpec.PodResources pod = new VerticalScalingSpec.PodResources();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = Serialization.unmarshal(resources, Map.class);
+        pod.setResources(map);
+        VerticalScalingSpec v = new VerticalScalingSpec();
+        v.setProxysql(pod);
+        r.getSpec().setVerticalScaling(v);
         return r;
     }
 

@@ -2,12 +2,14 @@ package dev.proxysql.operator.opsmanager.types;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.Map;
 
 /**
  * What one ops type contributes to the shared machinery (queue, pause, template change, one-pod-at-a-time
- * replacement with checks, rollback, resume): its validation, the pod-template change, the version pods must run
+ * replacement with checks, rollback, resume): its validation, the pod-template change (images, resources,
+ * annotations), the version pods must run
  * afterwards, and the final change to the ProxySQL's spec.
  */
 public interface Operation {
@@ -17,6 +19,11 @@ public interface Operation {
 
     /** Container name to image for the new pod template (only the containers that change). */
     Map<String, String> targetImages(ProxySQLOpsRequest request, ProxySQL proxysql, StatefulSet sts);
+
+    /** Container name to resources for the new pod template (only the containers that change). */
+    default Map<String, ResourceRequirements> targetResources(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return Map.of();
+    }
 
     /** Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. */
     Map<String, String> templateAnnotations(ProxySQLOpsRequest request);

@@ -111,6 +111,13 @@ public final class StatefulSetFactory {
                 .findFirst().orElse(null);
     }
 
+    /** The resources the ProxySQL container gets from this ProxySQL's spec (KubeDB's defaults if it names none). */
+    public static ResourceRequirements proxysqlResources(ProxySQL p) {
+        PodTemplateSpec template = p.getSpec().getPodTemplate();
+        Container user = find(userPodSpec(template), ProxySQLNames.CONTAINER);
+        return resources(user == null ? null : user.getResources(), template);
+    }
+
     /** The containers the user listed in {@code spec.podTemplate.spec}. */
     public static List<Container> userContainers(PodTemplateSpec template) {
         return userPodSpec(template).getContainers();

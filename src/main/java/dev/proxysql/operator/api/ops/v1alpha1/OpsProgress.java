@@ -1,6 +1,7 @@
 package dev.proxysql.operator.api.ops.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,10 @@ public class OpsProgress {
     private java.util.Map<String, String> previousImages;
     /** Container name to image that the request puts in the template. */
     private java.util.Map<String, String> targetImages;
+    /** Container name to resources, as the StatefulSet template had them before the request changed them. */
+    private java.util.Map<String, ResourceRequirements> previousResources;
+    /** Container name to resources that the request puts in the template (VerticalScaling). */
+    private java.util.Map<String, ResourceRequirements> targetResources;
     /** The pods to replace, in order; during rollback, the pods to replace back. */
     private List<PodProgress> pods = new ArrayList<>();
     /** Why the request is failing, recorded before a rollback starts: step, pod and reason. */
@@ -118,5 +123,21 @@ public class OpsProgress {
 
     public void setCancelled(Boolean cancelled) {
         this.cancelled = cancelled;
+    }
+
+    public java.util.Map<String, ResourceRequirements> getPreviousResources() {
+        return previousResources;
+    }
+
+    public void setPreviousResources(java.util.Map<String, ResourceRequirements> previousResources) {
+        this.previousResources = previousResources;
+    }
+
+    public java.util.Map<String, ResourceRequirements> getTargetResources() {
+        return targetResources;
+    }
+
+    public void setTargetResources(java.util.Map<String, ResourceRequirements> targetResources) {
+        this.targetResources = targetResources;
     }
 }

@@ -1,0 +1,175 @@
+package dev.proxysql.operator.opsmanager.types;
+
+import dev.proxysql.operator.api.kubedb.v1.PodTemplateSpec;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.api.ops.v1alpha1.VerticalScalingSpec;
+import dev.proxysql.operator.kube.ResourceQuantities;
+import dev.proxysql.operator.provisioner.children.ProxySQLNames;
+import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * VerticalScaling: gives the ProxySQL container new resources by replacing pods one at a time (mode Restart), then
+ * writes them into the ProxySQL's {@code spec.podTemplate} so that the provisioner keeps them after the resume. A
+ * failure rolls the template back to the resources it had, like a failed version update.
+ */
+public final class VerticalScalingOperation implements Operation {
+    static final String FIELD = "spec.verticalScaling.proxysql.resources";
+    private static final Set<String> RESOURCE_FIELDS = Set.of("requests", "limits");
+    private final KubernetesClient client;
+
+    public VerticalScalingOperation(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Validation validate(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        VerticalScalingSpec spec = request.getSpec().getVerticalScaling();
+        if (spec.getMode() == VerticalScalingSpec.Mode.IN_PLACE) {
+            return Validation.reject("spec.verticalScaling.mode: InPlace is not supported by this operator yet; use Restart (the default), "
+                    + "which replaces the pods one at a time");
+        }
+        VerticalScalingSpec.PodResources pod = spec.getProxysql();
+        if (pod == null || pod.getResources() == null || pod.getResources().isEmpty()) {
+            return Validation.reject(FIELD + ": required: the requests and limits to give the proxysql container");
+        }
+        if (pod.getNodeSelectionPolicy() != null || pod.getTopology() != null) {
+            return Validation.reject("spec.verticalScaling.proxysql." + (pod.getNodeSelectionPolicy() != null ? "nodeSelectionPolicy" : "topology")
+                    + ": not supported by this operator yet; only resources can be changed");
+        }
+        for (String key : pod.getResources().keySet()) {
+            if (!RESOURCE_FIELDS.contains(key)) {
+                return Validation.reject(FIELD + "." + key + ": unknown field; only requests and limits can be changed");
+            }
+        }
+        String unreadable = unreadableQuantity(pod.getResources());
+        if (unreadable != null) {
+            return Validation.reject(unreadable);
+        }
+        ResourceRequirements target = resources(request);
+        String problem = ResourceQuantities.problem(FIELD, target);
+        if (problem != null) {
+            return Validation.reject(problem + ": the API server would refuse such pods");
+        }
+        ResourceRequirements current = StatefulSetFactory.proxysqlResources(proxysql);
+        if (ResourceQuantities.same(target, current)) {
+            return Validation.nothingToDo("ProxySQL " + proxysql.getMetadata().getName() + " already has these resources ("
+                    + ResourceQuantities.describe(current) + "): nothing to change, no pod restarted");
+        }
+        return Validation.run();
+    }
+
+    @Override
+    public Map<String, String> targetImages(ProxySQLOpsRequest request, ProxySQL proxysql, StatefulSet sts) {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, ResourceRequirements> targetResources(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return Map.of(ProxySQLNames.CONTAINER, resources(request));
+    }
+
+    @Override
+    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
+        return Map.of();
+    }
+
+    @Override
+    public String expectedVersion(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return proxysql.getSpec().getVersion();
+    }
+
+    /**
+     * Writes the resources into {@code spec.podTemplate.spec.containers[proxysql]}, which wins over the legacy
+     * top-level {@code resources}: otherwise the provisioner would put the old ones back after the resume.
+     */
+    @Override
+    public void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        ResourceRequirements target = resources(request);
+        if (ResourceQuantities.same(target, StatefulSetFactory.proxysqlResources(proxysql))) {
+            return;
+        }
+        client.resource(proxysql).edit(p -> {
+            withResources(p, target);
+            return p;
+        });
+    }
+
+    /** Sets the ProxySQL container's resources in the pod template, adding the template or container if needed. */
+    @SuppressWarnings("unchecked")
+    static void withResources(ProxySQL p, ResourceRequirements resources) {
+        PodTemplateSpec template = p.getSpec().getPodTemplate();
+        if (template == null) {
+            template = new PodTemplateSpec();
+            p.getSpec().setPodTemplate(template);
+        }
+        Map<String, Object> podSpec = template.getSpec() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(template.getSpec());
+        List<Object> containers = podSpec.get("containers") instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
+        Map<String, Object> value = Serialization.jsonMapper().convertValue(resources, Map.class);
+        boolean found = false;
+        for (int i = 0; i < containers.size(); i++) {
+            if (containers.get(i) instanceof Map<?, ?> c && ProxySQLNames.CONTAINER.equals(c.get("name"))) {
+                Map<String, Object> changed = new LinkedHashMap<>((Map<String, Object>) c);
+                changed.put("resources", value);
+                containers.set(i, changed);
+                found = true;
+            }
+        }
+        if (!found) {
+            Map<String, Object> container = new LinkedHashMap<>();
+            container.put("name", ProxySQLNames.CONTAINER);
+            container.put("resources", value);
+            containers.add(container);
+        }
+        podSpec.put("containers", containers);
+        template.setSpec(podSpec);
+    }
+
+    @Override
+    public String conditionType() {
+        return "VerticalScale";
+    }
+
+    @Override
+    public String successMessage(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return "Successfully vertically scaled ProxySQL " + proxysql.getMetadata().getName() + ": proxysql container resources "
+                + ResourceQuantities.describe(resources(request));
+    }
+
+    static ResourceRequirements resources(ProxySQLOpsRequest request) {
+        return Serialization.jsonMapper().convertValue(request.getSpec().getVerticalScaling().getProxysql().getResources(),
+                ResourceRequirements.class);
+    }
+
+    /** The first quantity that is not one ("2 cores"), naming its field, or null. */
+    private static String unreadableQuantity(Map<String, Object> resources) {
+        for (String group : RESOURCE_FIELDS) {
+            Object quantities = resources.get(group);
+            if (quantities == null) {
+                continue;
+            }
+            if (!(quantities instanceof Map<?, ?> map)) {
+                return FIELD + "." + group + ": must be a map of resource name to quantity";
+            }
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String field = FIELD + "." + group + "." + e.getKey();
+                try {
+                    new Quantity(String.valueOf(e.getValue())).getNumericalAmount();
+                } catch (RuntimeException ex) {
+                    return field + ": \"" + e.getValue() + "\" is not a quantity (e.g. 500m, 2, 1Gi)";
+                }
+            }
+        }
+        return null;
+    }
+}
