@@ -16,6 +16,7 @@ import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.opsmanager.OpsFixture;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
@@ -184,17 +185,34 @@ class AdmissionWebhookIT {
 
     @Test
     @Order(3)
+    void badVerticalScalingResourcesAreRejectedAtCreationNamingTheField(KubernetesClient client, TestNamespace ns) {
+        client.resource(OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 1)).create();
+        KubernetesClientException upsideDown = denial(() -> client.resource(OpsFixture.verticalScaling(ns, "upside-down", "px",
+                "{\"requests\": {\"memory\": \"4Gi\"}, \"limits\": {\"memory\": \"1Gi\"}}", "1m")).create());
+        assertThat(upsideDown).as("denied").isNotNull();
+        assertThat(upsideDown.getCode()).isEqualTo(422);
+        assertThat(upsideDown.getStatus().getMessage()).isEqualTo(DENIED + "spec.verticalScaling.proxysql.resources.requests.memory: "
+                + "4Gi is more than spec.verticalScaling.proxysql.resources.limits.memory (1Gi): the API server would refuse such pods");
+        KubernetesClientException notAQuantity = denial(() -> client.resource(OpsFixture.verticalScaling(ns, "typo", "px",
+                "{\"requests\": {\"cpu\": \"two\"}}", "1m")).create());
+        assertThat(notAQuantity.getStatus().getMessage()).contains("spec.verticalScaling.proxysql.resources.requests.cpu: \"two\" is not a quantity");
+        assertThat(client.resources(ProxySQLOpsRequest.class).list().getItems()).as("never stored").isEmpty();
+    }
+
+    @Test
+    @Order(4)
     void allowedRequestsAreAdmitted(KubernetesClient client, TestNamespace ns) {
         client.resource(OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 1)).create();
         client.resource(updateVersion(ns, "upgrade", "px", "2.7.3-debian")).create();
         client.resource(updateVersion(ns, "same", "px", "2.6.3-debian")).create();   // nothing to do: admitted, with a warning
         client.resource(restart(ns, "restart", "px")).create();
+        client.resource(OpsFixture.verticalScaling(ns, "scale-up", "px", "{\"requests\": {\"cpu\": \"1\"}}", "1m")).create();
         assertThat(client.resources(ProxySQLOpsRequest.class).list().getItems()).extracting(r -> r.getMetadata().getName())
-                .containsExactlyInAnyOrder("upgrade", "same", "restart");
+                .containsExactlyInAnyOrder("upgrade", "same", "restart", "scale-up");
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void withTheWebhookDownTheRequestIsAdmittedAndTheControllerFailsItWithTheSameMessage(KubernetesClient client, TestNamespace ns) {
         client.resource(OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 1)).create();
         ProxySQLOpsRequest tooFar = updateVersion(ns, "too-far", "px", "3.0.1-debian");

@@ -89,7 +89,7 @@ public final class OpsFixture {
     }
 
     /** A VerticalScaling request giving the proxysql container {@code resources} (a ResourceRequirements as YAML). */
-    static ProxySQLOpsRequest verticalScaling(TestNamespace ns, String name, String proxysql, String resources, String timeout) {
+    public static ProxySQLOpsRequest verticalScaling(TestNamespace ns, String name, String proxysql, String resources, String timeout) {
         ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.VERTICAL_SCALING, timeout, 1);
         VerticalScalingSpec.PodResources pod = new VerticalScalingSpec.PodResources();
         @SuppressWarnings("unchecked")
