@@ -131,6 +131,7 @@ The ProxySQL is Ready and upgraded. Look around with:
   export KUBECONFIG=$KUBECONFIG PATH=$BIN:\$PATH
   kubectl -n demo get prx proxy-server -o yaml
   kubectl -n demo describe prxops proxy-server-upgrade      # conditions and Events of every step
+  kubectl apply -f deploy/samples/vertical-scaling.yaml     # then: kubectl -n demo get prxops -w
   kubectl -n demo get secret proxy-server-configuration -o jsonpath='{.data.proxysql\\.cnf}' | base64 -d
   tail -f $STATE/operator.log
   curl -s localhost:8080/metrics | grep ^proxysql_      # metrics; health: curl localhost:8081/readyz
