@@ -11,13 +11,17 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsProgress;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.kube.ResourceQuantities;
+import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.OperatorProcess;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +29,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator is a separate JVM, SIGKILLed at every step boundary of an upgrade and in the middle of waiting for a
- * replaced pod, and started again each time. The upgrade must still finish, with every pod evicted exactly once
- * (counted in the API server's audit log) and the ProxySQL resumed.
+ * The operator is a separate JVM, SIGKILLed at every step boundary of an upgrade (and of a vertical scaling) and in
+ * the middle of waiting for a replaced pod, and started again each time. The request must still finish, with every
+ * pod evicted exactly once (counted in the API server's audit log) and the ProxySQL resumed.
  */
 @LocalCluster
 class OpsCrashSafetyIT {
@@ -35,19 +39,52 @@ class OpsCrashSafetyIT {
 
     @Test
     void anUpgradeSurvivesTheOperatorBeingKilledAtEveryStep(KubernetesClient client, TestNamespace ns, TestCluster cluster) {
+        List<String> killedAt = runKillingTheOperatorAtEveryStage(client, ns, cluster,
+                OpsFixture.updateVersion(ns, "upgrade", "px", "2.7.3-debian", "2m", 1));
+        assertThat(evictions(cluster, ns)).as("successful evictions per pod after %d kills at %s", killedAt.size(), killedAt)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("px-0", 1L, "px-1", 1L, "px-2", 1L));
+        assertThat(podImages(client, "px")).allSatisfy((pod, image) -> assertThat(image).isEqualTo("ghcr.io/kubedb/proxysql:2.7.3-debian"));
+        assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.7.3-debian");
+        assertNotPaused(client, "px");
+    }
+
+    @Test
+    void aVerticalScalingSurvivesTheOperatorBeingKilledAtEveryStep(KubernetesClient client, TestNamespace ns, TestCluster cluster) {
+        String resources = "{\"requests\": {\"cpu\": \"1\", \"memory\": \"2Gi\"}, \"limits\": {\"memory\": \"2Gi\"}}";
+        List<String> killedAt = runKillingTheOperatorAtEveryStage(client, ns, cluster,
+                OpsFixture.verticalScaling(ns, "scale-up", "px", resources, "2m"));
+        assertThat(evictions(cluster, ns)).as("successful evictions per pod after %d kills at %s", killedAt.size(), killedAt)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("px-0", 1L, "px-1", 1L, "px-2", 1L));
+        ResourceRequirements expected = Serialization.unmarshal(resources, ResourceRequirements.class);
+        assertThat(client.pods().withLabel("app.kubernetes.io/instance", "px").list().getItems()).hasSize(3).allSatisfy(pod ->
+                assertThat(ResourceQuantities.same(pod.getSpec().getContainers().get(0).getResources(), expected))
+                        .as(pod.getMetadata().getName()).isTrue());
+        assertThat(ResourceQuantities.same(StatefulSetFactory.proxysqlResources(client.resources(ProxySQL.class).withName("px").get()), expected))
+                .as("the ProxySQL's pod template").isTrue();
+        assertNotPaused(client, "px");
+    }
+
+    /**
+     * Creates a 3-replica ProxySQL and {@code request} on it, and SIGKILLs the operator each time the request reaches a
+     * new stage (see {@link Stage}), starting it again at once, until the request is Successful. Returns the stages
+     * it was killed at.
+     */
+    private static List<String> runKillingTheOperatorAtEveryStage(KubernetesClient client, TestNamespace ns, TestCluster cluster,
+                                                                  ProxySQLOpsRequest request) {
         OperatorFixture.installCatalogAndPolicies(client);
         OperatorFixture.createBackend(client, ns.name());
         client.resource(OpsFixture.proxysql(ns, "px", 3, "3s")).create();
+        String name = request.getMetadata().getName();
         List<String> killedAt = new ArrayList<>();
         OperatorProcess operator = OperatorProcess.start(cluster, ns.name() + "-0");
         try {
             awaitReady(client, "px");
-            client.resource(OpsFixture.updateVersion(ns, "upgrade", "px", "2.7.3-debian", "2m", 1)).create();
+            client.resource(request).create();
             int stage = 0;
             while (stage < Stage.FINAL) {
                 int seen = stage;
-                stage = Await.until(TIMEOUT, "the upgrade to move past stage " + Stage.describe(seen),
-                        () -> Stage.of(client.resources(ProxySQLOpsRequest.class).withName("upgrade").get()), s -> s > seen);
+                stage = Await.until(TIMEOUT, name + " to move past stage " + Stage.describe(seen),
+                        () -> Stage.of(client.resources(ProxySQLOpsRequest.class).withName(name).get()), s -> s > seen);
                 if (stage < Stage.FINAL) {
                     operator.kill();
                     killedAt.add(Stage.describe(stage));
@@ -55,7 +92,7 @@ class OpsCrashSafetyIT {
                     operator = OperatorProcess.start(cluster, ns.name() + "-" + killedAt.size());
                 }
             }
-            ProxySQLOpsRequest done = awaitOps(client, "upgrade", OpsRequestPhase.SUCCESSFUL);
+            ProxySQLOpsRequest done = awaitOps(client, name, OpsRequestPhase.SUCCESSFUL);
             assertThat(done.getMetadata().getFinalizers()).isEmpty();
         } finally {
             operator.close();
@@ -63,11 +100,7 @@ class OpsCrashSafetyIT {
         // Step boundaries are killed at as the test observes them; waiting for a pod is slow enough to be caught always.
         assertThat(killedAt).as("kill points").hasSizeGreaterThanOrEqualTo(4)
                 .anyMatch(s -> s.startsWith("ReplacingPods, waiting for pod"));
-        assertThat(evictions(cluster, ns)).as("successful evictions per pod after %d kills at %s", killedAt.size(), killedAt)
-                .containsExactlyInAnyOrderEntriesOf(Map.of("px-0", 1L, "px-1", 1L, "px-2", 1L));
-        assertThat(podImages(client, "px")).allSatisfy((pod, image) -> assertThat(image).isEqualTo("ghcr.io/kubedb/proxysql:2.7.3-debian"));
-        assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.7.3-debian");
-        assertNotPaused(client, "px");
+        return killedAt;
     }
 
     /** Ordered stages of an upgrade as the request's status shows them; each is a kill point. */
