@@ -64,8 +64,73 @@ public final class ResourceQuantities {
         return true;
     }
 
-    private static BigDecimal amount(Quantity q) {
-        return q.getNumericalAmount();
+    /**
+     * The amount in base units, exactly: {@code 1024Pi} and {@code 1Ei} are the same amount. (fabric8's
+     * {@code getNumericalAmount} is not exact for the largest binary suffixes.)
+     *
+     * @throws IllegalArgumentException if it is not a Kubernetes quantity
+     */
+    public static BigDecimal amount(Quantity q) {
+        String text = q.getAmount() == null ? "" : q.getAmount();
+        String format = q.getFormat() == null ? "" : q.getFormat();
+        BigDecimal number;
+        try {
+            number = new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: " + text + format, e);
+        }
+        return number.multiply(multiplier(format));
+    }
+
+    private static BigDecimal multiplier(String format) {
+        return switch (format) {
+            case "" -> BigDecimal.ONE;
+            case "n" -> BigDecimal.ONE.scaleByPowerOfTen(-9);
+            case "u" -> BigDecimal.ONE.scaleByPowerOfTen(-6);
+            case "m" -> BigDecimal.ONE.scaleByPowerOfTen(-3);
+            case "k" -> BigDecimal.ONE.scaleByPowerOfTen(3);
+            case "M" -> BigDecimal.ONE.scaleByPowerOfTen(6);
+            case "G" -> BigDecimal.ONE.scaleByPowerOfTen(9);
+            case "T" -> BigDecimal.ONE.scaleByPowerOfTen(12);
+            case "P" -> BigDecimal.ONE.scaleByPowerOfTen(15);
+            case "E" -> BigDecimal.ONE.scaleByPowerOfTen(18);
+            case "Ki" -> BigDecimal.valueOf(2).pow(10);
+            case "Mi" -> BigDecimal.valueOf(2).pow(20);
+            case "Gi" -> BigDecimal.valueOf(2).pow(30);
+            case "Ti" -> BigDecimal.valueOf(2).pow(40);
+            case "Pi" -> BigDecimal.valueOf(2).pow(50);
+            case "Ei" -> BigDecimal.valueOf(2).pow(60);
+            default -> {
+                if (format.matches("[eE][+-]?[0-9]{1,3}")) {
+                    yield BigDecimal.ONE.scaleByPowerOfTen(Integer.parseInt(format.substring(1).replace("+", "")));
+                }
+                throw new IllegalArgumentException("unknown suffix: " + format);
+            }
+        };
+    }
+
+    /**
+     * Why the API server would refuse or change this quantity, or null: it must be a quantity, not negative, not
+     * finer than 1n (the server rounds it up, so it would never compare equal to what was asked) and not above
+     * 2^63-1 (the server caps it).
+     */
+    public static String quantityProblem(String value) {
+        BigDecimal amount;
+        try {
+            amount = amount(new Quantity(value));
+        } catch (RuntimeException e) {
+            return "\"" + value + "\" is not a quantity (e.g. 500m, 2, 1Gi)";
+        }
+        if (amount.signum() < 0) {
+            return value + " is negative";
+        }
+        if (amount.stripTrailingZeros().scale() > 9) {
+            return value + " is finer than 1n, the smallest amount Kubernetes keeps";
+        }
+        if (amount.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            return value + " is larger than Kubernetes can hold (2^63-1)";
+        }
+        return null;
     }
 
     private static Map<String, Quantity> requests(ResourceRequirements r) {

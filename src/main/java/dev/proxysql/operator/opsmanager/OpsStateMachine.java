@@ -23,12 +23,14 @@ import dev.proxysql.operator.opsmanager.rolling.RollSettings;
 import dev.proxysql.operator.opsmanager.rolling.RollTarget;
 import dev.proxysql.operator.opsmanager.rolling.RollbackPlan;
 import dev.proxysql.operator.opsmanager.rolling.RollingReplacement;
+import dev.proxysql.operator.opsmanager.rolling.Times;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.opsmanager.types.Operation;
 import dev.proxysql.operator.provisioner.children.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Duration;
@@ -208,6 +210,11 @@ public final class OpsStateMachine {
             return t == null ? settings.defaultTimeout() : GoDuration.parse(t);
         }
 
+        /** The step timeout as the request would spell it: 5m0s. */
+        String timeoutText() {
+            return Times.go(timeout());
+        }
+
         boolean stepTimedOut() {
             String started = progress().getStepStartedAt();
             return started != null && Instant.now(clock).isAfter(Instant.parse(started).plus(timeout()));
@@ -275,7 +282,7 @@ public final class OpsStateMachine {
         if (apply == ApplyOption.IF_READY && phase != DatabasePhase.READY) {
             if (run.progress().getStepStartedAt() != null && run.stepTimedOut()) {
                 return finish(run.r, run.op, null, "ProxySQL " + run.proxysql.getMetadata().getName() + " was not Ready within "
-                        + run.timeout() + " (it is " + phaseName(phase) + "); with spec.apply: IfReady the request only runs on a Ready"
+                        + run.timeoutText() + " (it is " + phaseName(phase) + "); with spec.apply: IfReady the request only runs on a Ready"
                         + " ProxySQL (spec.apply: Always runs it regardless); nothing was changed");
             }
             return pending(run, "WaitingForDatabaseReady", "waiting for ProxySQL " + run.proxysql.getMetadata().getName()
@@ -325,7 +332,7 @@ public final class OpsStateMachine {
         if (!ProxySQLPause.isAcknowledged(run.proxysql)) {
             if (run.stepTimedOut()) {
                 return fail(run, "step Pausing: the provisioner did not acknowledge the pause (condition ProvisionerPaused) within "
-                        + run.timeout() + "; is the provisioner running?", OpsStep.RESUMING);
+                        + run.timeoutText() + "; is the provisioner running?", OpsStep.RESUMING);
             }
             return poll();
         }
@@ -363,16 +370,31 @@ public final class OpsStateMachine {
             return fail(run, "step UpdatingStatefulSet: StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist",
                     OpsStep.RESUMING);
         }
+        if (!run.op.targetResources(run.r, run.proxysql).isEmpty() && run.progress().getTargetResources() == null) {
+            // The status was saved with targetResources in Pausing; the API server dropped it, so its schema predates
+            // the field. Going on would roll nothing and report success.
+            return fail(run, "step UpdatingStatefulSet: the ProxySQLOpsRequest CRD installed is older than this operator: it "
+                    + "dropped status.progress.targetResources; update the CRDs (helm upgrade does not update a chart's crds/)",
+                    OpsStep.RESUMING);
+        }
         Map<String, String> images = run.progress().getTargetImages();
         TemplateChange change = run.targetChange();
         if (!StatefulSetTemplate.has(sts, change)) {
-            template.change(sts, change);
+            if (run.stepTimedOut()) {
+                return fail(run, "step UpdatingStatefulSet: the pod template did not take " + change.describe() + " within "
+                        + run.timeoutText(), OpsStep.ROLLING_BACK_STATEFUL_SET);
+            }
+            Optional<String> refused = applyTemplate(sts, change);
+            if (refused.isPresent()) {
+                return fail(run, "step UpdatingStatefulSet: the API server refused the new pod template: " + refused.get(),
+                        OpsStep.ROLLING_BACK_STATEFUL_SET);
+            }
             return poll();
         }
         if (!StatefulSetTemplate.observed(sts)) {
             if (run.stepTimedOut()) {
                 return fail(run, "step UpdatingStatefulSet: the StatefulSet controller did not observe the new template within "
-                        + run.timeout(), OpsStep.ROLLING_BACK_STATEFUL_SET);
+                        + run.timeoutText(), OpsStep.ROLLING_BACK_STATEFUL_SET);
             }
             return poll();
         }
@@ -449,8 +471,9 @@ public final class OpsStateMachine {
                 }
                 case REFUSED -> {
                     if (refusalsReported.add(refusal)) {
-                        events.warning(run.r, "EvictionRefused", "Eviction of pod " + ns + "/" + evict.pod() + " refused (429): a "
-                                + "PodDisruptionBudget allows no disruption now; retrying until the step timeout (" + run.timeout() + ")");
+                        events.warning(run.r, "EvictionRefused", "Eviction of pod " + ns + "/" + evict.pod() + " refused (429: a "
+                                + "PodDisruptionBudget allows no disruption now, or the API server is throttling); retrying until the "
+                                + "step timeout (" + run.timeoutText() + ")");
                     }
                 }
                 case GONE -> {
@@ -499,14 +522,20 @@ public final class OpsStateMachine {
         Map<String, String> previous = run.progress().getPreviousImages();
         TemplateChange back = run.previousChange();
         if (!StatefulSetTemplate.has(sts, back)) {
-            template.change(sts, back);
+            if (run.stepTimedOut()) {
+                return rollbackFailed(run, "the pod template did not take " + back.describe() + " again within " + run.timeoutText());
+            }
+            Optional<String> refused = applyTemplate(sts, back);
+            if (refused.isPresent()) {
+                return rollbackFailed(run, "the API server refused the previous pod template: " + refused.get());
+            }
             events.warning(run.r, "Rollback", "Rolling back StatefulSet " + sts.getMetadata().getName() + " to "
                     + back.describe() + " after: " + run.progress().getFailure());
             return poll();
         }
         if (!StatefulSetTemplate.observed(sts)) {
             return run.stepTimedOut() ? rollbackFailed(run, "the StatefulSet controller did not observe the previous template within "
-                    + run.timeout()) : poll();
+                    + run.timeoutText()) : poll();
         }
         RollTarget target = new RollTarget(sts.getStatus().getUpdateRevision(), previous);
         run.progress().setPods(RollbackPlan.plan(pods.observe(run.proxysql).values(), target));
@@ -528,12 +557,15 @@ public final class OpsStateMachine {
         if (failure == null) {
             return finish(run.r, run.op, run.op.successMessage(run.r, run.proxysql), null);
         }
+        // "Rolled back" only if a rollback ran to its end, as its persisted condition says.
+        boolean rolledBack = Conditions.find(run.status().getConditions(), OpsConditions.ROLLBACK)
+                .filter(c -> "RollbackSucceeded".equals(c.getReason())).isPresent();
         String outcome = run.progress().getRollbackFailure() != null
                 ? "; rollback also failed: " + run.progress().getRollbackFailure() + "; the ProxySQL was resumed anyway"
+                : !rolledBack ? "; ProxySQL resumed"
                 : run.changesImages() ? "; rolled back: every pod runs " + run.progress().getFromVersion()
                 + " again, spec.version unchanged, ProxySQL resumed"
-                : run.changesResources() ? "; rolled back: every pod is back on " + run.previousChange().describe()
-                + ", the ProxySQL's spec unchanged, ProxySQL resumed" : "; ProxySQL resumed";
+                : "; rolled back: every pod is back on " + run.previousChange().describe() + ", the ProxySQL's spec unchanged, ProxySQL resumed";
         return finish(run.r, run.op, null, failure + outcome);
     }
 
@@ -603,6 +635,22 @@ public final class OpsStateMachine {
     private StatefulSet statefulSet(Run run) {
         return client.apps().statefulSets().inNamespace(run.proxysql.getMetadata().getNamespace())
                 .withName(ProxySQLNames.statefulSet(run.proxysql)).get();
+    }
+
+    /**
+     * Changes the template; a refusal that trying again cannot fix (400, 422: the API server finds the template
+     * invalid) comes back as its message, anything else (a conflict, a timeout) is thrown and decided again.
+     */
+    private Optional<String> applyTemplate(StatefulSet sts, TemplateChange change) {
+        try {
+            template.change(sts, change);
+            return Optional.empty();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 400 || e.getCode() == 422) {
+                return Optional.of(e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
+            }
+            throw e;
+        }
     }
 
     private Optional<Duration> poll() {

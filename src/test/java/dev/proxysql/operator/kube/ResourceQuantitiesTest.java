@@ -49,4 +49,27 @@ class ResourceQuantitiesTest {
         assertThat(ResourceQuantities.problem("spec.x", new ResourceRequirementsBuilder().addToRequests("memory", new Quantity("1Gi"))
                 .addToLimits("memory", new Quantity("1024Mi")).build())).as("equal is fine").isNull();
     }
+
+    @Test
+    void amountsAreExactForEverySuffix() {
+        assertThat(ResourceQuantities.same(req("memory", "1024Pi"), req("memory", "1Ei"))).isTrue();
+        assertThat(ResourceQuantities.amount(new Quantity("1Ei"))).isEqualByComparingTo("1152921504606846976");
+        assertThat(ResourceQuantities.amount(new Quantity("1e3"))).isEqualByComparingTo("1000");
+        assertThat(ResourceQuantities.amount(new Quantity("1.5k"))).isEqualByComparingTo("1500");
+        assertThat(ResourceQuantities.amount(new Quantity("250n"))).isEqualByComparingTo("0.00000025");
+    }
+
+    @Test
+    void quantitiesTheApiServerWouldRefuseOrChangeAreNamed() {
+        assertThat(ResourceQuantities.quantityProblem("500m")).isNull();
+        assertThat(ResourceQuantities.quantityProblem("2 cores")).isEqualTo("\"2 cores\" is not a quantity (e.g. 500m, 2, 1Gi)");
+        assertThat(ResourceQuantities.quantityProblem("1Xi")).startsWith("\"1Xi\" is not a quantity");
+        assertThat(ResourceQuantities.quantityProblem("-1")).isEqualTo("-1 is negative");
+        assertThat(ResourceQuantities.quantityProblem("0.3333333333")).isEqualTo("0.3333333333 is finer than 1n, the smallest amount Kubernetes keeps");
+        assertThat(ResourceQuantities.quantityProblem("1e20")).isEqualTo("1e20 is larger than Kubernetes can hold (2^63-1)");
+    }
+
+    private static ResourceRequirements req(String name, String quantity) {
+        return new ResourceRequirementsBuilder().addToRequests(name, new Quantity(quantity)).build();
+    }
 }

@@ -12,9 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.ResourceQuantities;
 import dev.proxysql.operator.provisioner.children.ProxySQLNames;
 import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
+import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
@@ -22,6 +24,8 @@ import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,7 +64,8 @@ class VerticalScalingIT {
         OperatorFixture.createBackend(client, ns.name());
         client.resource(OpsFixture.proxysql(ns, "px", 3, "1s")).create();
         awaitReady(client, "px");
-        assertThat(podResources(client)).allSatisfy((pod, r) -> assertThat(ResourceQuantities.same(r, DEFAULTS)).as(pod).isTrue());
+        assertThat(podResources(client)).containsOnlyKeys("px-0", "px-1", "px-2")
+                .allSatisfy((pod, r) -> assertThat(ResourceQuantities.same(r, DEFAULTS)).as(pod).isTrue());
         ResourceRequirements bigger = Serialization.unmarshal(BIGGER, ResourceRequirements.class);
 
         try (var watch = new OpsFixture.AvailabilityWatch(client, "px", 3)) {
@@ -81,9 +86,13 @@ class VerticalScalingIT {
         assertNotPaused(client, "px");
 
         // The ProxySQL's spec now names the resources, so the provisioner, reconciling again after the resume, keeps them.
-        ProxySQL px = Await.until(TIMEOUT, "the provisioner to have reconciled px after the resume (status.observedGeneration = generation)",
+        // The provisioner also records observedGeneration while paused; only a reconcile after the resume drops its
+        // ProvisionerPaused condition, and that reconcile applies the children first.
+        ProxySQL px = Await.until(TIMEOUT, "the provisioner to have reconciled px unpaused at its latest generation "
+                        + "(no ProvisionerPaused condition, status.observedGeneration = generation)",
                 () -> client.resources(ProxySQL.class).withName("px").get(),
-                p -> p.getStatus() != null && p.getMetadata().getGeneration().equals(p.getStatus().getObservedGeneration()));
+                p -> p.getStatus() != null && p.getMetadata().getGeneration().equals(p.getStatus().getObservedGeneration())
+                        && Conditions.find(p.getStatus().getConditions(), ConditionTypes.PROVISIONER_PAUSED).isEmpty());
         assertThat(ResourceQuantities.same(StatefulSetFactory.proxysqlResources(px), bigger)).isTrue();
         assertThat(px.getSpec().getVersion()).isEqualTo("2.6.3-debian");
         StatefulSet sts = Await.until(TIMEOUT, "the StatefulSet controller to have observed the StatefulSet's latest generation",
@@ -114,6 +123,29 @@ class VerticalScalingIT {
                 .allSatisfy((pod, r) -> assertThat(ResourceQuantities.same(r, DEFAULTS)).as(pod + ": " + ResourceQuantities.describe(r)).isTrue());
         assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getPodTemplate()).as("the ProxySQL's spec untouched")
                 .isNull();
+        assertNotPaused(client, "px");
+        awaitReady(client, "px");
+    }
+
+    @Test
+    void podsAResourceQuotaRefusesFailTheRequestAndRollBack(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 1, null)).create();
+        awaitReady(client, "px");
+        client.resource(new ResourceQuotaBuilder().withNewMetadata().withName("cpu").endMetadata()
+                .withNewSpec().addToHard("requests.cpu", new Quantity("2")).endSpec().build()).create();
+        Await.until(TIMEOUT, "the quota controller to count the namespace's usage (quota admission refuses pods until then)",
+                () -> client.resourceQuotas().withName("cpu").get(),
+                q -> q.getStatus() != null && q.getStatus().getUsed() != null && q.getStatus().getUsed().containsKey("requests.cpu"));
+
+        // The template is accepted; the StatefulSet controller's pod creation is refused by the quota.
+        client.resource(verticalScaling(ns, "over-quota", "px", """
+                {"requests": {"cpu": "3", "memory": "1Gi"}, "limits": {"memory": "1Gi"}}""", "10s")).create();
+        ProxySQLOpsRequest failed = awaitOps(client, "over-quota", OpsRequestPhase.FAILED);
+        assertThat(message(failed, "Failed")).contains("step ReplacingPods, pod px-0: pod px-0 was not recreated within 10s").contains("FailedCreate Events say why")
+                .contains("rolled back: every pod is back on proxysql resources requests cpu=500m, memory=1Gi; limits memory=1Gi");
+        assertThat(podResources(client)).containsOnlyKeys("px-0")
+                .allSatisfy((pod, r) -> assertThat(ResourceQuantities.same(r, DEFAULTS)).as(pod + ": " + ResourceQuantities.describe(r)).isTrue());
         assertNotPaused(client, "px");
         awaitReady(client, "px");
     }

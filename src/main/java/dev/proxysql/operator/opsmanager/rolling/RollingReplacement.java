@@ -46,6 +46,9 @@ import java.util.Optional;
  * </ol>
  */
 public final class RollingReplacement {
+    /** Where the reason is: the StatefulSet controller reports a refused pod creation as an Event, not in status. */
+    static final String NOT_CREATED_HINT = " (the StatefulSet's FailedCreate Events say why, e.g. a ResourceQuota or an admission policy)";
+
     private RollingReplacement() {
     }
 
@@ -183,7 +186,7 @@ public final class RollingReplacement {
             String name = pp.getName();
             if (pod == null) {
                 return waitOrFail(pp, "the pod does not exist; waiting for the StatefulSet to create it",
-                        "pod " + name + " was not recreated within " + timeout());
+                        "pod " + name + " was not recreated within " + timeout() + NOT_CREATED_HINT);
             }
             if (pod.terminating()) {
                 return waitOrFail(pp, "UID " + pod.uid() + " is being deleted (not by this request); waiting for its replacement",
@@ -221,7 +224,8 @@ public final class RollingReplacement {
             if (pod == null) {
                 pp.setState(PodState.EVICTING.value());
                 return waitOrFail(pp, "UID " + evicted + " is gone; waiting for the StatefulSet to create the replacement",
-                        "pod " + name + " was not recreated within " + timeout() + " after UID " + evicted + " was evicted");
+                        "pod " + name + " was not recreated within " + timeout() + " after UID " + evicted + " was evicted"
+                                + NOT_CREATED_HINT);
             }
             if (pod.terminating()) {
                 pp.setState(PodState.EVICTING.value());

@@ -9,7 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /** RFC 3339 timestamps as persisted in the status, and durations written the way spec.timeout is (Go syntax). */
-final class Times {
+public final class Times {
     private Times() {
     }
 
@@ -31,7 +31,7 @@ final class Times {
     }
 
     /** Go's time.Duration.String() at second precision: 5m0s, 1h2m3s, 45s; below a second, 250ms. */
-    static String go(Duration d) {
+    public static String go(Duration d) {
         if (d.isNegative()) {
             return "-" + go(d.negated());
         }

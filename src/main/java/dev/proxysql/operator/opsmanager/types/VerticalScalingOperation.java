@@ -25,7 +25,9 @@ import java.util.Set;
  */
 public final class VerticalScalingOperation implements Operation {
     static final String FIELD = "spec.verticalScaling.proxysql.resources";
-    private static final Set<String> RESOURCE_FIELDS = Set.of("requests", "limits");
+    /** In this order, so that the same request always gets the same message. */
+    private static final List<String> RESOURCE_FIELDS = List.of("requests", "limits");
+    private static final Set<String> STANDARD_RESOURCES = Set.of("cpu", "memory", "ephemeral-storage");
     private final KubernetesClient client;
 
     public VerticalScalingOperation(KubernetesClient client) {
@@ -47,14 +49,14 @@ public final class VerticalScalingOperation implements Operation {
             return Validation.reject("spec.verticalScaling.proxysql." + (pod.getNodeSelectionPolicy() != null ? "nodeSelectionPolicy" : "topology")
                     + ": not supported by this operator yet; only resources can be changed");
         }
-        for (String key : pod.getResources().keySet()) {
+        for (String key : new java.util.TreeSet<>(pod.getResources().keySet())) {
             if (!RESOURCE_FIELDS.contains(key)) {
                 return Validation.reject(FIELD + "." + key + ": unknown field; only requests and limits can be changed");
             }
         }
-        String unreadable = unreadableQuantity(pod.getResources());
-        if (unreadable != null) {
-            return Validation.reject(unreadable);
+        String unfit = resourcesProblem(pod.getResources());
+        if (unfit != null) {
+            return Validation.reject(unfit);
         }
         ResourceRequirements target = resources(request);
         String problem = ResourceQuantities.problem(FIELD, target);
@@ -151,23 +153,56 @@ public final class VerticalScalingOperation implements Operation {
                 ResourceRequirements.class);
     }
 
-    /** The first quantity that is not one ("2 cores"), naming its field, or null. */
-    private static String unreadableQuantity(Map<String, Object> resources) {
+    /**
+     * The first problem the API server would find (or that would make the pods differ from what was asked), naming
+     * its field, or null: each group a map, each name a resource, each value a quantity it keeps as written, an
+     * extended resource with a limit equal to its request, and at least one quantity in all.
+     */
+    private static String resourcesProblem(Map<String, Object> resources) {
+        int quantities = 0;
         for (String group : RESOURCE_FIELDS) {
-            Object quantities = resources.get(group);
-            if (quantities == null) {
+            Object values = resources.get(group);
+            if (values == null) {
                 continue;
             }
-            if (!(quantities instanceof Map<?, ?> map)) {
+            if (!(values instanceof Map<?, ?> map)) {
                 return FIELD + "." + group + ": must be a map of resource name to quantity";
             }
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                String field = FIELD + "." + group + "." + e.getKey();
-                try {
-                    new Quantity(String.valueOf(e.getValue())).getNumericalAmount();
-                } catch (RuntimeException ex) {
-                    return field + ": \"" + e.getValue() + "\" is not a quantity (e.g. 500m, 2, 1Gi)";
+                String name = String.valueOf(e.getKey());
+                String field = FIELD + "." + group + "." + name;
+                if (!STANDARD_RESOURCES.contains(name) && !name.startsWith("hugepages-") && !name.contains("/")) {
+                    return field + ": not a resource name (cpu, memory, ephemeral-storage, hugepages-<size>, or an extended "
+                            + "resource such as example.com/gpu)";
                 }
+                String problem = ResourceQuantities.quantityProblem(String.valueOf(e.getValue()));
+                if (problem != null) {
+                    return field + ": " + problem;
+                }
+                quantities++;
+            }
+        }
+        if (quantities == 0) {
+            return FIELD + ": names no quantity: give requests or limits (an empty block would leave the container with "
+                    + "KubeDB's defaults once the provisioner reconciles)";
+        }
+        return extendedResourceProblem(resources);
+    }
+
+    /** Kubernetes allows no overcommit of extended resources: a request needs an equal limit. */
+    private static String extendedResourceProblem(Map<String, Object> resources) {
+        Map<?, ?> requests = resources.get("requests") instanceof Map<?, ?> m ? m : Map.of();
+        Map<?, ?> limits = resources.get("limits") instanceof Map<?, ?> m ? m : Map.of();
+        for (Map.Entry<?, ?> request : requests.entrySet()) {
+            String name = String.valueOf(request.getKey());
+            if (!name.contains("/") && !name.startsWith("hugepages-")) {
+                continue;
+            }
+            Object limit = limits.get(name);
+            if (limit == null || ResourceQuantities.amount(new Quantity(String.valueOf(limit)))
+                    .compareTo(ResourceQuantities.amount(new Quantity(String.valueOf(request.getValue())))) != 0) {
+                return FIELD + ".limits." + name + ": must equal requests." + name + " (" + request.getValue()
+                        + "): Kubernetes does not overcommit " + name;
             }
         }
         return null;

@@ -206,7 +206,7 @@ class RollingReplacementTest {
             assertThat(next(list(evicting("px-0", "old-0", T0)), pods, T1).action()).isEqualTo(new Action.Wait("px-0",
                     "pod px-0: UID old-0 is gone; waiting for the StatefulSet to create the replacement (4m0s left)"));
             assertThat(next(list(evicting("px-0", "old-0", T0)), pods, AT_TIMEOUT).action()).isEqualTo(new Action.Fail("px-0",
-                    "pod px-0 was not recreated within 5m0s after UID old-0 was evicted"));
+                    "pod px-0 was not recreated within 5m0s after UID old-0 was evicted" + RollingReplacement.NOT_CREATED_HINT));
         }
 
         @Test
@@ -375,7 +375,7 @@ class RollingReplacementTest {
             assertThat(d.action()).isEqualTo(new Action.Wait("px-0",
                     "pod px-0: the pod does not exist; waiting for the StatefulSet to create it (5m0s left)"));
             assertThat(next(d.progress(), Map.of(), AT_TIMEOUT).action())
-                    .isEqualTo(new Action.Fail("px-0", "pod px-0 was not recreated within 5m0s"));
+                    .isEqualTo(new Action.Fail("px-0", "pod px-0 was not recreated within 5m0s" + RollingReplacement.NOT_CREATED_HINT));
         }
 
         @Test

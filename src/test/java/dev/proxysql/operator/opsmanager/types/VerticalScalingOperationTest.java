@@ -24,6 +24,8 @@ class VerticalScalingOperationTest {
     void newResourcesRun() {
         assertThat(op.validate(request("proxysql: {resources: {requests: {cpu: 250m, memory: 512Mi}, limits: {memory: 512Mi}}}"), px).kind())
                 .isEqualTo(Validation.Kind.RUN);
+        assertThat(op.validate(request("proxysql: {resources: {requests: {cpu: 1, example.com/gpu: 1}, limits: {example.com/gpu: 1}}}"), px)
+                .kind()).isEqualTo(Validation.Kind.RUN);
     }
 
     @Test
@@ -45,6 +47,21 @@ class VerticalScalingOperationTest {
                 .startsWith("spec.verticalScaling.proxysql.resources.requests: must be a map");
         assertThat(reject("proxysql: {resources: {claims: [{name: gpu}]}}"))
                 .startsWith("spec.verticalScaling.proxysql.resources.claims: unknown field");
+        assertThat(reject("proxysql: {resources: {requests: {cpu: '-1'}}}"))
+                .isEqualTo("spec.verticalScaling.proxysql.resources.requests.cpu: -1 is negative");
+        assertThat(reject("proxysql: {resources: {requests: {cpu: '0.3333333333'}}}"))
+                .startsWith("spec.verticalScaling.proxysql.resources.requests.cpu: 0.3333333333 is finer than 1n");
+        assertThat(reject("proxysql: {resources: {requests: {cpus: 1}}}"))
+                .startsWith("spec.verticalScaling.proxysql.resources.requests.cpus: not a resource name");
+        assertThat(reject("proxysql: {resources: {requests: {example.com/gpu: 1}}}"))
+                .isEqualTo("spec.verticalScaling.proxysql.resources.limits.example.com/gpu: must equal requests.example.com/gpu (1): "
+                        + "Kubernetes does not overcommit example.com/gpu");
+        assertThat(reject("proxysql: {resources: {requests: {}}}"))
+                .startsWith("spec.verticalScaling.proxysql.resources: names no quantity");
+        assertThat(reject("proxysql: {resources: {limits: null}}"))
+                .startsWith("spec.verticalScaling.proxysql.resources: names no quantity");
+        assertThat(reject("proxysql: {resources: {requests: {cpu: two}, limits: {cpu: three}}}")).as("requests are checked first, always")
+                .startsWith("spec.verticalScaling.proxysql.resources.requests.cpu");
         assertThat(reject("proxysql: {}")).startsWith("spec.verticalScaling.proxysql.resources: required");
         assertThat(reject("{}")).startsWith("spec.verticalScaling.proxysql.resources: required");
     }
