@@ -21,7 +21,7 @@ build_kube() {
   local sv=0.${KUBE_VERSION#1.}
   local work="$CACHE/src/kbuild-$KUBE_VERSION"
   rm -rf "$work" && mkdir -p "$work" && cd "$work"
-  log "Kubernetes v$KUBE_VERSION: preparing a wrapper module (first build only; 15-30 min on 2 cores)"
+  log "Kubernetes v$KUBE_VERSION: preparing a wrapper module (first build only; about 5 min on 2 cores)"
   go mod init local/kbuild >/dev/null 2>&1
   local gomod
   gomod=$(go list -m -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')

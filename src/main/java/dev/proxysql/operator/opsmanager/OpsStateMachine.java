@@ -638,15 +638,16 @@ public final class OpsStateMachine {
     }
 
     /**
-     * Changes the template; a refusal that trying again cannot fix (400, 422: the API server finds the template
-     * invalid) comes back as its message, anything else (a conflict, a timeout) is thrown and decided again.
+     * Changes the template; a refusal that trying again cannot fix comes back as its message: 400 or 422 (the API
+     * server finds the template invalid), 403 (an admission policy or RBAC forbids it). Anything else (a conflict, a
+     * timeout) is thrown and decided again.
      */
     private Optional<String> applyTemplate(StatefulSet sts, TemplateChange change) {
         try {
             template.change(sts, change);
             return Optional.empty();
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 400 || e.getCode() == 422) {
+            if (e.getCode() == 400 || e.getCode() == 403 || e.getCode() == 422) {
                 return Optional.of(e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
             }
             throw e;

@@ -27,6 +27,33 @@ import org.junit.jupiter.api.Test;
 class ApiCompatibilityIT {
 
     @Test
+    void theSamplesAreAcceptedByTheApiServer(KubernetesClient client, TestNamespace ns) throws IOException {
+        List<Path> samples;
+        try (var files = java.nio.file.Files.list(Path.of("deploy/samples"))) {
+            samples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(samples).extracting(f -> f.getFileName().toString())
+                .contains("namespace.yaml", "backend.yaml", "proxysql.yaml", "upgrade.yaml", "vertical-scaling.yaml");
+        int checked = 0;
+        for (Path sample : samples) {
+            try (InputStream in = java.nio.file.Files.newInputStream(sample)) {
+                for (var item : client.load(in).items()) {
+                    if ("Namespace".equals(item.getKind())) {
+                        continue;
+                    }
+                    // In the test's namespace, as a server-side dry run: schema, CEL rules and admission, nothing stored.
+                    item.getMetadata().setNamespace(ns.name());
+                    client.resource(item).dryRun().create();
+                    checked++;
+                }
+            } catch (KubernetesClientException e) {
+                throw new AssertionError(sample + " is refused by the API server: " + e.getMessage(), e);
+            }
+        }
+        assertThat(checked).as("objects checked in %s", samples).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
     void everyKindRoundTripsAKubeDbManifestWithEveryField(KubernetesClient client, TestNamespace ns) {
         for (String manifest : List.of("proxysql-full.yaml", "proxysqlopsrequest-updateversion.yaml", "appbinding-mysql.yaml",
                 "proxysqlversion-custom.yaml")) {

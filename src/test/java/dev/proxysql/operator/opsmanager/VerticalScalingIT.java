@@ -27,8 +27,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -148,6 +151,71 @@ class VerticalScalingIT {
                 .allSatisfy((pod, r) -> assertThat(ResourceQuantities.same(r, DEFAULTS)).as(pod + ": " + ResourceQuantities.describe(r)).isTrue());
         assertNotPaused(client, "px");
         awaitReady(client, "px");
+    }
+
+    @Test
+    void aTemplateAnAdmissionPolicyRefusesFailsTheRequestAndResumes(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 1, null)).create();
+        awaitReady(client, "px");
+        long generation = client.apps().statefulSets().withName("px").get().getMetadata().getGeneration();
+        // A cluster's own rule, as policy engines add them: no GPUs for StatefulSets in this namespace. The request
+        // passes the operator's checks; the API server refuses the template (403), which another try cannot fix.
+        String policy = "no-gpu-" + ns.name();
+        client.resource(Serialization.unmarshal("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: %1$s}
+                spec:
+                  failurePolicy: Fail
+                  matchConstraints:
+                    resourceRules:
+                    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [statefulsets]}
+                  validations:
+                  - expression: "object.spec.template.spec.containers.all(c, !has(c.resources) || !has(c.resources.requests) || !('example.com/gpu' in c.resources.requests))"
+                    message: no GPUs in this namespace
+                    reason: Forbidden
+                """.formatted(policy), ValidatingAdmissionPolicy.class)).create();
+        client.resource(Serialization.unmarshal("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata: {name: %1$s}
+                spec:
+                  policyName: %1$s
+                  validationActions: [Deny]
+                  matchResources:
+                    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %2$s}}
+                """.formatted(policy, ns.name()), ValidatingAdmissionPolicyBinding.class)).create();
+        String gpu = """
+                {"requests": {"cpu": "1", "example.com/gpu": "1"}, "limits": {"example.com/gpu": "1"}}""";
+        try {
+            Await.until(TIMEOUT, "the policy to refuse a StatefulSet with a GPU (server-side dry run)", () -> {
+                try {
+                    client.apps().statefulSets().withName("px").dryRun().edit(sts -> {
+                        sts.getSpec().getTemplate().getSpec().getContainers().get(0)
+                                .setResources(Serialization.unmarshal(gpu, ResourceRequirements.class));
+                        return sts;
+                    });
+                    return false;
+                } catch (KubernetesClientException e) {
+                    return e.getCode() == 403 && e.getMessage().contains("no GPUs in this namespace");
+                }
+            });
+
+            client.resource(verticalScaling(ns, "gpu", "px", gpu, "1m")).create();
+            ProxySQLOpsRequest failed = awaitOps(client, "gpu", OpsRequestPhase.FAILED);
+            assertThat(message(failed, "Failed")).contains("step UpdatingStatefulSet: the API server refused the new pod template")
+                    .contains("no GPUs in this namespace");
+            assertThat(client.apps().statefulSets().withName("px").get().getMetadata().getGeneration()).as("template unchanged")
+                    .isEqualTo(generation);
+            assertThat(podResources(client)).containsOnlyKeys("px-0").allSatisfy((pod, r) ->
+                    assertThat(ResourceQuantities.same(r, DEFAULTS)).as(pod + ": " + ResourceQuantities.describe(r)).isTrue());
+            assertNotPaused(client, "px");
+            awaitReady(client, "px");
+        } finally {
+            client.admissionRegistration().v1().validatingAdmissionPolicyBindings().withName(policy).delete();
+            client.admissionRegistration().v1().validatingAdmissionPolicies().withName(policy).delete();
+        }
     }
 
     @Test

@@ -189,10 +189,24 @@ public final class VerticalScalingOperation implements Operation {
         return extendedResourceProblem(resources);
     }
 
-    /** Kubernetes allows no overcommit of extended resources: a request needs an equal limit. */
+    /**
+     * Kubernetes counts extended resources in whole units and overcommits neither them nor huge pages: a request
+     * needs an equal limit. (It refuses such pods only when the StatefulSet controller creates them.)
+     */
     private static String extendedResourceProblem(Map<String, Object> resources) {
         Map<?, ?> requests = resources.get("requests") instanceof Map<?, ?> m ? m : Map.of();
         Map<?, ?> limits = resources.get("limits") instanceof Map<?, ?> m ? m : Map.of();
+        for (String group : RESOURCE_FIELDS) {
+            Map<?, ?> values = group.equals("requests") ? requests : limits;
+            for (Map.Entry<?, ?> e : values.entrySet()) {
+                String name = String.valueOf(e.getKey());
+                if (name.contains("/") && !name.startsWith("kubernetes.io/")
+                        && ResourceQuantities.amount(new Quantity(String.valueOf(e.getValue()))).stripTrailingZeros().scale() > 0) {
+                    return FIELD + "." + group + "." + name + ": " + e.getValue() + " is not a whole number; Kubernetes counts "
+                            + "extended resources in whole units";
+                }
+            }
+        }
         for (Map.Entry<?, ?> request : requests.entrySet()) {
             String name = String.valueOf(request.getKey());
             if (!name.contains("/") && !name.startsWith("hugepages-")) {

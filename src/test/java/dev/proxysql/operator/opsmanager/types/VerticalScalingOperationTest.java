@@ -56,6 +56,9 @@ class VerticalScalingOperationTest {
         assertThat(reject("proxysql: {resources: {requests: {example.com/gpu: 1}}}"))
                 .isEqualTo("spec.verticalScaling.proxysql.resources.limits.example.com/gpu: must equal requests.example.com/gpu (1): "
                         + "Kubernetes does not overcommit example.com/gpu");
+        assertThat(reject("proxysql: {resources: {requests: {example.com/gpu: 500m}, limits: {example.com/gpu: 500m}}}"))
+                .isEqualTo("spec.verticalScaling.proxysql.resources.requests.example.com/gpu: 500m is not a whole number; "
+                        + "Kubernetes counts extended resources in whole units");
         assertThat(reject("proxysql: {resources: {requests: {}}}"))
                 .startsWith("spec.verticalScaling.proxysql.resources: names no quantity");
         assertThat(reject("proxysql: {resources: {limits: null}}"))
