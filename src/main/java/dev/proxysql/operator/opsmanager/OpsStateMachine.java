@@ -342,16 +342,12 @@ public final class OpsStateMachine {
         }
         // What to roll back to is recorded before the template changes, from the template itself.
         Map<String, String> target = run.op.targetImages(run.r, run.proxysql, sts);
-        Map<String, String> current = StatefulSetTemplate.images(sts);
         run.progress().setTargetImages(target);
-        run.progress().setPreviousImages(target.keySet().stream().filter(current::containsKey)
-                .collect(Collectors.toMap(k -> k, current::get, (a, b) -> a, java.util.LinkedHashMap::new)));
+        run.progress().setPreviousImages(valuesOf(target.keySet(), StatefulSetTemplate.images(sts)));
         Map<String, ResourceRequirements> targetResources = run.op.targetResources(run.r, run.proxysql);
         if (!targetResources.isEmpty()) {
-            Map<String, ResourceRequirements> currentResources = StatefulSetTemplate.resources(sts);
             run.progress().setTargetResources(targetResources);
-            run.progress().setPreviousResources(targetResources.keySet().stream().filter(currentResources::containsKey)
-                    .collect(Collectors.toMap(k -> k, currentResources::get, (a, b) -> a, java.util.LinkedHashMap::new)));
+            run.progress().setPreviousResources(valuesOf(targetResources.keySet(), StatefulSetTemplate.resources(sts)));
         }
         run.condition(OpsConditions.PAUSE_DATABASE, true, "DatabasePauseSucceeded", "Successfully paused ProxySQL "
                 + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
@@ -652,6 +648,12 @@ public final class OpsStateMachine {
             }
             throw e;
         }
+    }
+
+    /** The entries of {@code current} for these containers, in their order (containers it lacks are left out). */
+    private static <V> Map<String, V> valuesOf(Collection<String> containers, Map<String, V> current) {
+        return containers.stream().filter(current::containsKey)
+                .collect(Collectors.toMap(k -> k, current::get, (a, b) -> a, java.util.LinkedHashMap::new));
     }
 
     private Optional<Duration> poll() {

@@ -11,9 +11,9 @@ import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
-import dev.proxysql.operator.api.ops.v1alpha1.VerticalScalingSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
 import dev.proxysql.operator.testing.Manifests;
+import dev.proxysql.operator.opsmanager.OpsFixture;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.OperatorProcess;
 import dev.proxysql.operator.testing.ServiceAccountKubeconfig;
@@ -139,7 +139,8 @@ class RbacLeastPrivilegeIT {
         awaitOps(admin, ns, "upgrade", OpsRequestPhase.SUCCESSFUL);
         admin.resource(restart(ns, "restart", "px")).create();
         awaitOps(admin, ns, "restart", OpsRequestPhase.SUCCESSFUL);
-        admin.resource(verticalScaling(ns, "scale-up", "px")).create();
+        admin.resource(OpsFixture.verticalScaling(ns, "scale-up", "px", """
+                {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"memory": "2Gi"}}""", "2m")).create();
         awaitOps(admin, ns, "scale-up", OpsRequestPhase.SUCCESSFUL);
 
         setHalted(admin, ns, "px", true);
@@ -359,16 +360,6 @@ class RbacLeastPrivilegeIT {
     private static ProxySQLOpsRequest restart(TestNamespace ns, String name, String proxysql) {
         ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RESTART);
         r.getSpec().setRestart(new RestartSpec());
-        return r;
-    }
-
-    private static ProxySQLOpsRequest verticalScaling(TestNamespace ns, String name, String proxysql) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.VERTICAL_SCALING);
-        VerticalScalingSpec.PodResources pod = new VerticalScalingSpec.PodResources();
-        pod.setResources(Map.of("requests", Map.of("cpu", "1", "memory", "2Gi"), "limits", Map.of("memory", "2Gi")));
-        VerticalScalingSpec v = new VerticalScalingSpec();
-        v.setProxysql(pod);
-        r.getSpec().setVerticalScaling(v);
         return r;
     }
 

@@ -67,8 +67,7 @@ class VerticalScalingIT {
         OperatorFixture.createBackend(client, ns.name());
         client.resource(OpsFixture.proxysql(ns, "px", 3, "1s")).create();
         awaitReady(client, "px");
-        assertThat(podResources(client)).containsOnlyKeys("px-0", "px-1", "px-2")
-                .allSatisfy((pod, r) -> assertThat(ResourceQuantities.same(r, DEFAULTS)).as(pod).isTrue());
+        assertPodsHave(client, DEFAULTS, "px-0", "px-1", "px-2");
         ResourceRequirements bigger = Serialization.unmarshal(BIGGER, ResourceRequirements.class);
 
         try (var watch = new OpsFixture.AvailabilityWatch(client, "px", 3)) {
@@ -84,8 +83,7 @@ class VerticalScalingIT {
         }
         String revision = client.apps().statefulSets().withName("px").get().getStatus().getUpdateRevision();
         assertThat(evictions(cluster, ns)).containsExactlyInAnyOrderEntriesOf(Map.of("px-0", 1L, "px-1", 1L, "px-2", 1L));
-        assertThat(podResources(client)).containsOnlyKeys("px-0", "px-1", "px-2")
-                .allSatisfy((pod, r) -> assertThat(ResourceQuantities.same(r, bigger)).as(pod + ": " + ResourceQuantities.describe(r)).isTrue());
+        assertPodsHave(client, bigger, "px-0", "px-1", "px-2");
         assertNotPaused(client, "px");
 
         // The ProxySQL's spec now names the resources, so the provisioner, reconciling again after the resume, keeps them.
@@ -122,8 +120,7 @@ class VerticalScalingIT {
                 .contains("rolled back: every pod is back on proxysql resources requests cpu=500m, memory=1Gi; limits memory=1Gi")
                 .contains("the ProxySQL's spec unchanged");
         assertThat(message(failed, "Rollback")).contains("every pod is back on revision");
-        assertThat(podResources(client)).containsOnlyKeys("px-0", "px-1")
-                .allSatisfy((pod, r) -> assertThat(ResourceQuantities.same(r, DEFAULTS)).as(pod + ": " + ResourceQuantities.describe(r)).isTrue());
+        assertPodsHave(client, DEFAULTS, "px-0", "px-1");
         assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getPodTemplate()).as("the ProxySQL's spec untouched")
                 .isNull();
         assertNotPaused(client, "px");
@@ -147,8 +144,7 @@ class VerticalScalingIT {
         ProxySQLOpsRequest failed = awaitOps(client, "over-quota", OpsRequestPhase.FAILED);
         assertThat(message(failed, "Failed")).contains("step ReplacingPods, pod px-0: pod px-0 was not recreated within 10s").contains("FailedCreate Events say why")
                 .contains("rolled back: every pod is back on proxysql resources requests cpu=500m, memory=1Gi; limits memory=1Gi");
-        assertThat(podResources(client)).containsOnlyKeys("px-0")
-                .allSatisfy((pod, r) -> assertThat(ResourceQuantities.same(r, DEFAULTS)).as(pod + ": " + ResourceQuantities.describe(r)).isTrue());
+        assertPodsHave(client, DEFAULTS, "px-0");
         assertNotPaused(client, "px");
         awaitReady(client, "px");
     }
@@ -208,8 +204,7 @@ class VerticalScalingIT {
                     .contains("no GPUs in this namespace");
             assertThat(client.apps().statefulSets().withName("px").get().getMetadata().getGeneration()).as("template unchanged")
                     .isEqualTo(generation);
-            assertThat(podResources(client)).containsOnlyKeys("px-0").allSatisfy((pod, r) ->
-                    assertThat(ResourceQuantities.same(r, DEFAULTS)).as(pod + ": " + ResourceQuantities.describe(r)).isTrue());
+            assertPodsHave(client, DEFAULTS, "px-0");
             assertNotPaused(client, "px");
             awaitReady(client, "px");
         } finally {
@@ -232,6 +227,12 @@ class VerticalScalingIT {
                         + "spec.verticalScaling.proxysql.resources.limits.memory (1Gi): the API server would refuse such pods; nothing was changed");
         assertThat(client.apps().statefulSets().withName("px").get().getMetadata().getGeneration()).isEqualTo(generation);
         assertNotPaused(client, "px");
+    }
+
+    /** Exactly these pods of px exist, each with {@code expected} resources (by amount) on its proxysql container. */
+    private static void assertPodsHave(KubernetesClient client, ResourceRequirements expected, String... pods) {
+        assertThat(podResources(client)).containsOnlyKeys(pods).allSatisfy((pod, r) ->
+                assertThat(ResourceQuantities.same(r, expected)).as(pod + ": " + ResourceQuantities.describe(r)).isTrue());
     }
 
     private static Map<String, ResourceRequirements> podResources(KubernetesClient client) {

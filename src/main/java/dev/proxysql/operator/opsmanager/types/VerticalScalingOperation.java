@@ -155,8 +155,8 @@ public final class VerticalScalingOperation implements Operation {
 
     /**
      * The first problem the API server would find (or that would make the pods differ from what was asked), naming
-     * its field, or null: each group a map, each name a resource, each value a quantity it keeps as written, an
-     * extended resource with a limit equal to its request, and at least one quantity in all.
+     * its field, or null: each group a map, each name a resource, each value a quantity it keeps as written (an
+     * extended resource in whole units), at least one quantity in all, and requests with the limits they need.
      */
     private static String resourcesProblem(Map<String, Object> resources) {
         int quantities = 0;
@@ -179,6 +179,10 @@ public final class VerticalScalingOperation implements Operation {
                 if (problem != null) {
                     return field + ": " + problem;
                 }
+                if (name.contains("/") && !name.startsWith("kubernetes.io/")
+                        && ResourceQuantities.amount(new Quantity(String.valueOf(e.getValue()))).stripTrailingZeros().scale() > 0) {
+                    return field + ": " + e.getValue() + " is not a whole number; Kubernetes counts extended resources in whole units";
+                }
                 quantities++;
             }
         }
@@ -190,23 +194,12 @@ public final class VerticalScalingOperation implements Operation {
     }
 
     /**
-     * Kubernetes counts extended resources in whole units and overcommits neither them nor huge pages: a request
-     * needs an equal limit. (It refuses such pods only when the StatefulSet controller creates them.)
+     * Kubernetes overcommits neither extended resources nor huge pages: a request needs an equal limit. (It refuses
+     * such pods only when the StatefulSet controller creates them.)
      */
     private static String extendedResourceProblem(Map<String, Object> resources) {
         Map<?, ?> requests = resources.get("requests") instanceof Map<?, ?> m ? m : Map.of();
         Map<?, ?> limits = resources.get("limits") instanceof Map<?, ?> m ? m : Map.of();
-        for (String group : RESOURCE_FIELDS) {
-            Map<?, ?> values = group.equals("requests") ? requests : limits;
-            for (Map.Entry<?, ?> e : values.entrySet()) {
-                String name = String.valueOf(e.getKey());
-                if (name.contains("/") && !name.startsWith("kubernetes.io/")
-                        && ResourceQuantities.amount(new Quantity(String.valueOf(e.getValue()))).stripTrailingZeros().scale() > 0) {
-                    return FIELD + "." + group + "." + name + ": " + e.getValue() + " is not a whole number; Kubernetes counts "
-                            + "extended resources in whole units";
-                }
-            }
-        }
         for (Map.Entry<?, ?> request : requests.entrySet()) {
             String name = String.valueOf(request.getKey());
             if (!name.contains("/") && !name.startsWith("hugepages-")) {
