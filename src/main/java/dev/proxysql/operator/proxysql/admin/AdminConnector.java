@@ -14,13 +14,13 @@ import java.util.Properties;
  * makes the driver abandon the connection. The options below keep Connector/J 3.x from sending any
  * statement outside that set while connecting; see {@link #connectionProperties}.
  */
-final class AdminConnector {
+public final class AdminConnector {
 
     // The driver is used directly rather than through DriverManager so that nothing here depends on,
     // or changes, JVM-wide driver registration or DriverManager's global login timeout.
     private final java.sql.Driver driver = new org.mariadb.jdbc.Driver();
 
-    Connection open(AdminEndpoint endpoint, AdminCredentials credentials, AdminTimeouts timeouts) throws SQLException {
+    public Connection open(AdminEndpoint endpoint, AdminCredentials credentials, AdminTimeouts timeouts) throws SQLException {
         Connection connection = driver.connect(url(endpoint), connectionProperties(credentials, timeouts));
         if (connection == null) { // Driver.connect's way of saying "not my URL"; cannot happen for jdbc:mariadb:
             throw new SQLNonTransientConnectionException("Connector/J did not accept the URL for " + endpoint);
