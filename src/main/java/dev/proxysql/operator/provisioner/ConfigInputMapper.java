@@ -12,6 +12,7 @@ import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.proxysql.config.InitSecret;
 import dev.proxysql.operator.proxysql.config.InlineInitConfig;
 import dev.proxysql.operator.proxysql.config.MySqlUser;
+import dev.proxysql.operator.proxysql.config.MySqlVariableDefaults;
 import dev.proxysql.operator.proxysql.config.ProxySqlConfigInput;
 import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -32,7 +33,7 @@ final class ConfigInputMapper {
         boolean tls = binding.getSpec().getTlsSecret() != null;
         Backend backend = new Backend(mode(binding),
                 List.of(new BackendServer(refs.backendAddress().host(), refs.backendAddress().port(), tls)),
-                null, binding.getSpec().getVersion());
+                null, MySqlVariableDefaults.clientFacingVersion(binding.getSpec().getType(), binding.getSpec().getVersion()));
         Credentials monitor = new Credentials(text(refs.backendSecret(), "username"), text(refs.backendSecret(), "password"));
         Credentials cluster = new Credentials(ProxySQLNames.CLUSTER_USER, clusterPassword);
         List<String> peers = ProxySqlPeers.stableDnsNames(p.getMetadata().getName(), p.getMetadata().getNamespace(),

@@ -4,6 +4,7 @@ import dev.proxysql.operator.proxysql.config.libconfig.LibconfigValue.Bool;
 import dev.proxysql.operator.proxysql.config.libconfig.LibconfigValue.Int;
 import dev.proxysql.operator.proxysql.config.libconfig.LibconfigValue.Str;
 
+import java.util.Locale;
 import java.util.Set;
 
 /** {@code mysql_variables}: the set KubeDB's ProxySQL image ships, with the monitor user and backend TLS filled in. */
@@ -18,6 +19,26 @@ public final class MySqlVariableDefaults {
     public static final String PROTECTED_PREFIX = "ssl_p2s_";
 
     private MySqlVariableDefaults() {
+    }
+
+    /** What a MariaDB backend of unknown version is announced as. */
+    public static final String DEFAULT_MARIADB_SERVER_VERSION = "10.11.0-MariaDB";
+
+    /**
+     * The {@code mysql-server_version} ProxySQL announces to clients for a backend of this AppBinding type and
+     * version. Client libraries pick their dialect from it: Connector/J and others take any version without
+     * "MariaDB" in it for MySQL, and a MySQL 8 dialect sends {@code transaction_isolation}, which MariaDB does not
+     * know, so every connection through ProxySQL to a MariaDB backend failed with "Unknown system variable
+     * 'transaction_isolation'" (seen with real ProxySQL 2.7.1 in front of MariaDB 10.11, ClientTrafficIT). KubeDB's
+     * MariaDB AppBindings carry the bare version (10.11.2), so "-MariaDB" is added as MariaDB itself reports it.
+     */
+    public static String clientFacingVersion(String backendType, String backendVersion) {
+        boolean mariadb = backendType != null && backendType.toLowerCase(Locale.ROOT).contains("mariadb");
+        if (backendVersion == null || backendVersion.isBlank()) {
+            return mariadb ? DEFAULT_MARIADB_SERVER_VERSION : DEFAULT_SERVER_VERSION;
+        }
+        String version = backendVersion.strip();
+        return mariadb && !version.toLowerCase(Locale.ROOT).contains("mariadb") ? version + "-MariaDB" : version;
     }
 
     /** Whether users may not set {@code name} (lower case, without the {@code mysql-} prefix). */
