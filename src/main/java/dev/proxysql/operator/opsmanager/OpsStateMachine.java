@@ -426,7 +426,8 @@ public final class OpsStateMachine {
         for (int checks = 0; d.action() instanceof Action.Verify verify && checks < observed.size() + 1; checks++) {
             String expected = rollback ? run.progress().getFromVersion() : run.progress().getToVersion();
             VerifyResult result = check.verify(run.proxysql, verify.pod(), expected);
-            run.condition(OpsConditions.checkPodReady(verify.pod()), result.passed(), result.passed() ? "PodReady" : "CheckFailed",
+            run.condition(OpsConditions.checkPodReady(verify.pod()), result.passed(),
+                    result.passed() ? "PodReady" : result.pending() ? "CheckPending" : "CheckFailed",
                     "pod " + verify.pod() + " is Ready on revision " + target.revision() + "; " + result.message());
             d = RollingReplacement.verified(d.progress(), verify, result, rs, now);
             if (result.passed() && d.action() instanceof Action.Wait) {

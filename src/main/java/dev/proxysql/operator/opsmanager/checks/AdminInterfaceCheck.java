@@ -5,18 +5,19 @@ import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.provisioner.children.ProxySQLNames;
 import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
-import dev.proxysql.operator.proxysql.admin.AdminResult;
+import dev.proxysql.operator.proxysql.admin.ClusterPeer;
 import dev.proxysql.operator.proxysql.admin.ProxySQLAdminClient;
-import dev.proxysql.operator.proxysql.admin.RunningVersion;
-import dev.proxysql.operator.proxysql.admin.VersionMatch;
+import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
- * Asks the replaced pod's admin interface (port 6032, through its stable DNS name) which version it runs, as the
- * {@code cluster} user of the auth Secret, and compares major.minor.patch with the expected ProxySQLVersion.
+ * Asks the replaced pod's admin interface (port 6032, through its stable DNS name), as the {@code cluster} user of
+ * the auth Secret, the questions of {@link NodeCheck}: the version it runs, its cluster peers, its backend.
  */
 public final class AdminInterfaceCheck implements ProxySQLLevelCheck {
     private final KubernetesClient client;
@@ -34,13 +35,19 @@ public final class AdminInterfaceCheck implements ProxySQLLevelCheck {
         String host = pod + "." + ProxySQLNames.governingService(p) + "." + p.getMetadata().getNamespace() + ".svc";
         var admin = new ProxySQLAdminClient(new AdminEndpoint(host, ProxySQLNames.ADMIN_PORT),
                 new AdminCredentials(decode(auth, "username", ProxySQLNames.CLUSTER_USER), decode(auth, "password", "")));
-        AdminResult<RunningVersion> running = admin.runningVersion();
-        if (!running.isSuccess()) {
-            return VerifyResult.failed("admin interface of pod " + pod + ": " + running.failure().message());
+        VerifyResult result = NodeCheck.run(admin, expectedVersion, expectedPeers(p));
+        return new VerifyResult(result.verdict(), "pod " + pod + ": " + result.message());
+    }
+
+    /** What the provisioner renders into proxysql_servers: every pod's stable DNS name, with more than one replica. */
+    static Set<ClusterPeer> expectedPeers(ProxySQL p) {
+        int replicas = ProxySQLNames.replicas(p);
+        Set<ClusterPeer> peers = new LinkedHashSet<>();
+        if (replicas > 1) {
+            ProxySqlPeers.stableDnsNames(p.getMetadata().getName(), p.getMetadata().getNamespace(), replicas)
+                    .forEach(host -> peers.add(new ClusterPeer(host, ProxySQLNames.ADMIN_PORT)));
         }
-        VersionMatch match = VersionMatch.of(expectedVersion, running.value());
-        return match.matches() ? VerifyResult.passed("admin interface of pod " + pod + " reports " + running.value().raw())
-                : VerifyResult.failed("admin interface of pod " + pod + ": " + match.message());
+        return peers;
     }
 
     private static String decode(Secret s, String key, String fallback) {

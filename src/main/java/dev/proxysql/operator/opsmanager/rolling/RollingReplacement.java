@@ -93,6 +93,11 @@ public final class RollingReplacement {
             pp.setState(PodState.DONE.value());
             return new Decision(work, afterwards(work, "pod " + pp.getName() + " passed its check"));
         }
+        if (result != null && result.pending()) {
+            // Still Verifying: the next pass asks again, and the step timeout turns a check that never passes into a
+            // failed one (see Round#replacement).
+            return new Decision(work, new Action.Wait(pp.getName(), "pod " + pp.getName() + ": " + result.message()));
+        }
         String message = result == null || result.message() == null ? "no result" : result.message();
         Round round = new Round(Map.of(), null, settings, now);
         Action fail = round.checkFailed(pp, verify.uid(), message);
@@ -268,7 +273,8 @@ public final class RollingReplacement {
                 return new Action.Verify(name, pod.uid());
             }
             if (timedOut(pp)) {
-                return checkFailed(pp, pod.uid(), "no check result within " + timeout());
+                return checkFailed(pp, pod.uid(), "the check did not pass within " + timeout()
+                        + " (the pod's CheckPodReady condition has the last answer)");
             }
             return new Action.Verify(name, pod.uid());
         }

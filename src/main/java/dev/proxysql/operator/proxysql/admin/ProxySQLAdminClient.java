@@ -7,9 +7,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,17 @@ public final class ProxySQLAdminClient {
     // the integration tests serve the table from a MariaDB schema named stats.
     static final String CHECKSUMS_QUERY = "SELECT hostname, port, name, version, epoch, checksum, changed_at, updated_at, diff_check"
             + " FROM stats.stats_proxysql_servers_checksums ORDER BY hostname, port, name";
+
+    static final String PEERS_QUERY = "SELECT hostname, port FROM runtime_proxysql_servers ORDER BY hostname, port";
+
+    static final String BACKENDS_QUERY = "SELECT hostgroup_id, hostname, port, status FROM runtime_mysql_servers"
+            + " ORDER BY hostgroup_id, hostname, port";
+
+    // The monitor's two liveness checks, newest first; the caller keeps the newest per server. Times are microseconds.
+    static final String PROBES_QUERY = "SELECT hostname, port, time_start_us, connect_error AS error"
+            + " FROM monitor.mysql_server_connect_log"
+            + " UNION ALL SELECT hostname, port, time_start_us, ping_error FROM monitor.mysql_server_ping_log"
+            + " ORDER BY time_start_us DESC";
 
     private final AdminEndpoint endpoint;
     private final AdminCredentials credentials;
@@ -120,6 +134,51 @@ public final class ProxySQLAdminClient {
                 }
             }
             return AdminResult.success(List.copyOf(checksums));
+        });
+    }
+
+    /** The node's ProxySQL Cluster peers as loaded to runtime ({@code runtime_proxysql_servers}); empty if none. */
+    public AdminResult<List<ClusterPeer>> clusterPeers() {
+        return withSession("cluster peers", statement -> {
+            List<ClusterPeer> peers = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery(PEERS_QUERY)) {
+                while (rows.next()) {
+                    peers.add(new ClusterPeer(rows.getString("hostname"), rows.getInt("port")));
+                }
+            }
+            return AdminResult.success(List.copyOf(peers));
+        });
+    }
+
+    /** The backend servers the node routes to now ({@code runtime_mysql_servers}), with their status. */
+    public AdminResult<List<BackendServerState>> backendServers() {
+        return withSession("backend servers", statement -> {
+            List<BackendServerState> servers = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery(BACKENDS_QUERY)) {
+                while (rows.next()) {
+                    servers.add(new BackendServerState(rows.getInt("hostgroup_id"), rows.getString("hostname"),
+                            rows.getInt("port"), rows.getString("status")));
+                }
+            }
+            return AdminResult.success(List.copyOf(servers));
+        });
+    }
+
+    /**
+     * The monitor's newest connect-or-ping result for each backend server it has checked, ordered by host and port;
+     * a server the monitor has not checked yet is absent.
+     */
+    public AdminResult<List<BackendProbe>> backendProbes() {
+        return withSession("backend probes", statement -> {
+            Map<String, BackendProbe> newest = new TreeMap<>();
+            try (ResultSet rows = statement.executeQuery(PROBES_QUERY)) {
+                while (rows.next()) {
+                    BackendProbe probe = new BackendProbe(rows.getString("hostname"), rows.getInt("port"),
+                            Instant.EPOCH.plus(rows.getLong("time_start_us"), ChronoUnit.MICROS), rows.getString("error"));
+                    newest.putIfAbsent(probe.hostname() + ":" + probe.port(), probe);
+                }
+            }
+            return AdminResult.success(List.copyOf(newest.values()));
         });
     }
 

@@ -265,6 +265,7 @@ class RollingReplacementTest {
 
     @Nested
     class Verifying {
+        private static final String NO_PASS = "the check did not pass within 5m0s (the pod's CheckPodReady condition has the last answer)";
         private final Map<String, ObservedPod> replaced = pods(fresh(0, "new-0", true), old(1, true), old(2, true));
 
         @Test
@@ -314,6 +315,16 @@ class RollingReplacementTest {
         }
 
         @Test
+        void aPendingCheckKeepsThePodVerifyingAndIsAskedAgain() {
+            List<PodProgress> progress = list(verifying("px-0", "old-0", T0), pp("px-1", PodState.PENDING));
+            Decision d = RollingReplacement.verified(progress, new Action.Verify("px-0", "new-0"),
+                    VerifyResult.pending("the monitor has not checked the backend yet"), THREE, T1);
+            assertThat(snap(d.progress())).as("nothing recorded: no retry, no clock restart").isEqualTo(snap(progress));
+            assertThat(d.action()).isEqualTo(new Action.Wait("px-0", "pod px-0: the monitor has not checked the backend yet"));
+            assertThat(next(d.progress(), replaced, T1).action()).isEqualTo(new Action.Verify("px-0", "new-0"));
+        }
+
+        @Test
         void aResultForAPodThatIsNotVerifyingIsIgnored() {
             List<PodProgress> progress = list(evicting("px-0", "new-0", T0));
             progress.get(0).setRetries(1);
@@ -327,11 +338,11 @@ class RollingReplacementTest {
         void noResultWithinTheTimeoutIsAFailedCheck() {
             Decision retry = next(list(verifying("px-0", "old-0", T0)), replaced, AT_TIMEOUT);
             assertThat(retry.action()).isEqualTo(new Action.Evict("px-0", "new-0",
-                    "retry 1/1: ProxySQL check failed: no check result within 5m0s"));
+                    "retry 1/1: ProxySQL check failed: " + NO_PASS));
             Decision fail = RollingReplacement.next(list(verifying("px-0", "old-0", T0)), replaced, TARGET,
                     new RollSettings(3, TIMEOUT, 0, true), AT_TIMEOUT);
             assertThat(fail.action()).isEqualTo(new Action.Fail("px-0",
-                    "pod px-0 failed the ProxySQL check after 1 attempt: no check result within 5m0s"));
+                    "pod px-0 failed the ProxySQL check after 1 attempt: " + NO_PASS));
         }
 
         @Test
