@@ -2,6 +2,7 @@ package dev.proxysql.operator.proxysql.backend;
 
 import dev.proxysql.operator.proxysql.admin.AdminFailureKind;
 import dev.proxysql.operator.proxysql.admin.FailureClassifier;
+import dev.proxysql.operator.proxysql.admin.PlainLogin;
 import dev.proxysql.operator.proxysql.admin.SecretRedactor;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import java.sql.Connection;
@@ -97,17 +98,8 @@ public final class MonitorUserProvisioner {
     }
 
     private Connection open(String host, int port, Credentials login) throws SQLException {
-        Properties p = new Properties();
-        // In properties, never in the URL, so the password cannot end up in a message that quotes the URL.
-        p.setProperty("user", login.username());
-        p.setProperty("password", login.password());
-        p.setProperty("connectTimeout", Long.toString(connectTimeout.toMillis()));
-        p.setProperty("socketTimeout", Long.toString(socketTimeout.toMillis()));
-        p.setProperty("sslMode", "disable");
-        // Never let a server switch the login to a plugin that sends the password in clear text over this connection.
-        p.setProperty("restrictedAuth", "mysql_native_password,caching_sha2_password");
-        p.setProperty("allowPublicKeyRetrieval", "false");
-        p.setProperty("permitRedirect", "false");
+        Properties p = PlainLogin.properties(login.username(), login.password(),
+                Math.toIntExact(connectTimeout.toMillis()), Math.toIntExact(socketTimeout.toMillis()));
         String host4url = host.contains(":") ? "[" + host + "]" : host;
         Connection c = driver.connect("jdbc:mariadb://" + host4url + ":" + port + "/", p);
         if (c == null) { // Driver.connect's "not my URL"; cannot happen for jdbc:mariadb:

@@ -124,9 +124,7 @@ class MonitorUserProvisionerIT {
     @Test
     void anAppBindingUserWithoutCreateUserGetsAMessageNamingIt() throws SQLException {
         String monitorPassword = "MonitorPw000000000007";
-        MonitorUserResult result = provisioner.ensure(LocalMariaDb.HOST, MARIADB.port(),
-                new Credentials(NO_CREATE_USER, LIMITED_PASSWORD), new Credentials("mon_denied", monitorPassword),
-                MonitorGrant.forMode(BackendMode.STANDALONE));
+        MonitorUserResult result = ensureAs(NO_CREATE_USER, LIMITED_PASSWORD, "mon_denied", monitorPassword);
 
         assertThat(result.ensured()).isFalse();
         assertThat(result.reason()).isEqualTo(MonitorUserResult.PRIVILEGE_MISSING);
@@ -140,9 +138,7 @@ class MonitorUserProvisionerIT {
     @Test
     void anAppBindingUserWithoutGrantOptionGetsAMessageNamingIt() {
         String monitorPassword = "MonitorPw000000000008";
-        MonitorUserResult result = provisioner.ensure(LocalMariaDb.HOST, MARIADB.port(),
-                new Credentials(NO_GRANT_OPTION, LIMITED_PASSWORD), new Credentials("mon_nogrant", monitorPassword),
-                MonitorGrant.forMode(BackendMode.STANDALONE));
+        MonitorUserResult result = ensureAs(NO_GRANT_OPTION, LIMITED_PASSWORD, "mon_nogrant", monitorPassword);
 
         assertThat(result.ensured()).isFalse();
         assertThat(result.reason()).isEqualTo(MonitorUserResult.PRIVILEGE_MISSING);
@@ -157,8 +153,7 @@ class MonitorUserProvisionerIT {
     @Test
     void aWrongAppBindingPasswordIsALoginRefusalWithoutThePassword() {
         String wrong = "WrongAdminPw0000000";
-        MonitorUserResult result = provisioner.ensure(LocalMariaDb.HOST, MARIADB.port(), new Credentials(ADMIN, wrong),
-                new Credentials("mon_wrong", "MonitorPw000000000009"), MonitorGrant.forMode(BackendMode.STANDALONE));
+        MonitorUserResult result = ensureAs(ADMIN, wrong, "mon_wrong", "MonitorPw000000000009");
 
         assertThat(result.reason()).isEqualTo(MonitorUserResult.LOGIN_REFUSED);
         assertThat(result.message()).contains("refused the login", "'" + ADMIN + "'", "127.0.0.1:" + MARIADB.port())
@@ -185,8 +180,7 @@ class MonitorUserProvisionerIT {
     @Test
     void aPasswordThatWouldNeedEscapingIsRefusedBeforeAnySqlIsSent() throws SQLException {
         String injected = "x', 'y') OR 1=1 -- ";
-        MonitorUserResult result = provisioner.ensure(LocalMariaDb.HOST, MARIADB.port(), new Credentials(ADMIN, ADMIN_PASSWORD),
-                new Credentials("mon_inject", injected), MonitorGrant.forMode(BackendMode.STANDALONE));
+        MonitorUserResult result = ensureAs(ADMIN, ADMIN_PASSWORD, "mon_inject", injected);
 
         assertThat(result.reason()).isEqualTo(MonitorUserResult.INVALID_INPUT);
         assertThat(result.message()).contains("letters or digits").doesNotContain(injected);
@@ -194,6 +188,11 @@ class MonitorUserProvisionerIT {
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
+
+    private MonitorUserResult ensureAs(String login, String loginPassword, String user, String password) {
+        return provisioner.ensure(LocalMariaDb.HOST, MARIADB.port(), new Credentials(login, loginPassword),
+                new Credentials(user, password), MonitorGrant.forMode(BackendMode.STANDALONE));
+    }
 
     private MonitorUserResult ensure(String user, String password, BackendMode mode) {
         return provisioner.ensure(LocalMariaDb.HOST, MARIADB.port(), new Credentials(ADMIN, ADMIN_PASSWORD),
