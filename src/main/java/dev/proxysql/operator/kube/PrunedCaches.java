@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  * Informer caches that keep only what the operator reads from them.
  *
  * <p>Both controllers read live objects with GETs wherever they need more than metadata (the ops manager reads pods
- * and the StatefulSet live at every step; the provisioner reads the auth Secret live), so most informers are there to
+ * and the StatefulSet live at every step; the provisioner reads the auth and monitor Secrets live), so most informers are there to
  * wake a reconcile and to find an owned child and its desired-state hash. Keeping whole objects in them would hold
  * every pod spec, every StatefulSet template and every Secret's data in memory, twice where both controllers watch
  * the same kind: at 1,000 ProxySQLs that is most of the operator's heap. Events are unaffected: an informer hands the

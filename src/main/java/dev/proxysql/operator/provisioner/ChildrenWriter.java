@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -35,21 +37,38 @@ final class ChildrenWriter {
         this.onWrite = onWrite;
     }
 
-    /** Makes the auth Secret exist (never overwriting its data) and returns the cluster user's password. */
-    String ensureAuthSecret(ProxySQL p, Optional<Secret> existing, String newPassword, Cache cache) {
+    /** Makes the auth Secret exist, never overwriting its data; only a generated one gets labels and owner. */
+    void ensureAuthSecret(ProxySQL p, Optional<Secret> existing, String newPassword, Cache cache) {
         String name = ProxySQLNames.authSecret(p);
-        String password;
-        if (existing.isPresent()) {
-            password = ConfigInputMapper.text(existing.get(), "password");
-        } else {
-            client.resource(SecretFactory.newAuthSecret(p, name, newPassword)).create();
+        ensureCredentialsSecret(p, name, ProxySQLNames.CLUSTER_USER, existing, newPassword,
+                name.equals(ProxySQLNames.generatedAuthSecret(p)), cache);
+    }
+
+    /** Makes the monitor Secret exist, never overwriting its data. */
+    void ensureMonitorSecret(ProxySQL p, Optional<Secret> existing, String newPassword, Cache cache) {
+        ensureCredentialsSecret(p, ProxySQLNames.monitorSecret(p), ProxySQLNames.MONITOR_USER, existing, newPassword, true, cache);
+    }
+
+    /**
+     * Records on the monitor Secret what was last ensured on the backend. A merge patch of one annotation, not an apply:
+     * the provisioner's apply of the Secret's metadata must neither own nor remove it.
+     */
+    void recordMonitorUserEnsured(ProxySQL p, String annotation, String fingerprint) {
+        client.secrets().inNamespace(p.getMetadata().getNamespace()).withName(ProxySQLNames.monitorSecret(p))
+                .patch(PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"" + annotation + "\":\"" + fingerprint + "\"}}}");
+        onWrite.run();
+    }
+
+    private void ensureCredentialsSecret(ProxySQL p, String name, String username, Optional<Secret> existing, String newPassword,
+                                         boolean generated, Cache cache) {
+        if (existing.isEmpty()) {
+            client.resource(SecretFactory.newCredentialsSecret(p, name, username, newPassword)).create();
             onWrite.run();
-            password = newPassword;
         }
-        if (name.equals(ProxySQLNames.generatedAuthSecret(p))) {
-            applier.apply(SecretFactory.authSecretMetadata(p, name), typed(cache.apply(Secret.class, name), Secret.class));
+        if (generated) {
+            applier.apply(SecretFactory.credentialsSecretMetadata(p, name), typed(cache.apply(Secret.class, name), Secret.class));
         }
-        return password;
     }
 
     void applyRunningParts(ProxySQL p, String proxysqlCnf, StatefulSetFactory.Inputs inputs, Cache cache) {

@@ -5,6 +5,7 @@ import dev.proxysql.operator.api.kubedb.v1.MySQLUser;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfiguration;
 import dev.proxysql.operator.provisioner.children.ProxySQLNames;
+import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
 import dev.proxysql.operator.proxysql.config.Backend;
 import dev.proxysql.operator.proxysql.config.BackendMode;
 import dev.proxysql.operator.proxysql.config.BackendServer;
@@ -23,18 +24,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Turns a ProxySQL and the objects it refers to into the renderer's input. */
+/**
+ * Turns a ProxySQL and the objects it refers to into the renderer's and the StatefulSet factory's inputs. The backend
+ * (AppBinding) Secret's credentials go into neither: ProxySQL gets the {@code <name>-monitor} Secret's.
+ */
 final class ConfigInputMapper {
     private ConfigInputMapper() {
     }
 
-    static ProxySqlConfigInput map(ProxySQL p, ResolvedReferences refs, String clusterPassword) {
+    /** {@code monitor}: the {@code <name>-monitor} Secret's credentials, never the backend's (AppBinding's) own. */
+    static ProxySqlConfigInput map(ProxySQL p, ResolvedReferences refs, String clusterPassword, Credentials monitor) {
         AppBinding binding = refs.backend();
         boolean tls = binding.getSpec().getTlsSecret() != null;
         Backend backend = new Backend(mode(binding),
                 List.of(new BackendServer(refs.backendAddress().host(), refs.backendAddress().port(), tls)),
                 null, MySqlVariableDefaults.clientFacingVersion(binding.getSpec().getType(), binding.getSpec().getVersion()));
-        Credentials monitor = new Credentials(text(refs.backendSecret(), "username"), text(refs.backendSecret(), "password"));
         Credentials cluster = new Credentials(ProxySQLNames.CLUSTER_USER, clusterPassword);
         List<String> peers = ProxySqlPeers.stableDnsNames(p.getMetadata().getName(), p.getMetadata().getNamespace(),
                 ProxySQLNames.replicas(p));
@@ -42,6 +46,12 @@ final class ConfigInputMapper {
                 .map(s -> new InitSecret(s.getMetadata().getName(), decoded(s)))
                 .orElse(null);
         return new ProxySqlConfigInput(cluster, monitor, backend, peers, inline(p), initSecret);
+    }
+
+    static StatefulSetFactory.Inputs statefulSetInputs(ProxySQL p, ResolvedReferences refs) {
+        AppBinding binding = refs.backend();
+        return new StatefulSetFactory.Inputs(refs.version(), refs.backendAddress(), ProxySQLNames.monitorSecret(p),
+                binding.getSpec().getType(), binding.getSpec().getVersion(), binding.getSpec().getTlsSecret() != null);
     }
 
     /**

@@ -12,11 +12,12 @@ import dev.proxysql.operator.kube.KubeDbLabels;
 import dev.proxysql.operator.kube.PrunedCaches;
 import dev.proxysql.operator.provisioner.children.ProxySQLNames;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
-import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
 import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.provisioner.status.Observation;
 import dev.proxysql.operator.provisioner.status.Observation.Problem;
 import dev.proxysql.operator.provisioner.status.StatusCalculator;
+import dev.proxysql.operator.proxysql.backend.MonitorUserProvisioner;
+import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
 import dev.proxysql.operator.proxysql.config.ProxySqlCnfResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -78,6 +79,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     private final StatusCalculator statusCalculator;
     private final StatusWriter statusWriter;
     private final ChildrenWriter childrenWriter;
+    private final MonitorUsers monitorUsers;
     private final Map<Class<? extends HasMetadata>, InformerEventSource<? extends HasMetadata, ProxySQL>> children = new LinkedHashMap<>();
     private InformerEventSource<ProxySQLVersion, ProxySQL> versions;
     private InformerEventSource<AppBinding, ProxySQL> appBindings;
@@ -89,6 +91,8 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         this.statusCalculator = new StatusCalculator(clock);
         this.statusWriter = new StatusWriter(client, NAME);
         this.childrenWriter = new ChildrenWriter(client, new ChildApplier(client, NAME, metrics::childWrite), metrics::childWrite);
+        this.monitorUsers = new MonitorUsers(MonitorUserProvisioner.withDefaultTimeouts()::ensure,
+                (p, fingerprint) -> childrenWriter.recordMonitorUserEnsured(p, MonitorUsers.ENSURED_ANNOTATION, fingerprint), clock);
     }
 
     @Override
@@ -172,50 +176,65 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         ChildrenWriter.Cache cache = (kind, name) -> children.get(kind).get(new ResourceID(name, p.getMetadata().getNamespace()));
         Optional<StatefulSet> sts = cache.apply(StatefulSet.class, ProxySQLNames.statefulSet(p)).map(StatefulSet.class::cast);
 
-        Optional<Problem> problem = Optional.empty();
+        Provisioned provisioned = Provisioned.NOTHING;
         if (halted) {
             if (!paused) {
                 childrenWriter.removeRunningParts(p, cache);
             }
         } else {
-            problem = provision(p, sts.isPresent(), paused, cache);
+            provisioned = provision(p, sts.isPresent(), paused, cache);
         }
+        Optional<Problem> problem = provisioned.problem();
 
         Optional<Observation.Replicas> replicas = halted ? Optional.empty() : sts.map(s -> new Observation.Replicas(
                 s.getSpec().getReplicas(), s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0 : s.getStatus().getReadyReplicas()));
         Optional<Observation.Health> health = halted ? Optional.empty() : sts.map(s -> healthCheck.check(p, s));
         ProxySQLStatus status = statusCalculator.compute(new Observation(p.getMetadata().getGeneration(), previous, problem,
-                halted, paused, replicas, health));
+                halted, paused, replicas, health, provisioned.monitorUser().check()));
         if (statusWriter.write(p, status)) {
             metrics.statusWrite();
             LOG.info("ProxySQL {}/{}: phase {}", p.getMetadata().getNamespace(), p.getMetadata().getName(), EnumNames.of(status.getPhase()));
         }
-        return problem.isPresent() ? UpdateControl.<ProxySQL>noUpdate().rescheduleAfter(DEPENDENCY_RETRY) : UpdateControl.noUpdate();
+        Optional<Duration> retry = problem.isPresent() ? Optional.of(DEPENDENCY_RETRY) : provisioned.monitorUser().retryAfter();
+        return retry.map(r -> UpdateControl.<ProxySQL>noUpdate().rescheduleAfter(r)).orElseGet(UpdateControl::noUpdate);
     }
 
-    /** Resolves, renders and (unless paused) applies; returns the problem that stopped it, if any. */
-    private Optional<Problem> provision(ProxySQL p, boolean deployed, boolean paused, ChildrenWriter.Cache cache) {
+    /** What provisioning found: the problem that stopped it, if any, and what became of the monitor user. */
+    private record Provisioned(Optional<Problem> problem, MonitorUsers.Outcome monitorUser) {
+        static final Provisioned NOTHING = new Provisioned(Optional.empty(), new MonitorUsers.Outcome(Optional.empty(), Optional.empty()));
+
+        static Provisioned stoppedBy(Optional<Problem> problem) {
+            return new Provisioned(problem, NOTHING.monitorUser());
+        }
+    }
+
+    /**
+     * Resolves, renders and (unless paused) applies, then ensures the monitor user on the backend: after the
+     * StatefulSet, so an unreachable backend never delays the ProxySQL itself.
+     */
+    private Provisioned provision(ProxySQL p, boolean deployed, boolean paused, ChildrenWriter.Cache cache) {
         ReferenceResolver resolver = new ReferenceResolver(client,
                 name -> versions.get(new ResourceID(name)).orElse(null),
                 proxysql -> appBindings.get(new ResourceID(proxysql.getSpec().getBackend().getName(),
                         proxysql.getMetadata().getNamespace())).orElse(null));
         ResolvedReferences refs = resolver.resolve(p, deployed);
         if (!refs.ok()) {
-            return refs.problem();
+            return Provisioned.stoppedBy(refs.problem());
         }
         String password = refs.authSecret().map(s -> ConfigInputMapper.text(s, "password")).orElseGet(SecretFactory::randomPassword);
-        ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, password));
+        Credentials monitor = refs.monitorSecret()
+                .map(s -> new Credentials(ConfigInputMapper.text(s, "username"), ConfigInputMapper.text(s, "password")))
+                .orElseGet(() -> new Credentials(ProxySQLNames.MONITOR_USER, SecretFactory.randomPassword()));
+        ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, password, monitor));
         if (!cnf.isValid()) {
-            return Optional.of(new Problem("InvalidConfiguration", cnf.errorSummary()));
+            return Provisioned.stoppedBy(Optional.of(new Problem("InvalidConfiguration", cnf.errorSummary())));
         }
         if (paused) {
-            return Optional.empty();
+            return Provisioned.NOTHING;
         }
         childrenWriter.ensureAuthSecret(p, refs.authSecret(), password, cache);
-        StatefulSetFactory.Inputs inputs = new StatefulSetFactory.Inputs(refs.version(), refs.backendAddress(),
-                refs.backendSecret().getMetadata().getName(), refs.backend().getSpec().getType(),
-                refs.backend().getSpec().getVersion(), refs.backend().getSpec().getTlsSecret() != null);
-        childrenWriter.applyRunningParts(p, cnf.cnfOrThrow(), inputs, cache);
-        return Optional.empty();
+        childrenWriter.ensureMonitorSecret(p, refs.monitorSecret(), monitor.password(), cache);
+        childrenWriter.applyRunningParts(p, cnf.cnfOrThrow(), ConfigInputMapper.statefulSetInputs(p, refs), cache);
+        return new Provisioned(Optional.empty(), monitorUsers.ensure(p, refs, monitor, refs.monitorSecret()));
     }
 }

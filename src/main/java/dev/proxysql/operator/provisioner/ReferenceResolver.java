@@ -80,6 +80,11 @@ public final class ReferenceResolver {
         if (auth != null && !hasKeys(auth, "password")) {
             return ResolvedReferences.failed("AuthSecretInvalid", "spec.authSecret: Secret \"" + authName + "\" has no password key");
         }
+        Secret monitor = secret(ns, ProxySQLNames.monitorSecret(p));
+        if (monitor != null && !hasKeys(monitor, "username", "password")) {
+            return ResolvedReferences.failed("MonitorSecretInvalid", "Secret \"" + ProxySQLNames.monitorSecret(p)
+                    + "\" lacks the username and password keys; delete it and the operator creates a new one");
+        }
         Optional<Secret> init = Optional.empty();
         String initName = initSecretName(p);
         if (initName != null) {
@@ -91,7 +96,7 @@ public final class ReferenceResolver {
             init = Optional.of(s);
         }
         return new ResolvedReferences(Optional.empty(), version, binding, address.get(), backendSecret,
-                Optional.ofNullable(auth), init);
+                Optional.ofNullable(auth), Optional.ofNullable(monitor), init);
     }
 
     /** The init Secret: {@code configuration.init.secretName}, else the deprecated {@code configSecret}. */

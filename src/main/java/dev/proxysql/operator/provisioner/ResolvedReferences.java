@@ -11,15 +11,16 @@ import java.util.Optional;
  * Either every object a ProxySQL refers to, found and usable, or the first problem that prevents provisioning.
  *
  * @param authSecret the existing auth Secret, or empty when the operator must create it
+ * @param monitorSecret the existing monitor Secret, or empty when the operator must create it
  * @param initSecret the init-configuration Secret, when the spec names one
  */
 public record ResolvedReferences(Optional<Problem> problem, ProxySQLVersion version, AppBinding backend,
                                  BackendAddress backendAddress, Secret backendSecret, Optional<Secret> authSecret,
-                                 Optional<Secret> initSecret) {
+                                 Optional<Secret> monitorSecret, Optional<Secret> initSecret) {
 
     static ResolvedReferences failed(String reason, String message) {
         return new ResolvedReferences(Optional.of(new Problem(reason, message)), null, null, null, null,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public boolean ok() {

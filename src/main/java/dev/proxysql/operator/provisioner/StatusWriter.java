@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 final class StatusWriter {
     static final Set<String> OWNED_TYPES = Set.of(ConditionTypes.PROVISIONING_STARTED, ConditionTypes.PROVISIONED,
             ConditionTypes.REPLICA_READY, ConditionTypes.ACCEPTING_CONNECTION, ConditionTypes.READY, ConditionTypes.HALTED,
-            ConditionTypes.DEPENDENCY_READY, ConditionTypes.PROVISIONER_PAUSED);
+            ConditionTypes.DEPENDENCY_READY, ConditionTypes.PROVISIONER_PAUSED, ConditionTypes.MONITOR_USER_READY);
 
     private final KubernetesClient client;
     private final String fieldManager;

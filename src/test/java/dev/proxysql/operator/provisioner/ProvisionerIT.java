@@ -19,6 +19,7 @@ import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -29,6 +30,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -92,7 +94,8 @@ class ProvisionerIT {
                 .contains("mysql-server.%s.svc".formatted(ns.name()))
                 .contains("px-0.px-pods.%s.svc".formatted(ns.name()))
                 .contains("px-2.px-pods.%s.svc".formatted(ns.name()))
-                .contains("monitor_username=\"root\"");
+                .contains("monitor_username=\"proxysql\"");
+        assertTheBackendsCredentialsStayWithTheOperator(client, ns, "px", cnf, container.getEnv());
 
         PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().withName("px").get();
         assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
@@ -210,6 +213,7 @@ class ProvisionerIT {
                         && client.policy().v1().podDisruptionBudget().withName("nap").get() == null);
         assertThat(client.secrets().withName("nap-auth").get()).isNotNull();
         assertThat(client.secrets().withName("nap-configuration").get()).isNotNull();
+        assertThat(client.secrets().withName("nap-monitor").get()).isNotNull();
 
         client.resources(ProxySQL.class).withName("nap").edit(p -> {
             p.getSpec().setHalted(false);
@@ -249,9 +253,11 @@ class ProvisionerIT {
                 () -> client.apps().statefulSets().withName("keep").get() == null
                         && client.apps().statefulSets().withName("wipe").get() == null);
         Await.until(TIMEOUT, "the Secrets of wipe garbage-collected",
-                () -> client.secrets().withName("wipe-auth").get() == null && client.secrets().withName("wipe-configuration").get() == null);
+                () -> client.secrets().withName("wipe-auth").get() == null && client.secrets().withName("wipe-configuration").get() == null
+                        && client.secrets().withName("wipe-monitor").get() == null);
         assertThat(client.secrets().withName("keep-auth").get()).as("Delete keeps the auth Secret").isNotNull();
         assertThat(client.secrets().withName("keep-configuration").get()).as("Delete keeps the configuration Secret").isNotNull();
+        assertThat(client.secrets().withName("keep-monitor").get()).as("Delete keeps the monitor Secret").isNotNull();
     }
 
     @Test
@@ -282,6 +288,38 @@ class ProvisionerIT {
                                 && !e.userAgentStartsWith(OperatorFixture.OPERATOR_USER_AGENT)));
         assertThat(audit.events(operatorWriteHere)).as("API writes by the operator in %s after it settled", ns.name())
                 .hasSize(writesBefore);
+    }
+
+    /**
+     * The monitor user has its own Secret; nothing the ProxySQL owns (its Secrets, its pod spec) carries the backend's
+     * password; and the monitor user's condition names the fake backend, which cannot be reached.
+     */
+    private static void assertTheBackendsCredentialsStayWithTheOperator(KubernetesClient client, TestNamespace ns, String name,
+                                                                      String cnf, List<EnvVar> env) {
+        Secret monitor = client.secrets().withName(name + "-monitor").get();
+        assertThat(monitor.getType()).isEqualTo("kubernetes.io/basic-auth");
+        assertThat(text(monitor, "username")).isEqualTo("proxysql");
+        assertThat(text(monitor, "password")).hasSize(24).matches("[A-Za-z0-9]+");
+        assertThat(cnf).contains("monitor_password=\"" + text(monitor, "password") + "\"");
+        assertThat(env).filteredOn(e -> e.getName().startsWith("BACKEND_AUTH_"))
+                .extracting(e -> e.getValueFrom().getSecretKeyRef().getName()).containsOnly(name + "-monitor").hasSize(2);
+
+        String backendPassword = text(client.secrets().withName(OperatorFixture.BACKEND + "-auth").get(), "password");
+        List<Secret> owned = client.secrets().withLabel("app.kubernetes.io/instance", name).list().getItems();
+        assertThat(owned).extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder(name + "-auth", name + "-configuration", name + "-monitor");
+        assertThat(owned).allSatisfy(s -> assertThat(s.getData().values()).allSatisfy(v ->
+                assertThat(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)).doesNotContain(backendPassword)));
+        assertThat(Serialization.asJson(client.apps().statefulSets().withName(name).get().getSpec()))
+                .doesNotContain(backendPassword).doesNotContain(OperatorFixture.BACKEND + "-auth");
+
+        ProxySQL withCondition = awaitCondition(client, ns, name, ConditionTypes.MONITOR_USER_READY, c -> "False".equals(c.getStatus()));
+        Condition condition = Conditions.find(withCondition.getStatus().getConditions(), ConditionTypes.MONITOR_USER_READY).orElseThrow();
+        assertThat(condition.getReason()).isEqualTo("BackendUnreachable");
+        assertThat(condition.getMessage()).contains("mysql-server.%s.svc:3306".formatted(ns.name()), "unreachable")
+                .doesNotContain(backendPassword).doesNotContain(text(monitor, "password"));
+        assertThat(withCondition.getStatus().getPhase()).as("the monitor user does not enter the phase").isEqualTo(DatabasePhase.READY);
+        assertThat(monitor.getMetadata().getAnnotations()).as("nothing recorded as ensured").doesNotContainKey("proxysql.dev/monitor-user-ensured");
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------

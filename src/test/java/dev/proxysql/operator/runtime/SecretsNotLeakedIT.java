@@ -58,6 +58,7 @@ class SecretsNotLeakedIT {
 
         Map<String, String> secrets = new LinkedHashMap<>();
         secrets.put("auth Secret px-auth", password(client.secrets().withName("px-auth").get()));
+        secrets.put("monitor Secret px-monitor", password(client.secrets().withName("px-monitor").get()));
         secrets.put("backend Secret " + OperatorFixture.BACKEND + "-auth", password(client.secrets().withName(OperatorFixture.BACKEND + "-auth").get()));
         assertThat(secrets.values()).allSatisfy(p -> assertThat(p).isNotBlank());
 
@@ -74,7 +75,7 @@ class SecretsNotLeakedIT {
 
         // The Secrets' bodies as the API carries them (base64), e.g. the rendered proxysql.cnf, which holds both passwords.
         Map<String, String> bodies = new LinkedHashMap<>();
-        for (String name : List.of("px-auth", "px-configuration", OperatorFixture.BACKEND + "-auth")) {
+        for (String name : List.of("px-auth", "px-monitor", "px-configuration", OperatorFixture.BACKEND + "-auth")) {
             client.secrets().withName(name).get().getData().forEach((key, value) -> {
                 if (value.length() >= 12) {
                     bodies.put(name + "/" + key, value);

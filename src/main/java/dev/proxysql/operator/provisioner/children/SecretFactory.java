@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The auth Secret ({@code cluster} user) and the configuration Secret ({@code proxysql.cnf}).
+ * The generated credentials Secrets (auth: the {@code cluster} user; monitor: the backend's {@code proxysql} user) and
+ * the configuration Secret ({@code proxysql.cnf}).
  *
  * <p>Secrets outlive their ProxySQL unless the deletion policy is WipeOut: only then do they carry an owner
  * reference, so the garbage collector removes them with the ProxySQL. No finalizer is needed, and deleting a
@@ -31,20 +32,20 @@ public final class SecretFactory {
     private SecretFactory() {
     }
 
-    /** A new auth Secret for the {@code cluster} user; created once and never overwritten. */
-    public static Secret newAuthSecret(ProxySQL p, String name, String password) {
+    /** A new generated credentials Secret (auth or monitor); created once and never overwritten. */
+    public static Secret newCredentialsSecret(ProxySQL p, String name, String username, String password) {
         return new SecretBuilder()
                 .withMetadata(metadata(p, name))
                 .withType("kubernetes.io/basic-auth")
-                .withStringData(Map.of("username", ProxySQLNames.CLUSTER_USER, "password", password))
+                .withStringData(Map.of("username", username, "password", password))
                 .build();
     }
 
     /**
-     * Only the metadata of a generated auth Secret (labels and, for WipeOut, the owner reference), so that applying it
-     * never touches the password.
+     * Only the metadata of a generated credentials Secret (labels and, for WipeOut, the owner reference), so that
+     * applying it never touches the password.
      */
-    public static Secret authSecretMetadata(ProxySQL p, String name) {
+    public static Secret credentialsSecretMetadata(ProxySQL p, String name) {
         return new SecretBuilder().withMetadata(metadata(p, name)).build();
     }
 

@@ -51,8 +51,11 @@ public final class StatefulSetFactory {
     private StatefulSetFactory() {
     }
 
-    /** Inputs beyond the ProxySQL itself: its version, and how the image reaches the backend. */
-    public record Inputs(ProxySQLVersion version, BackendAddress backend, String backendSecretName, String backendType,
+    /**
+     * Inputs beyond the ProxySQL itself: its version, and how the image reaches the backend. {@code monitorSecretName}
+     * is the {@code <name>-monitor} Secret: the pod never sees the backend's own (AppBinding's) credentials.
+     */
+    public record Inputs(ProxySQLVersion version, BackendAddress backend, String monitorSecretName, String backendType,
                          String backendVersion, boolean backendTls) {
     }
 
@@ -171,15 +174,18 @@ public final class StatefulSetFactory {
                 .build();
     }
 
-    /** What KubeDB's image entrypoint reads to wait for the backend before it prints the running configuration. */
+    /**
+     * What KubeDB's image entrypoint reads to wait for the backend ({@code SELECT 1} as the monitor user) before it
+     * prints the running configuration.
+     */
     private static List<EnvVar> backendEnv(Inputs in) {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName("BACKEND_SERVER").withValue(in.backend().host()).build());
         env.add(new EnvVarBuilder().withName("BACKEND_PORT").withValue(String.valueOf(in.backend().port())).build());
         env.add(new EnvVarBuilder().withName("BACKEND_AUTH_USERNAME").withNewValueFrom().withNewSecretKeyRef()
-                .withName(in.backendSecretName()).withKey("username").endSecretKeyRef().endValueFrom().build());
+                .withName(in.monitorSecretName()).withKey("username").endSecretKeyRef().endValueFrom().build());
         env.add(new EnvVarBuilder().withName("BACKEND_AUTH_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
-                .withName(in.backendSecretName()).withKey("password").endSecretKeyRef().endValueFrom().build());
+                .withName(in.monitorSecretName()).withKey("password").endSecretKeyRef().endValueFrom().build());
         env.add(new EnvVarBuilder().withName("BACKEND_TLS_ENABLED").withValue(String.valueOf(in.backendTls())).build());
         env.add(new EnvVarBuilder().withName("FRONTEND_TLS_ENABLED").withValue("false").build());
         if (in.backendVersion() != null) {

@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param paused          the Paused condition is True
  * @param statefulSet     the StatefulSet's replica counts, when it exists
  * @param health          whether ProxySQL accepts connections, when it could be judged
+ * @param monitorUser     whether the monitor user is ensured on the backend, when it was judged this time
  */
 public record Observation(long generation, List<Condition> previous, Optional<Problem> dependency, boolean halted,
-                          boolean paused, Optional<Replicas> statefulSet, Optional<Health> health) {
+                          boolean paused, Optional<Replicas> statefulSet, Optional<Health> health,
+                          Optional<Check> monitorUser) {
 
     /** A reason (CamelCase) and a message a person can act on. */
     public record Problem(String reason, String message) {
@@ -27,6 +29,10 @@ public record Observation(long generation, List<Condition> previous, Optional<Pr
         public boolean allReady() {
             return ready >= desired;
         }
+    }
+
+    /** The outcome of a check that is either fine or not, with a reason (CamelCase) and a message. */
+    public record Check(boolean ok, String reason, String message) {
     }
 
     /** The outcome of the connection check. */

@@ -40,6 +40,7 @@ public final class StatusCalculator {
             o.statefulSet().ifPresent(r -> addReadiness(o, r, owned));
         }
         keepProvisioned(o, owned);
+        monitorUser(o, owned);
         if (o.paused()) {
             owned.add(condition(o, ConditionTypes.PROVISIONER_PAUSED, true, "PausedByOpsRequest",
                     "The provisioner changes no child object while the ProxySQL is paused."));
@@ -67,6 +68,15 @@ public final class StatusCalculator {
                 ? condition(o, ConditionTypes.READY, true, "ReadinessCheckSucceeded", "ProxySQL is ready: every replica is ready and accepts connections.")
                 : condition(o, ConditionTypes.READY, false, "ReadinessCheckFailed",
                         replicasReady ? health.message() : r.ready() + " of " + r.desired() + " replicas are ready."));
+    }
+
+    /** Reported when judged; otherwise (paused, halted, backing off, a missing dependency) the previous one stays. */
+    private void monitorUser(Observation o, List<Condition> owned) {
+        o.monitorUser()
+                .map(c -> condition(o, ConditionTypes.MONITOR_USER_READY, c.ok(), c.reason(), c.message()))
+                .or(() -> Conditions.find(o.previous(), ConditionTypes.MONITOR_USER_READY).map(c ->
+                        condition(o, ConditionTypes.MONITOR_USER_READY, c.isTrue(), c.getReason(), c.getMessage())))
+                .ifPresent(owned::add);
     }
 
     /** Provisioned becomes True the first time the ProxySQL is Ready and stays True, as in KubeDB. */

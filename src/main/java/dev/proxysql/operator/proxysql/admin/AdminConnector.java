@@ -34,19 +34,13 @@ public final class AdminConnector {
     }
 
     /**
-     * Credentials and options as driver properties, so the password never becomes part of a URL that
-     * could end up in a message.
+     * {@link PlainLogin}'s properties plus what the admin module needs. The socket timeout bounds every read after
+     * login; Statement.setQueryTimeout is deliberately not used: against MariaDB servers the driver implements it by
+     * prefixing "SET STATEMENT max_statement_time=... FOR", which the admin module would not understand.
      */
     static Properties connectionProperties(AdminCredentials credentials, AdminTimeouts timeouts) {
-        Properties p = new Properties();
-        p.setProperty("user", credentials.username());
-        p.setProperty("password", credentials.password());
-        // Bounds TCP connect and every read during handshake and login.
-        p.setProperty("connectTimeout", Integer.toString(timeouts.connectMillis()));
-        // Bounds every read afterwards. Statement.setQueryTimeout is deliberately not used: against
-        // MariaDB servers the driver implements it by prefixing "SET STATEMENT max_statement_time=... FOR",
-        // which the admin module would not understand.
-        p.setProperty("socketTimeout", Integer.toString(timeouts.queryMillis()));
+        Properties p = PlainLogin.properties(credentials.username(), credentials.password(),
+                timeouts.connectMillis(), timeouts.queryMillis());
         // Default true makes the driver send "set sql_mode=CONCAT(@@sql_mode,',STRICT_TRANS_TABLES')" on
         // connect; the admin module takes that for an unknown global variable and fails the connection.
         p.setProperty("jdbcCompliantTruncation", "false");
@@ -57,15 +51,6 @@ public final class AdminConnector {
         // a "time_zone=..." session statement.
         p.setProperty("connectionTimeZone", "LOCAL");
         p.setProperty("forceConnectionTimeZoneToSession", "false");
-        // Plain TCP, as KubeDB's own operator uses for the admin port.
-        p.setProperty("sslMode", "disable");
-        // Never let a server (or something pretending to be one) switch the login to a plugin that sends
-        // the password in clear text (mysql_clear_password, dialog/PAM) over this unencrypted connection.
-        // caching_sha2_password stays allowed: it never sends the password in clear text without TLS.
-        p.setProperty("restrictedAuth", "mysql_native_password,caching_sha2_password");
-        p.setProperty("allowPublicKeyRetrieval", "false");
-        // A check must talk to exactly the pod it names, never follow a server's redirection hint.
-        p.setProperty("permitRedirect", "false");
         return p;
     }
 }

@@ -11,12 +11,13 @@ import java.util.Locale;
 
 /**
  * Turns Connector/J's exceptions into an {@link AdminFailure}. Pure: depends only on the exception,
- * the phase it happened in, and who was connecting.
+ * the phase it happened in, and who was connecting. {@link #kindOf} and {@link #detail} are also used for
+ * the operator's own connections to a backend (any MySQL-protocol server fails a connect the same way).
  */
-final class FailureClassifier {
+public final class FailureClassifier {
 
     /** Where in a check the exception happened; the same error code means different things in each. */
-    enum Phase {
+    public enum Phase {
         /** TCP connect, MySQL handshake, login and the driver's session setup. */
         CONNECT,
         /** Running the check's query and reading its answer. */
@@ -49,7 +50,7 @@ final class FailureClassifier {
         return new AdminFailure(kind, SecretRedactor.redact(message, credentials.password()));
     }
 
-    static AdminFailureKind kindOf(SQLException error, Phase phase) {
+    public static AdminFailureKind kindOf(SQLException error, Phase phase) {
         // A timeout is a timeout in either phase; Connector/J reports a handshake timeout as
         // SQLTimeoutException and a read timeout during a query as a connection exception caused by
         // SocketTimeoutException.
@@ -86,7 +87,8 @@ final class FailureClassifier {
                 || (state != null && state.startsWith("28")); // SQLSTATE class 28: invalid authorization
     }
 
-    private static String detail(SQLException error) {
+    /** The driver's message, first line only, without the connection id, shortened for a status condition. */
+    public static String detail(SQLException error) {
         String text = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         // Connector/J prefixes server errors with "(conn=N) "; the connection id says nothing to a reader.
         text = text.replaceFirst("^\\(conn=\\d+\\) ", "");

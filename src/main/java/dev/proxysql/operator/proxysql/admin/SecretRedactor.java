@@ -6,9 +6,9 @@ package dev.proxysql.operator.proxysql.admin;
  * <p>The client never puts the password into a URL or message itself, and Connector/J's messages do not
  * quote it either; this is the second line of defence in case a driver or server message ever echoes it.
  */
-final class SecretRedactor {
+public final class SecretRedactor {
 
-    static final String MASK = "<redacted>";
+    public static final String MASK = "<redacted>";
 
     private SecretRedactor() {
     }
@@ -18,7 +18,7 @@ final class SecretRedactor {
      * masked too even though that may mangle unrelated words: a readable message is worth less than a
      * leaked password.
      */
-    static String redact(String text, String secret) {
+    public static String redact(String text, String secret) {
         if (text == null || secret == null || secret.isEmpty()) {
             return text;
         }

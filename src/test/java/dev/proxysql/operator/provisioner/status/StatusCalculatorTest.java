@@ -20,13 +20,14 @@ class StatusCalculatorTest {
     private static final Observation.Health REFUSING = new Observation.Health(false, "DatabaseNotAcceptingConnectionRequest", "no ready pod");
 
     private static Observation obs(List<Condition> previous, Observation.Replicas replicas, Observation.Health health) {
-        return new Observation(3, previous, Optional.empty(), false, false, Optional.ofNullable(replicas), Optional.ofNullable(health));
+        return new Observation(3, previous, Optional.empty(), false, false, Optional.ofNullable(replicas), Optional.ofNullable(health),
+                Optional.empty());
     }
 
     @Test
     void missingDependencyBeforeProvisioningIsNotReadyAndNamesTheProblem() {
         Observation o = new Observation(1, List.of(), Optional.of(new Observation.Problem("ProxySQLVersionNotFound",
-                "ProxySQLVersion \"9.9.9\" named by spec.version does not exist")), false, false, Optional.empty(), Optional.empty());
+                "ProxySQLVersion \"9.9.9\" named by spec.version does not exist")), false, false, Optional.empty(), Optional.empty(), Optional.empty());
         ProxySQLStatus s = new StatusCalculator(T0).compute(o);
         assertThat(s.getPhase()).isEqualTo(DatabasePhase.NOT_READY);
         Condition dep = Conditions.find(s.getConditions(), ConditionTypes.DEPENDENCY_READY).orElseThrow();
@@ -79,10 +80,30 @@ class StatusCalculatorTest {
         Condition paused = new Condition(ConditionTypes.PAUSED, "True", "PausedByOpsRequest", "upgrade");
         paused.setLastTransitionTime("2026-01-01T00:00:00Z");
         Observation halted = new Observation(2, List.of(paused), Optional.empty(), true, true,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
         ProxySQLStatus s = new StatusCalculator(T0).compute(halted);
         assertThat(s.getPhase()).isEqualTo(DatabasePhase.HALTED);
         assertThat(Conditions.isTrue(s.getConditions(), ConditionTypes.PROVISIONER_PAUSED)).isTrue();
         assertThat(Conditions.find(s.getConditions(), ConditionTypes.PAUSED)).isEmpty();
+    }
+
+    @Test
+    void aFailedMonitorUserIsReportedLeavesThePhaseAloneAndIsKeptWhenNotJudged() {
+        Observation.Check refused = new Observation.Check(false, "BackendUnreachable", "backend mysql-server.demo.svc:3306 is unreachable");
+        Observation failing = new Observation(3, List.of(), Optional.empty(), false, false, Optional.of(new Observation.Replicas(1, 1)),
+                Optional.of(ACCEPTING), Optional.of(refused));
+        ProxySQLStatus s = new StatusCalculator(T0).compute(failing);
+
+        assertThat(s.getPhase()).as("the monitor user does not enter the phase").isEqualTo(DatabasePhase.READY);
+        Condition monitor = Conditions.find(s.getConditions(), ConditionTypes.MONITOR_USER_READY).orElseThrow();
+        assertThat(monitor.getStatus()).isEqualTo("False");
+        assertThat(monitor.getReason()).isEqualTo("BackendUnreachable");
+        assertThat(monitor.getMessage()).contains("mysql-server.demo.svc:3306");
+
+        ProxySQLStatus notJudged = new StatusCalculator(T1).compute(obs(s.getConditions(), new Observation.Replicas(1, 1), ACCEPTING));
+        assertThat(Conditions.find(notJudged.getConditions(), ConditionTypes.MONITOR_USER_READY)).as("kept while backing off")
+                .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("BackendUnreachable"));
+        assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(notJudged))
+                .as("nothing to write").isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(s));
     }
 }
