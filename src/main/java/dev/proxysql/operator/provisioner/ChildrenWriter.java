@@ -46,7 +46,7 @@ final class ChildrenWriter {
 
     /** Makes the monitor Secret exist, never overwriting its data. */
     void ensureMonitorSecret(ProxySQL p, Optional<Secret> existing, String newPassword, Cache cache) {
-        ensureCredentialsSecret(p, ProxySQLNames.monitorSecret(p), ProxySQLNames.MONITOR_USER, existing, newPassword, true, cache);
+        ensureCredentialsSecret(p, ProxySQLNames.monitorSecret(p), ProxySQLNames.monitorUser(p), existing, newPassword, true, cache);
     }
 
     /**

@@ -224,7 +224,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         String password = refs.authSecret().map(s -> ConfigInputMapper.text(s, "password")).orElseGet(SecretFactory::randomPassword);
         Credentials monitor = refs.monitorSecret()
                 .map(s -> new Credentials(ConfigInputMapper.text(s, "username"), ConfigInputMapper.text(s, "password")))
-                .orElseGet(() -> new Credentials(ProxySQLNames.MONITOR_USER, SecretFactory.randomPassword()));
+                .orElseGet(() -> new Credentials(ProxySQLNames.monitorUser(p), SecretFactory.randomPassword()));
         ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, password, monitor));
         if (!cnf.isValid()) {
             return Provisioned.stoppedBy(Optional.of(new Problem("InvalidConfiguration", cnf.errorSummary())));

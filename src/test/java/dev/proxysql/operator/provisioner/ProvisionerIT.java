@@ -94,7 +94,8 @@ class ProvisionerIT {
                 .contains("mysql-server.%s.svc".formatted(ns.name()))
                 .contains("px-0.px-pods.%s.svc".formatted(ns.name()))
                 .contains("px-2.px-pods.%s.svc".formatted(ns.name()))
-                .contains("monitor_username=\"proxysql\"");
+                .contains("monitor_username=\"" + text(client.secrets().withName("px-monitor").get(), "username") + "\"")
+                .containsPattern("monitor_username=\"proxysql_[0-9a-f]{8}\"");
         assertTheBackendsCredentialsStayWithTheOperator(client, ns, "px", cnf, container.getEnv());
 
         PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().withName("px").get();
@@ -298,7 +299,7 @@ class ProvisionerIT {
                                                                       String cnf, List<EnvVar> env) {
         Secret monitor = client.secrets().withName(name + "-monitor").get();
         assertThat(monitor.getType()).isEqualTo("kubernetes.io/basic-auth");
-        assertThat(text(monitor, "username")).isEqualTo("proxysql");
+        assertThat(text(monitor, "username")).matches("proxysql_[0-9a-f]{8}");
         assertThat(text(monitor, "password")).hasSize(24).matches("[A-Za-z0-9]+");
         assertThat(cnf).contains("monitor_password=\"" + text(monitor, "password") + "\"");
         assertThat(env).filteredOn(e -> e.getName().startsWith("BACKEND_AUTH_"))

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class ProvisionerInputsTest {
     private static final String BACKEND_USER = "root";
     private static final String BACKEND_PASSWORD = "Backend-Root-Pw-0123";
-    private static final Credentials MONITOR = new Credentials(ProxySQLNames.MONITOR_USER, "MonitorPw0123456789abcd");
+    private static final Credentials MONITOR = new Credentials("proxysql_0a1b2c3d", "MonitorPw0123456789abcd");
 
     private final ProxySQL proxysql = OperatorFixture.proxysql("demo", "px", "2.6.3-debian", 3);
     private final ResolvedReferences refs = references();
@@ -41,7 +41,7 @@ class ProvisionerInputsTest {
     void proxysqlCnfCarriesTheMonitorSecretsCredentials() {
         String cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(proxysql, refs, "ClusterPw0123456789abcd", MONITOR)).cnfOrThrow();
 
-        assertThat(cnf).contains("monitor_username=\"proxysql\"", "monitor_password=\"" + MONITOR.password() + "\"")
+        assertThat(cnf).contains("monitor_username=\"" + MONITOR.username() + "\"", "monitor_password=\"" + MONITOR.password() + "\"")
                 .doesNotContain(BACKEND_PASSWORD)
                 .doesNotContain("monitor_username=\"" + BACKEND_USER + "\"");
     }
@@ -59,14 +59,15 @@ class ProvisionerInputsTest {
     }
 
     @Test
-    void theMonitorSecretIsBasicAuthForUserProxysqlAndOwnedOnlyForWipeOut() {
-        Secret kept = SecretFactory.newCredentialsSecret(proxysql, ProxySQLNames.monitorSecret(proxysql), ProxySQLNames.MONITOR_USER, "pw");
+    void theMonitorSecretIsBasicAuthForThisProxySqlsMonitorUserAndOwnedOnlyForWipeOut() {
+        String user = ProxySQLNames.monitorUser(proxysql);
+        Secret kept = SecretFactory.newCredentialsSecret(proxysql, ProxySQLNames.monitorSecret(proxysql), user, "pw");
         proxysql.getSpec().setDeletionPolicy(DeletionPolicy.WIPE_OUT);
-        Secret wiped = SecretFactory.newCredentialsSecret(proxysql, ProxySQLNames.monitorSecret(proxysql), ProxySQLNames.MONITOR_USER, "pw");
+        Secret wiped = SecretFactory.newCredentialsSecret(proxysql, ProxySQLNames.monitorSecret(proxysql), user, "pw");
 
         assertThat(kept.getMetadata().getName()).isEqualTo("px-monitor");
         assertThat(kept.getType()).isEqualTo("kubernetes.io/basic-auth");
-        assertThat(kept.getStringData()).containsEntry("username", "proxysql").containsEntry("password", "pw");
+        assertThat(kept.getStringData()).containsEntry("username", user).containsEntry("password", "pw");
         assertThat(kept.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", "px");
         assertThat(kept.getMetadata().getOwnerReferences()).isNullOrEmpty();
         assertThat(wiped.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("px"));
