@@ -1,5 +1,7 @@
 package dev.proxysql.operator.kube;
 
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -39,6 +41,20 @@ public final class PrunedCaches {
     /** A store of StatefulSets keeping the metadata, {@code spec.replicas} and the status: what phase computation reads. */
     public static ItemStore<StatefulSet> statefulSetsForStatus() {
         return new TransformingItemStore<>(PrunedCaches::replicasAndStatus);
+    }
+
+    /** A store of ProxySQLs keeping the metadata and the status conditions: whether it is paused, and by whom. */
+    public static ItemStore<ProxySQL> proxysqlConditions() {
+        return new TransformingItemStore<>(live -> {
+            ProxySQL copy = new ProxySQL();
+            copy.setMetadata(metadata(live.getMetadata()));
+            if (live.getStatus() != null) {
+                ProxySQLStatus status = new ProxySQLStatus();
+                status.setConditions(live.getStatus().getConditions());
+                copy.setStatus(status);
+            }
+            return copy;
+        });
     }
 
     static <R extends HasMetadata> UnaryOperator<R> metadataOnlyCopy(Class<R> kind) {

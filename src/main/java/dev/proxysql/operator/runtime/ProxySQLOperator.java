@@ -3,8 +3,10 @@ package dev.proxysql.operator.runtime;
 import dev.proxysql.operator.admission.RequestValidator;
 import dev.proxysql.operator.admission.WebhookServer;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
+import dev.proxysql.operator.kube.PrunedCaches;
 import dev.proxysql.operator.opsmanager.OpsMetrics;
 import dev.proxysql.operator.opsmanager.OpsRequestReconciler;
+import dev.proxysql.operator.opsmanager.OrphanedPauseReconciler;
 import dev.proxysql.operator.opsmanager.OpsSettings;
 import dev.proxysql.operator.opsmanager.OpsStateMachine;
 import dev.proxysql.operator.opsmanager.OpsValidator;
@@ -79,6 +81,10 @@ public final class ProxySQLOperator implements AutoCloseable {
             OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(settings.proxysqlChecks()),
                     clock, OpsRequestReconciler.NAME, opsMetrics);
             operator.register(new OpsRequestReconciler(machine), c -> watch(c, settings));
+            operator.register(new OrphanedPauseReconciler(client, clock), c -> {
+                watch(c, settings);
+                c.withItemStore(PrunedCaches.proxysqlConditions());
+            });
             webhook = settings.webhook().enabled()
                     ? new WebhookServer(client, settings.webhook(), RequestValidator.of(new OpsValidator(client, operations)))
                     : null;
