@@ -7,6 +7,7 @@ import dev.proxysql.operator.kube.PrunedCaches;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -16,10 +17,13 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ops manager's JOSDK entry point; all logic is in {@link OpsStateMachine}. It reconciles on every event,
@@ -31,6 +35,8 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = OpsRequestReconciler.NAME, generationAwareEventProcessing = false, triggerReconcilerOnAllEvents = true)
 public class OpsRequestReconciler implements Reconciler<ProxySQLOpsRequest> {
     public static final String NAME = "proxysql-ops-manager";
+    static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(OpsRequestReconciler.class);
     private final OpsStateMachine machine;
 
     public OpsRequestReconciler(OpsStateMachine machine) {
@@ -81,8 +87,16 @@ public class OpsRequestReconciler implements Reconciler<ProxySQLOpsRequest> {
             return UpdateControl.noUpdate();
         }
         List<ProxySQLOpsRequest> all = context.getPrimaryCache().list().toList();
-        return machine.advance(request, all)
-                .map(after -> UpdateControl.<ProxySQLOpsRequest>noUpdate().rescheduleAfter(after))
-                .orElseGet(UpdateControl::noUpdate);
+        try {
+            return machine.advance(request, all)
+                    .map(after -> UpdateControl.<ProxySQLOpsRequest>noUpdate().rescheduleAfter(after))
+                    .orElseGet(UpdateControl::noUpdate);
+        } catch (KubernetesClientException e) {
+            // The state machine bounds refused writes itself; this is the net under it (e.g. its failure path's own
+            // status write refused too). The framework's retries end after a few attempts, a reschedule never does.
+            LOG.warn("ProxySQLOpsRequest {}/{}: {}; trying again in {}", request.getMetadata().getNamespace(),
+                    request.getMetadata().getName(), e.getMessage(), RETRY_AFTER_ERROR);
+            return UpdateControl.<ProxySQLOpsRequest>noUpdate().rescheduleAfter(RETRY_AFTER_ERROR);
+        }
     }
 }

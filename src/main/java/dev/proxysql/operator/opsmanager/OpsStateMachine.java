@@ -80,6 +80,8 @@ public final class OpsStateMachine {
      * Event, and nothing is decided from it.
      */
     private final Set<String> refusalsReported = ConcurrentHashMap.newKeySet();
+    /** Since when each request's steps have been refused by the API server without a break (see {@link #refused}). */
+    private final Map<String, Instant> failingSince = new ConcurrentHashMap<>();
 
     public OpsStateMachine(KubernetesClient client, Map<String, Operation> operations, ProxySQLLevelCheck check,
                            OpsSettings settings, Clock clock, String fieldManager, OpsMetrics metrics) {
@@ -151,7 +153,46 @@ public final class OpsStateMachine {
             return new Pass(finish(r, op, null, "ProxySQL " + r.getSpec().getProxyRef().getName() + " was deleted while the request was in step "
                     + stepName(step) + "; nothing is left to resume"), r);
         }
-        return new Pass(step(run, step, all), run.r);
+        try {
+            Optional<Duration> next = step(run, step, all);
+            failingSince.remove(r.getMetadata().getUid());
+            return new Pass(next, run.r);
+        } catch (KubernetesClientException e) {
+            return new Pass(refused(r, op, step, e), r);
+        }
+    }
+
+    /**
+     * A write the API server keeps refusing (a 500 from a webhook, a policy denying an eviction, a conflict that never
+     * clears) must not leave the request Progressing with its ProxySQL paused once the framework stops retrying. It is
+     * retried here with a doubling pause (1 s up to 30 s) for as long as the step timeout, counted from the first
+     * refusal in a row (in memory: an operator restart starts the count again); then the request fails, and rolls back
+     * and resumes as far as the step allows. Resuming itself is retried for ever: there is nothing else to do.
+     */
+    private Optional<Duration> refused(ProxySQLOpsRequest stale, Operation op, OpsStep step, KubernetesClientException e) {
+        String uid = stale.getMetadata().getUid();
+        Instant now = Instant.now(clock);
+        Instant since = failingSince.computeIfAbsent(uid, k -> now);
+        Duration failing = Duration.between(since, now);
+        String what = "step " + stepName(step) + ": the API server refused a write (" + e.getCode() + "): "
+                + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
+        ProxySQLOpsRequest fresh = client.resources(ProxySQLOpsRequest.class).inNamespace(stale.getMetadata().getNamespace())
+                .withName(stale.getMetadata().getName()).get();
+        Run run = fresh == null || fresh.getStatus() == null || fresh.getStatus().getProgress() == null ? null
+                : new Run(fresh, op, validator.proxysql(fresh));
+        if (run == null || failing.compareTo(run.timeout()) < 0 || step == OpsStep.RESUMING || step == OpsStep.DONE) {
+            Duration pause = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, failing.toSeconds() / 4)));
+            LOG.warn("ProxySQLOpsRequest {}/{}: {}; retrying in {} (refused for {} so far)", stale.getMetadata().getNamespace(),
+                    stale.getMetadata().getName(), what, Times.go(pause), Times.go(failing));
+            return Optional.of(pause);
+        }
+        failingSince.remove(uid);
+        String reason = what + "; still refused after " + run.timeoutText();
+        return switch (step) {
+            case QUEUED, PAUSING -> fail(run, reason, OpsStep.RESUMING);
+            case ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS -> rollbackFailed(run, reason);
+            default -> fail(run, reason, rollbackOrResume(run));
+        };
     }
 
     private Optional<Duration> step(Run run, OpsStep step, Collection<ProxySQLOpsRequest> all) {

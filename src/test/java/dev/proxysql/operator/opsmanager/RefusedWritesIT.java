@@ -1,0 +1,124 @@
+package dev.proxysql.operator.opsmanager;
+
+import static dev.proxysql.operator.opsmanager.OpsFixture.TIMEOUT;
+import static dev.proxysql.operator.opsmanager.OpsFixture.assertNotPaused;
+import static dev.proxysql.operator.opsmanager.OpsFixture.awaitOps;
+import static dev.proxysql.operator.opsmanager.OpsFixture.awaitReady;
+import static dev.proxysql.operator.opsmanager.OpsFixture.message;
+import static dev.proxysql.operator.opsmanager.OpsFixture.podImages;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.testing.InProcessOperator;
+import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.cluster.LocalCluster;
+import dev.proxysql.operator.testing.cluster.TestCluster;
+import dev.proxysql.operator.testing.cluster.TestNamespace;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writes the API server keeps refusing do not stall a request with its ProxySQL paused: an admission policy denies the
+ * ProxySQL's version update for good (after every pod moved), and the request fails at its step timeout, rolls back as far as it can and
+ * resumes. Without the bound, the framework gave up after a few retries and the request stayed Progressing, paused.
+ */
+@LocalCluster
+class RefusedWritesIT {
+    private static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth);
+
+    @BeforeEach
+    void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
+        OPERATOR.startOnce(admin, cluster);
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        OPERATOR.close();
+    }
+
+    @Test
+    void aVersionUpdateDeniedForGoodRollsThePodsBackAndResumes(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 1, "0s")).create();
+        awaitReady(client, "px");
+        String policy = "frozen-version-" + ns.name();
+        // The label lets a dry run show the policy in force: a version edit would meet the CRD's own rule first.
+        deny(client, ns, policy, "{apiGroups: [kubedb.com], apiVersions: [v1], operations: [UPDATE], resources: [proxysqls]}",
+                "object.spec.version == oldObject.spec.version"
+                        + " && !(has(object.metadata.labels) && 'probe' in object.metadata.labels)",
+                "versions are frozen in this namespace", () -> client.resources(ProxySQL.class).withName("px").dryRun()
+                        .edit(p -> {
+                            p.getMetadata().getLabels().put("probe", "1");
+                            return p;
+                        }));
+        try {
+            client.resource(OpsFixture.updateVersion(ns, "late", "px", "2.7.3-debian", "8s", 0)).create();
+
+            ProxySQLOpsRequest failed = awaitOps(client, "late", OpsRequestPhase.FAILED);
+            assertThat(message(failed, "Failed")).contains("step UpdatingDatabase: the API server refused a write (403)")
+                    .contains("versions are frozen in this namespace").contains("rolled back");
+            assertNotPaused(client, "px");
+            assertThat(podImages(client, "px")).as("the pod moved to 2.7.3 and back")
+                    .allSatisfy((pod, image) -> assertThat(image).endsWith(":2.6.3-debian"));
+            assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.6.3-debian");
+        } finally {
+            undeny(client, policy);
+        }
+        awaitReady(client, "px");
+    }
+
+    /**
+     * A ValidatingAdmissionPolicy that denies what {@code rule} matches in this namespace unless {@code expression};
+     * returns once {@code probe}, a server-side dry run the policy denies, is refused with its message.
+     */
+    private static void deny(KubernetesClient client, TestNamespace ns, String policy, String rule, String expression, String message,
+                             Runnable probe) {
+        client.resource(Serialization.unmarshal("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: %1$s}
+                spec:
+                  failurePolicy: Fail
+                  matchConstraints:
+                    resourceRules:
+                    - %2$s
+                  validations:
+                  - expression: "%3$s"
+                    message: %4$s
+                    reason: Forbidden
+                """.formatted(policy, rule, expression, message), ValidatingAdmissionPolicy.class)).create();
+        client.resource(Serialization.unmarshal("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata: {name: %1$s}
+                spec:
+                  policyName: %1$s
+                  validationActions: [Deny]
+                  matchResources:
+                    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %2$s}}
+                """.formatted(policy, ns.name()), ValidatingAdmissionPolicyBinding.class)).create();
+        // Policies take effect asynchronously: wait until the dry run is refused by this one.
+        Await.until(TIMEOUT, "the policy " + policy + " to be in force", () -> {
+            try {
+                probe.run();
+                return false;
+            } catch (KubernetesClientException e) {
+                return e.getCode() == 403 && e.getMessage().contains(message);
+            }
+        });
+    }
+
+    private static void undeny(KubernetesClient client, String policy) {
+        client.admissionRegistration().v1().validatingAdmissionPolicyBindings().withName(policy).delete();
+        client.admissionRegistration().v1().validatingAdmissionPolicies().withName(policy).delete();
+    }
+}
