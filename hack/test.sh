@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then integration tests against a real local control plane.
 # On first use it builds the control plane and Helm from Go modules (a few minutes, with progress), real ProxySQL from
-# the sources in ../shared/third_party/proxysql (about 25 minutes), and installs the Debian packages the tests use;
+# the sources in ../shared/third_party/proxysql (10 to 20 minutes), and installs the Debian packages the tests use;
 # later runs reuse them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ bash hack/control-plane/build.sh >/dev/null
 step "Helm, for the chart's tests (built once from Go modules, then cached)"
 bash hack/build-helm.sh >/dev/null
 
-step "Real ProxySQL $(. hack/proxysql/versions.env && echo "$PROXYSQL_VERSIONS"), for the ProxySQL-level tests (built once from ../shared/third_party/proxysql, then cached; about 25 min on 2 cores the first time)"
+step "Real ProxySQL $(. hack/proxysql/versions.env && echo "$PROXYSQL_VERSIONS"), for the ProxySQL-level tests (built once from ../shared/third_party/proxysql, then cached; about 10 to 20 min on 2 cores the first time)"
 bash hack/proxysql/build.sh >/dev/null
 
 # A global budget for the tests themselves (the builds above report their own progress and are bounded by CI's limit):
