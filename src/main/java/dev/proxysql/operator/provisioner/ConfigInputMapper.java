@@ -5,6 +5,7 @@ import dev.proxysql.operator.api.kubedb.v1.MySQLUser;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfiguration;
 import dev.proxysql.operator.provisioner.children.ProxySQLNames;
+import dev.proxysql.operator.provisioner.children.ServiceFactory;
 import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
 import dev.proxysql.operator.proxysql.config.Backend;
 import dev.proxysql.operator.proxysql.config.BackendMode;
@@ -45,7 +46,7 @@ final class ConfigInputMapper {
         InitSecret initSecret = refs.initSecret()
                 .map(s -> new InitSecret(s.getMetadata().getName(), decoded(s)))
                 .orElse(null);
-        return new ProxySqlConfigInput(cluster, monitor, backend, peers, inline(p), initSecret);
+        return new ProxySqlConfigInput(cluster, monitor, backend, peers, inline(p), initSecret, ServiceFactory.servesOwnMetrics(p, refs.version()));
     }
 
     static StatefulSetFactory.Inputs statefulSetInputs(ProxySQL p, ResolvedReferences refs) {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
+import dev.proxysql.operator.api.kubedb.v1.AgentSpec;
 import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.provisioner.children.BackendAddress;
 import dev.proxysql.operator.provisioner.children.ProxySQLNames;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
+import dev.proxysql.operator.provisioner.children.ServiceFactory;
 import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
@@ -71,6 +73,44 @@ class ProvisionerInputsTest {
         assertThat(kept.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", "px");
         assertThat(kept.getMetadata().getOwnerReferences()).isNullOrEmpty();
         assertThat(wiped.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("px"));
+    }
+
+    @Test
+    void aMonitoredProxySqlWithoutAnExporterServesItsOwnMetricsOnThePortTheStatsServiceTargets() {
+        proxysql.getSpec().setMonitor(Serialization.unmarshal("{\"agent\": \"prometheus.io/builtin\"}", AgentSpec.class));
+        ResolvedReferences noExporter = new ResolvedReferences(Optional.empty(), withoutExporter(), refs.backend(),
+                refs.backendAddress(), refs.backendSecret(), Optional.empty(), Optional.empty(), Optional.empty());
+
+        String cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(proxysql, noExporter, "ClusterPw0123456789abcd", MONITOR)).cnfOrThrow();
+        StatefulSet sts = StatefulSetFactory.build(proxysql, ConfigInputMapper.statefulSetInputs(proxysql, noExporter));
+
+        assertThat(cnf).contains("restapi_enabled=true", "restapi_port=6070");
+        assertThat(sts.getSpec().getTemplate().getSpec().getContainers()).singleElement().satisfies(c ->
+                assertThat(c.getPorts()).anySatisfy(port -> {
+                    assertThat(port.getName()).isEqualTo("metrics");
+                    assertThat(port.getContainerPort()).isEqualTo(6070);
+                }));
+        assertThat(ServiceFactory.stats(proxysql).getSpec().getPorts()).singleElement()
+                .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("metrics"));
+    }
+
+    @Test
+    void withAnExporterInTheCatalogTheSidecarServesTheMetricsAndProxySqlsOwnEndpointStaysOff() {
+        proxysql.getSpec().setMonitor(Serialization.unmarshal("{\"agent\": \"prometheus.io/builtin\"}", AgentSpec.class));
+
+        String cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(proxysql, refs, "ClusterPw0123456789abcd", MONITOR)).cnfOrThrow();
+        StatefulSet sts = StatefulSetFactory.build(proxysql, ConfigInputMapper.statefulSetInputs(proxysql, refs));
+
+        assertThat(cnf).doesNotContain("restapi_enabled");
+        assertThat(sts.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("proxysql", "exporter");
+        assertThat(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts()).extracting(port -> port.getName())
+                .containsExactly("db", "admin");
+    }
+
+    private static ProxySQLVersion withoutExporter() {
+        ProxySQLVersion v = version();
+        v.getSpec().setExporter(null);
+        return v;
     }
 
     private static String secretRef(java.util.List<EnvVar> env, String name) {

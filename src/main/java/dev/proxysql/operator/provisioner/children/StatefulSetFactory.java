@@ -8,6 +8,7 @@ import dev.proxysql.operator.kube.KubeDbLabels;
 import dev.proxysql.operator.kube.OwnerReferences;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -148,8 +149,7 @@ public final class StatefulSetFactory {
         return new ContainerBuilder(base)
                 .withName(ProxySQLNames.CONTAINER)
                 .withImage(in.version().getSpec().getProxysql().getImage())
-                .withPorts(new ContainerPortBuilder().withName("db").withContainerPort(ProxySQLNames.MYSQL_PORT).withProtocol("TCP").build(),
-                        new ContainerPortBuilder().withName("admin").withContainerPort(ProxySQLNames.ADMIN_PORT).withProtocol("TCP").build())
+                .withPorts(proxysqlPorts(p, in))
                 .withEnv(env)
                 .withResources(resources(base.getResources(), template))
                 .withVolumeMounts(new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(ProxySQLNames.DATA_MOUNT).build(),
@@ -158,6 +158,17 @@ public final class StatefulSetFactory {
                 .withLivenessProbe(probe(p, ProxySQLNames.ADMIN_PORT))
                 .withSecurityContext(containerSecurity(base.getSecurityContext(), runAsUser))
                 .build();
+    }
+
+    /** Clients, admin, and the metrics port when ProxySQL serves its own metrics (see ServiceFactory#servesOwnMetrics). */
+    private static List<ContainerPort> proxysqlPorts(ProxySQL p, Inputs in) {
+        List<ContainerPort> ports = new ArrayList<>(List.of(
+                new ContainerPortBuilder().withName("db").withContainerPort(ProxySQLNames.MYSQL_PORT).withProtocol("TCP").build(),
+                new ContainerPortBuilder().withName("admin").withContainerPort(ProxySQLNames.ADMIN_PORT).withProtocol("TCP").build()));
+        if (ServiceFactory.servesOwnMetrics(p, in.version())) {
+            ports.add(new ContainerPortBuilder().withName("metrics").withContainerPort(ProxySQLNames.METRICS_PORT).withProtocol("TCP").build());
+        }
+        return ports;
     }
 
     private static Container exporterContainer(Inputs in, Container user, long runAsUser) {

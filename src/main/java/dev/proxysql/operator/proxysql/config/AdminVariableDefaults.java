@@ -28,7 +28,11 @@ public final class AdminVariableDefaults {
     private AdminVariableDefaults() {
     }
 
-    static VariableSection create(Credentials clusterAdmin) {
+    /** ProxySQL's own Prometheus endpoint: its REST API serves {@code /metrics} on this port (KubeDB's metrics port). */
+    public static final int METRICS_PORT = 6070;
+
+    /** {@code metricsEndpoint}: turn on ProxySQL's REST API on {@link #METRICS_PORT}, whose {@code /metrics} Prometheus scrapes. */
+    static VariableSection create(Credentials clusterAdmin, boolean metricsEndpoint) {
         VariableSection section = new VariableSection("admin_variables", "admin", PROTECTED::contains)
                 .withDefault("admin_credentials", new Str(LOCAL_ADMIN + ";" + clusterAdmin.username() + ":" + clusterAdmin.password()))
                 .withDefault("mysql_ifaces", new Str(ADMIN_INTERFACE))
@@ -42,6 +46,9 @@ public final class AdminVariableDefaults {
         }
         for (String module : SYNCED_MODULES) {
             section.withDefault("cluster_" + module + "_diffs_before_sync", new Int(3));
+        }
+        if (metricsEndpoint) {
+            section.withDefault("restapi_enabled", new Bool(true)).withDefault("restapi_port", new Int(METRICS_PORT));
         }
         return section;
     }

@@ -84,7 +84,7 @@ public final class ProxySqlCnfRenderer {
         sections.add(new Setting("datadir", new Str(DATADIR)));
 
         if (CredentialChecks.clusterAdminIsUsable(input.clusterAdmin(), problems)) {
-            VariableSection admin = AdminVariableDefaults.create(input.clusterAdmin());
+            VariableSection admin = AdminVariableDefaults.create(input.clusterAdmin(), input.metricsEndpoint());
             admin.applyUserValues(fragments.adminVariables(), fragments.adminVariablesPath(), problems);
             admin.applyUserValues(inline.adminVariables(), FieldPaths.INLINE_ADMIN_VARIABLES, problems);
             sections.add(admin.toSetting());

@@ -16,6 +16,8 @@ import java.util.List;
  *                      {@code proxysql_servers} is rendered only when there is more than one
  * @param inline        {@code spec.configuration.init.inline}, or {@code null}
  * @param initSecret    the decoded init Secret, or {@code null}
+ * @param metricsEndpoint serve ProxySQL's own Prometheus endpoint ({@code admin-restapi_enabled}, port 6070 at
+ *                      {@code /metrics}): for a monitored ProxySQL whose catalog entry names no exporter image
  */
 public record ProxySqlConfigInput(
         Credentials clusterAdmin,
@@ -23,11 +25,18 @@ public record ProxySqlConfigInput(
         Backend backend,
         List<String> proxySqlPeers,
         InlineInitConfig inline,
-        InitSecret initSecret) {
+        InitSecret initSecret,
+        boolean metricsEndpoint) {
 
     public ProxySqlConfigInput {
         // Null entries are kept (not List.copyOf) so that they are reported as errors instead of throwing.
         proxySqlPeers = proxySqlPeers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(proxySqlPeers));
         inline = inline == null ? InlineInitConfig.empty() : inline;
+    }
+
+    /** Without ProxySQL's own metrics endpoint. */
+    public ProxySqlConfigInput(Credentials clusterAdmin, Credentials monitor, Backend backend, List<String> proxySqlPeers,
+                               InlineInitConfig inline, InitSecret initSecret) {
+        this(clusterAdmin, monitor, backend, proxySqlPeers, inline, initSecret, false);
     }
 }
