@@ -57,12 +57,9 @@ class ClientTrafficIT {
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
-    static List<String> versions() {
-        return ProxySqlBuilds.versions();
-    }
 
     @ParameterizedTest(name = "ProxySQL {0}")
-    @MethodSource("versions")
+    @MethodSource("dev.proxysql.operator.testing.proxysql.ProxySqlBuilds#versions")
     void applicationReadsAndWritesThroughProxySqlRoutedByTheRenderedRules(String version) throws Exception {
         ProxySqlNode node = PROXYSQL.start(version, render());
         String table = "orders_" + version.replace('.', '_');

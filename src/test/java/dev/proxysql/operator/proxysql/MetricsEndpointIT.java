@@ -2,25 +2,18 @@ package dev.proxysql.operator.proxysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.proxysql.operator.proxysql.config.Backend;
-import dev.proxysql.operator.proxysql.config.BackendMode;
-import dev.proxysql.operator.proxysql.config.BackendServer;
-import dev.proxysql.operator.proxysql.config.Credentials;
-import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
-import dev.proxysql.operator.proxysql.config.ProxySqlConfigInput;
-import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
+import dev.proxysql.operator.testing.proxysql.TestConfigs;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,26 +24,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MetricsEndpointIT {
 
-    private static final Credentials CLUSTER = new Credentials("cluster", "Metrics-Pw-0042");
-    private static final Credentials MONITOR = new Credentials("proxysql", "Monitor-Pw-0042");
-
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb().withUser(MONITOR.username(), MONITOR.password());
+    static final LocalMariaDb MARIADB = TestConfigs.withMonitorUser(new LocalMariaDb());
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
-    static List<String> versions() {
-        return ProxySqlBuilds.versions();
-    }
 
     @ParameterizedTest(name = "ProxySQL {0}")
-    @MethodSource("versions")
+    @MethodSource("dev.proxysql.operator.testing.proxysql.ProxySqlBuilds#versions")
     void prometheusScrapesProxySqlsOwnMetricsOnPort6070(String version) throws Exception {
-        Backend backend = new Backend(BackendMode.STANDALONE,
-                List.of(new BackendServer(LocalMariaDb.HOST, MARIADB.port(), false)), null, null);
-        String cnf = ProxySqlCnfRenderer.render(new ProxySqlConfigInput(CLUSTER, MONITOR, backend,
-                ProxySqlPeers.stableDnsNames("proxy-server", "demo", 1), null, null, true)).cnfOrThrow();
+        String cnf = TestConfigs.standalone(TestConfigs.MONITOR, MARIADB.port(), 1, null, true);
         ProxySqlNode node = PROXYSQL.start(version, cnf);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://" + node.address() + ":6070/metrics"))

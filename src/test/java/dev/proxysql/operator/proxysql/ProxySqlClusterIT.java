@@ -6,19 +6,13 @@ import dev.proxysql.operator.proxysql.admin.AdminResult;
 import dev.proxysql.operator.proxysql.admin.ClusterChecksums;
 import dev.proxysql.operator.proxysql.admin.PeerChecksum;
 import dev.proxysql.operator.proxysql.admin.ProxySQLAdminClient;
-import dev.proxysql.operator.proxysql.config.Backend;
-import dev.proxysql.operator.proxysql.config.BackendMode;
-import dev.proxysql.operator.proxysql.config.BackendServer;
-import dev.proxysql.operator.proxysql.config.Credentials;
-import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
-import dev.proxysql.operator.proxysql.config.ProxySqlConfigInput;
-import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
 import dev.proxysql.operator.testing.proxysql.AdminSession;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
+import dev.proxysql.operator.testing.proxysql.TestConfigs;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -38,28 +32,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ProxySqlClusterIT {
 
-    private static final Credentials CLUSTER = new Credentials("cluster", "Cluster-Pw-0042");
-    private static final Credentials MONITOR = new Credentials("proxysql", "Monitor-Pw-0042");
     // Sync needs cluster_*_diffs_before_sync (3) checks of cluster_check_interval_ms (200 ms): a few seconds.
     private static final Duration SYNC_DEADLINE = Duration.ofSeconds(60);
     private static final String RULE = "INSERT INTO mysql_query_rules (rule_id, active, match_digest, destination_hostgroup,"
             + " apply, comment) VALUES (42, 1, '^SELECT .* FROM reports', 2, 1, 'added on one node')";
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb().withUser(MONITOR.username(), MONITOR.password());
+    static final LocalMariaDb MARIADB = TestConfigs.withMonitorUser(new LocalMariaDb());
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
-    static List<String> versions() {
-        return ProxySqlBuilds.versions();
-    }
 
     @ParameterizedTest(name = "ProxySQL {0}")
-    @MethodSource("versions")
+    @MethodSource("dev.proxysql.operator.testing.proxysql.ProxySqlBuilds#versions")
     void threeNodesFormAClusterThatSyncsAndHeals(String version) throws Exception {
-        List<String> names = ProxySqlPeers.stableDnsNames("proxy-server", "demo", 3);
-        List<ProxySqlNode> nodes = PROXYSQL.startCluster(version, render(), names);
+        List<String> names = TestConfigs.peers(3);
+        List<ProxySqlNode> nodes = PROXYSQL.startCluster(version, TestConfigs.standalone(MARIADB.port(), 3), names);
         Set<String> everyone = nodes.stream().map(n -> n.address() + ":6032").collect(Collectors.toCollection(TreeSet::new));
 
         for (ProxySqlNode node : nodes) {
@@ -125,12 +114,5 @@ class ProxySqlClusterIT {
         } catch (SQLException e) {
             throw new IllegalStateException(node.address() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String render() {
-        Backend backend = new Backend(BackendMode.STANDALONE,
-                List.of(new BackendServer(LocalMariaDb.HOST, MARIADB.port(), false)), null, null);
-        return ProxySqlCnfRenderer.render(new ProxySqlConfigInput(CLUSTER, MONITOR, backend,
-                ProxySqlPeers.stableDnsNames("proxy-server", "demo", 3), null, null)).cnfOrThrow();
     }
 }

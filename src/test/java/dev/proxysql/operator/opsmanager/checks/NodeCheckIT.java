@@ -8,18 +8,12 @@ import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.admin.AdminTimeouts;
 import dev.proxysql.operator.proxysql.admin.ClusterPeer;
 import dev.proxysql.operator.proxysql.admin.ProxySQLAdminClient;
-import dev.proxysql.operator.proxysql.config.Backend;
-import dev.proxysql.operator.proxysql.config.BackendMode;
-import dev.proxysql.operator.proxysql.config.BackendServer;
-import dev.proxysql.operator.proxysql.config.Credentials;
-import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
-import dev.proxysql.operator.proxysql.config.ProxySqlConfigInput;
-import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
+import dev.proxysql.operator.testing.proxysql.TestConfigs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -39,24 +33,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NodeCheckIT {
 
-    private static final Credentials CLUSTER = new Credentials("cluster", "Check-Pw-0042");
-    private static final Credentials MONITOR = new Credentials("proxysql", "Monitor-Pw-0042");
     private static final Duration MONITOR_DEADLINE = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb().withUser(MONITOR.username(), MONITOR.password());
+    static final LocalMariaDb MARIADB = TestConfigs.withMonitorUser(new LocalMariaDb());
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
-    static List<String> versions() {
-        return ProxySqlBuilds.versions();
-    }
 
     @ParameterizedTest(name = "ProxySQL {0}")
-    @MethodSource("versions")
+    @MethodSource("dev.proxysql.operator.testing.proxysql.ProxySqlBuilds#versions")
     void everyMemberOfAHealthyClusterPasses(String version) throws Exception {
-        List<String> names = ProxySqlPeers.stableDnsNames("proxy-server", "demo", 3);
+        List<String> names = TestConfigs.peers(3);
         List<ProxySqlNode> nodes = PROXYSQL.startCluster(version, render(3, MARIADB.port()), names);
 
         for (ProxySqlNode node : nodes) {
@@ -73,7 +62,7 @@ class NodeCheckIT {
         String newer = ProxySqlBuilds.newest();
         ProxySqlNode node = PROXYSQL.start(older, render(1, MARIADB.port()));
 
-        VerifyResult result = NodeCheck.run(client(node, CLUSTER.password()), newer, Set.of());
+        VerifyResult result = NodeCheck.run(client(node, TestConfigs.CLUSTER.password()), newer, Set.of());
 
         assertThat(result.verdict()).as("%s", result.message()).isEqualTo(Verdict.FAILED);
         assertThat(result.message()).contains(newer, ProxySqlBuilds.reportedVersion(older));
@@ -94,7 +83,7 @@ class NodeCheckIT {
         ProxySqlNode node = PROXYSQL.start(ProxySqlBuilds.newest(), render(1, MARIADB.port()));
         node.stop();
 
-        VerifyResult result = NodeCheck.run(client(node, CLUSTER.password()), ProxySqlBuilds.newest(), Set.of());
+        VerifyResult result = NodeCheck.run(client(node, TestConfigs.CLUSTER.password()), ProxySqlBuilds.newest(), Set.of());
 
         assertThat(result.verdict()).as("%s", result.message()).isEqualTo(Verdict.PENDING);
         assertThat(result.message()).contains("refused");
@@ -103,7 +92,7 @@ class NodeCheckIT {
     @Test
     void aNodeWhoseBackendIsDownIsPendingWithTheMonitorsError() throws Exception {
         ProxySqlNode node = PROXYSQL.start(ProxySqlBuilds.newest(), render(1, closedPort()));
-        ProxySQLAdminClient client = client(node, CLUSTER.password());
+        ProxySQLAdminClient client = client(node, TestConfigs.CLUSTER.password());
 
         VerifyResult result = Await.until(MONITOR_DEADLINE, "the monitor to report the closed backend port",
                 () -> NodeCheck.run(client, ProxySqlBuilds.newest(), Set.of()),
@@ -115,12 +104,12 @@ class NodeCheckIT {
 
     @Test
     void aNodeThatDoesNotListEveryPeerIsPending() throws Exception {
-        List<String> names = ProxySqlPeers.stableDnsNames("proxy-server", "demo", 2);
+        List<String> names = TestConfigs.peers(2);
         List<ProxySqlNode> nodes = PROXYSQL.startCluster(ProxySqlBuilds.newest(), render(2, MARIADB.port()), names);
         Set<ClusterPeer> expected = new LinkedHashSet<>(peersOf(nodes));
         expected.add(new ClusterPeer("proxy-server-2.proxy-server-pods.demo.svc", 6032)); // a third replica it does not know
 
-        VerifyResult result = NodeCheck.run(client(nodes.get(0), CLUSTER.password()), ProxySqlBuilds.newest(), expected);
+        VerifyResult result = NodeCheck.run(client(nodes.get(0), TestConfigs.CLUSTER.password()), ProxySqlBuilds.newest(), expected);
 
         assertThat(result.verdict()).as("%s", result.message()).isEqualTo(Verdict.PENDING);
         assertThat(result.message()).contains("lists 2 of 3 peers", "missing proxy-server-2.proxy-server-pods.demo.svc:6032");
@@ -128,7 +117,7 @@ class NodeCheckIT {
 
     /** Asks until the answer is no longer pending (a fresh node's monitor runs its first check within seconds). */
     private static VerifyResult awaitConclusive(ProxySqlNode node, String version, Set<ClusterPeer> peers) {
-        ProxySQLAdminClient client = client(node, CLUSTER.password());
+        ProxySQLAdminClient client = client(node, TestConfigs.CLUSTER.password());
         return Await.until(MONITOR_DEADLINE, "a conclusive check of " + node.address(),
                 () -> NodeCheck.run(client, version, peers), r -> !r.pending());
     }
@@ -139,17 +128,13 @@ class NodeCheckIT {
         return peers;
     }
 
+    // The rendered monitor intervals (200 s, KubeDB's): the monitor's first connect and ping run at start-up.
     private static String render(int replicas, int backendPort) {
-        Backend backend = new Backend(BackendMode.STANDALONE,
-                List.of(new BackendServer(LocalMariaDb.HOST, backendPort, false)), null, null);
-        // The rendered monitor intervals (200 s, KubeDB's): the monitor's first connect and ping run at start-up.
-        return ProxySqlCnfRenderer.render(new ProxySqlConfigInput(CLUSTER, MONITOR, backend,
-                ProxySqlPeers.stableDnsNames("proxy-server", "demo", replicas),
-                null, null)).cnfOrThrow();
+        return TestConfigs.standalone(backendPort, replicas);
     }
 
     private static ProxySQLAdminClient client(ProxySqlNode node, String password) {
-        return new ProxySQLAdminClient(node.adminEndpoint(), new AdminCredentials(CLUSTER.username(), password),
+        return new ProxySQLAdminClient(node.adminEndpoint(), new AdminCredentials(TestConfigs.CLUSTER.username(), password),
                 new AdminTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 

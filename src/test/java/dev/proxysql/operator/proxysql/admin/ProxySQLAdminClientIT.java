@@ -2,17 +2,11 @@ package dev.proxysql.operator.proxysql.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.proxysql.operator.proxysql.config.Backend;
-import dev.proxysql.operator.proxysql.config.BackendMode;
-import dev.proxysql.operator.proxysql.config.BackendServer;
-import dev.proxysql.operator.proxysql.config.Credentials;
-import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
-import dev.proxysql.operator.proxysql.config.ProxySqlConfigInput;
-import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
 import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
+import dev.proxysql.operator.testing.proxysql.TestConfigs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,25 +27,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ProxySQLAdminClientIT {
 
-    private static final Credentials CLUSTER = new Credentials("cluster", "It-s3cret-Pw-42");
-    private static final Credentials MONITOR = new Credentials("proxysql", "m0nitor-Pw-42");
-
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb().withUser(MONITOR.username(), MONITOR.password());
+    static final LocalMariaDb MARIADB = TestConfigs.withMonitorUser(new LocalMariaDb());
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
-    static List<String> versions() {
-        return ProxySqlBuilds.versions();
-    }
 
     @ParameterizedTest(name = "ProxySQL {0}")
-    @MethodSource("versions")
+    @MethodSource("dev.proxysql.operator.testing.proxysql.ProxySqlBuilds#versions")
     void runningVersionIsTheBuildProxySqlRuns(String version) throws Exception {
         ProxySqlNode node = PROXYSQL.start(version, render(1));
 
-        AdminResult<RunningVersion> result = client(node, CLUSTER.password()).runningVersion();
+        AdminResult<RunningVersion> result = client(node, TestConfigs.CLUSTER.password()).runningVersion();
 
         assertThat(result.isSuccess()).as("%s", result).isTrue();
         assertThat(result.value().raw()).isEqualTo(ProxySqlBuilds.reportedVersion(version));
@@ -62,7 +50,7 @@ class ProxySQLAdminClientIT {
     void pingLogsInAndRunsAQuery() throws Exception {
         ProxySqlNode node = PROXYSQL.start(ProxySqlBuilds.newest(), render(1));
 
-        AdminResult<Duration> result = client(node, CLUSTER.password()).ping();
+        AdminResult<Duration> result = client(node, TestConfigs.CLUSTER.password()).ping();
 
         assertThat(result.isSuccess()).as("%s", result).isTrue();
         assertThat(result.value()).isPositive();
@@ -78,9 +66,9 @@ class ProxySQLAdminClientIT {
         assertThat(result.isSuccess()).isFalse();
         assertThat(result.failure().kind()).as("%s", result).isEqualTo(AdminFailureKind.AUTHENTICATION_FAILED);
         assertThat(result.failure().message())
-                .contains("'" + CLUSTER.username() + "'", node.adminEndpoint().toString())
+                .contains("'" + TestConfigs.CLUSTER.username() + "'", node.adminEndpoint().toString())
                 .doesNotContain(wrongPassword)
-                .doesNotContain(CLUSTER.password());
+                .doesNotContain(TestConfigs.CLUSTER.password());
         assertThat(result.toString()).doesNotContain(wrongPassword);
     }
 
@@ -89,7 +77,7 @@ class ProxySQLAdminClientIT {
         ProxySqlNode node = PROXYSQL.start(ProxySqlBuilds.newest(), render(1));
         node.stop();
 
-        AdminResult<Duration> result = client(node, CLUSTER.password()).ping();
+        AdminResult<Duration> result = client(node, TestConfigs.CLUSTER.password()).ping();
 
         assertThat(result.isSuccess()).isFalse();
         assertThat(result.failure().kind()).as("%s", result).isEqualTo(AdminFailureKind.CONNECTION_REFUSED);
@@ -97,9 +85,9 @@ class ProxySQLAdminClientIT {
 
     @Test
     void clusterPeersAndBackendServersAreWhatTheRenderedConfigLoaded() throws Exception {
-        List<String> peers = ProxySqlPeers.stableDnsNames("proxy-server", "demo", 2);
+        List<String> peers = TestConfigs.peers(2);
         List<ProxySqlNode> nodes = PROXYSQL.startCluster(ProxySqlBuilds.newest(), render(2), peers);
-        ProxySQLAdminClient client = client(nodes.get(0), CLUSTER.password());
+        ProxySQLAdminClient client = client(nodes.get(0), TestConfigs.CLUSTER.password());
 
         AdminResult<List<ClusterPeer>> listed = client.clusterPeers();
         AdminResult<List<BackendServerState>> servers = client.backendServers();
@@ -113,9 +101,9 @@ class ProxySQLAdminClientIT {
 
     @Test
     void everyCallSucceedsConcurrentlyOnOneClient() throws Exception {
-        List<String> peers = ProxySqlPeers.stableDnsNames("proxy-server", "demo", 2);
+        List<String> peers = TestConfigs.peers(2);
         ProxySqlNode node = PROXYSQL.startCluster(ProxySqlBuilds.newest(), render(2), peers).get(0);
-        ProxySQLAdminClient client = client(node, CLUSTER.password());
+        ProxySQLAdminClient client = client(node, TestConfigs.CLUSTER.password());
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Callable<AdminResult<?>>> calls = new ArrayList<>();
@@ -138,14 +126,11 @@ class ProxySQLAdminClientIT {
 
     /** A standalone backend (the local MariaDB) behind {@code replicas} ProxySQL pods. */
     static String render(int replicas) {
-        Backend backend = new Backend(BackendMode.STANDALONE,
-                List.of(new BackendServer(LocalMariaDb.HOST, MARIADB.port(), false)), null, null);
-        return ProxySqlCnfRenderer.render(new ProxySqlConfigInput(CLUSTER, MONITOR, backend,
-                ProxySqlPeers.stableDnsNames("proxy-server", "demo", replicas), null, null)).cnfOrThrow();
+        return TestConfigs.standalone(MARIADB.port(), replicas);
     }
 
     private static ProxySQLAdminClient client(ProxySqlNode node, String password) {
-        return new ProxySQLAdminClient(node.adminEndpoint(), new AdminCredentials(CLUSTER.username(), password),
+        return new ProxySQLAdminClient(node.adminEndpoint(), new AdminCredentials(TestConfigs.CLUSTER.username(), password),
                 new AdminTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 }

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.proxysql.operator.opsmanager.checks.NodeCheck;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.proxysql.admin.ProxySQLAdminClient;
-import dev.proxysql.operator.proxysql.config.Backend;
 import dev.proxysql.operator.proxysql.config.BackendMode;
-import dev.proxysql.operator.proxysql.config.BackendServer;
 import dev.proxysql.operator.proxysql.config.Credentials;
-import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
-import dev.proxysql.operator.proxysql.config.ProxySqlConfigInput;
-import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
 import dev.proxysql.operator.testing.proxysql.AdminSession;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
+import dev.proxysql.operator.testing.proxysql.TestConfigs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +30,6 @@ class MonitorUserOnProxySqlIT {
 
     private static final String ADMIN = "kubedb_root";
     private static final String ADMIN_PASSWORD = "AdminPw1234567890";
-    private static final Credentials CLUSTER = new Credentials("cluster", "Cluster-Pw-0042");
     private static final Duration MONITOR_DEADLINE = Duration.ofSeconds(60);
 
     @RegisterExtension
@@ -78,10 +73,7 @@ class MonitorUserOnProxySqlIT {
     }
 
     private static String render(Credentials monitor) {
-        Backend backend = new Backend(BackendMode.STANDALONE,
-                List.of(new BackendServer(LocalMariaDb.HOST, MARIADB.port(), false)), null, null);
-        return ProxySqlCnfRenderer.render(new ProxySqlConfigInput(CLUSTER, monitor, backend,
-                ProxySqlPeers.stableDnsNames("proxy-server", "demo", 1), null, null)).cnfOrThrow();
+        return TestConfigs.standalone(monitor, MARIADB.port(), 1, null, false);
     }
 
     private static ProxySQLAdminClient client(ProxySqlNode node) {
