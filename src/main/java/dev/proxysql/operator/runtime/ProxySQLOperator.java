@@ -10,6 +10,7 @@ import dev.proxysql.operator.opsmanager.OrphanedPauseReconciler;
 import dev.proxysql.operator.opsmanager.OpsSettings;
 import dev.proxysql.operator.opsmanager.OpsStateMachine;
 import dev.proxysql.operator.opsmanager.OpsValidator;
+import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.opsmanager.checks.AdminInterfaceCheck;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.types.Operation;
@@ -58,6 +59,12 @@ public final class ProxySQLOperator implements AutoCloseable {
      */
     public ProxySQLOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry,
                             Optional<LeaderElectionConfiguration> leaderElection) {
+        this(client, settings, registry, leaderElection, AdminEndpoints.podDns());
+    }
+
+    /** {@code adminEndpoints}: where the ProxySQL-level check reaches a pod (its stable DNS name outside tests). */
+    public ProxySQLOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry,
+                            Optional<LeaderElectionConfiguration> leaderElection, AdminEndpoints adminEndpoints) {
         // Reconciliation metrics without per-resource tags: their cardinality follows the controllers, not the cluster.
         MicrometerMetrics josdkMetrics = MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build();
         this.operator = new Operator(o -> {
@@ -77,7 +84,7 @@ public final class ProxySQLOperator implements AutoCloseable {
                     OpsRequestType.UPDATE_VERSION.name(), new UpdateVersionOperation(client),
                     OpsRequestType.RESTART.name(), new RestartOperation(),
                     OpsRequestType.VERTICAL_SCALING.name(), new VerticalScalingOperation(client));
-            ProxySQLLevelCheck check = settings.proxysqlChecks() ? new AdminInterfaceCheck(client) : ProxySQLLevelCheck.skipped();
+            ProxySQLLevelCheck check = settings.proxysqlChecks() ? new AdminInterfaceCheck(client, adminEndpoints) : ProxySQLLevelCheck.skipped();
             OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(settings.proxysqlChecks()),
                     clock, OpsRequestReconciler.NAME, opsMetrics);
             operator.register(new OpsRequestReconciler(machine), c -> watch(c, settings));

@@ -7,7 +7,6 @@ import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
 import dev.proxysql.operator.proxysql.admin.ClusterPeer;
 import dev.proxysql.operator.proxysql.admin.ProxySQLAdminClient;
-import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +20,16 @@ import java.util.Set;
  */
 public final class AdminInterfaceCheck implements ProxySQLLevelCheck {
     private final KubernetesClient client;
+    private final AdminEndpoints endpoints;
 
     public AdminInterfaceCheck(KubernetesClient client) {
+        this(client, AdminEndpoints.podDns());
+    }
+
+    /** {@code endpoints}: where pods are reached; tests whose pods stand for local processes give their addresses. */
+    public AdminInterfaceCheck(KubernetesClient client, AdminEndpoints endpoints) {
         this.client = client;
+        this.endpoints = endpoints;
     }
 
     @Override
@@ -32,20 +38,19 @@ public final class AdminInterfaceCheck implements ProxySQLLevelCheck {
         if (auth == null || auth.getData() == null || !auth.getData().containsKey("password")) {
             return VerifyResult.failed("cannot check pod " + pod + ": auth Secret " + ProxySQLNames.authSecret(p) + " has no password");
         }
-        String host = pod + "." + ProxySQLNames.governingService(p) + "." + p.getMetadata().getNamespace() + ".svc";
-        var admin = new ProxySQLAdminClient(new AdminEndpoint(host, ProxySQLNames.ADMIN_PORT),
+        var admin = new ProxySQLAdminClient(endpoints.of(p, pod),
                 new AdminCredentials(decode(auth, "username", ProxySQLNames.CLUSTER_USER), decode(auth, "password", "")));
         VerifyResult result = NodeCheck.run(admin, expectedVersion, expectedPeers(p));
         return new VerifyResult(result.verdict(), "pod " + pod + ": " + result.message());
     }
 
-    /** What the provisioner renders into proxysql_servers: every pod's stable DNS name, with more than one replica. */
-    static Set<ClusterPeer> expectedPeers(ProxySQL p) {
+    /** What the provisioner renders into proxysql_servers, with more than one replica: every pod's endpoint. */
+    Set<ClusterPeer> expectedPeers(ProxySQL p) {
         int replicas = ProxySQLNames.replicas(p);
         Set<ClusterPeer> peers = new LinkedHashSet<>();
-        if (replicas > 1) {
-            ProxySqlPeers.stableDnsNames(p.getMetadata().getName(), p.getMetadata().getNamespace(), replicas)
-                    .forEach(host -> peers.add(new ClusterPeer(host, ProxySQLNames.ADMIN_PORT)));
+        for (int i = 0; replicas > 1 && i < replicas; i++) {
+            AdminEndpoint e = endpoints.of(p, ProxySQLNames.statefulSet(p) + "-" + i);
+            peers.add(new ClusterPeer(e.host(), e.port()));
         }
         return peers;
     }

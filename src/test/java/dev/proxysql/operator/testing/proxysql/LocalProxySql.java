@@ -83,6 +83,27 @@ public final class LocalProxySql implements AfterEachCallback, AfterAllCallback 
         return created;
     }
 
+    /** {@code count} free loopback addresses for nodes a test places itself (see {@link #createNode}). */
+    public List<String> reserveAddresses(int count) throws IOException {
+        return freeAddresses(count);
+    }
+
+    /**
+     * One stopped node at {@code address}, from the rendered config with its listen addresses and the peers' DNS names
+     * replaced (see the class comment); for tests that map pods to fixed addresses themselves.
+     */
+    public ProxySqlNode createNode(String version, String renderedCnf, String address, Map<String, String> peerAddresses)
+            throws IOException {
+        Path dir = Files.createTempDirectory("local-proxysql-");
+        ProxySqlNode node;
+        synchronized (this) {
+            dirs.add(dir);
+            node = new ProxySqlNode(version, address, dir, localize(renderedCnf, address, peerAddresses), remoteAdmin(renderedCnf));
+            nodes.add(node);
+        }
+        return node;
+    }
+
     /** The rendered text with the listen addresses and peer names of one node replaced, see the class comment. */
     static String localize(String cnf, String address, Map<String, String> peerAddresses) {
         String out = replaceOnce(cnf, "mysql_ifaces=\"0.0.0.0:6032\"", "mysql_ifaces=\"" + address + ":6032\"");
@@ -141,7 +162,7 @@ public final class LocalProxySql implements AfterEachCallback, AfterAllCallback 
     }
 
     /** Stops every node and deletes its files. */
-    public void stopAll() {
+    public synchronized void stopAll() {
         nodes.forEach(ProxySqlNode::stop);
         nodes.clear();
         dirs.forEach(LocalProxySql::deleteTree);

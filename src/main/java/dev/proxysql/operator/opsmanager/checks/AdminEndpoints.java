@@ -1,0 +1,20 @@
+package dev.proxysql.operator.opsmanager.checks;
+
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.provisioner.children.ProxySQLNames;
+import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
+
+/** Where the admin interface of one pod of a ProxySQL is reached, and how its cluster peers name it. */
+@FunctionalInterface
+public interface AdminEndpoints {
+    AdminEndpoint of(ProxySQL proxysql, String pod);
+
+    /**
+     * The pod's stable DNS name through the governing Service, on the admin port: what the provisioner renders into
+     * {@code proxysql_servers}, so the same names are what every node must list.
+     */
+    static AdminEndpoints podDns() {
+        return (p, pod) -> new AdminEndpoint(pod + "." + ProxySQLNames.governingService(p) + "." + p.getMetadata().getNamespace()
+                + ".svc", ProxySQLNames.ADMIN_PORT);
+    }
+}

@@ -1,0 +1,181 @@
+package dev.proxysql.operator.opsmanager;
+
+import static dev.proxysql.operator.opsmanager.OpsFixture.assertNotPaused;
+import static dev.proxysql.operator.opsmanager.OpsFixture.awaitOps;
+import static dev.proxysql.operator.opsmanager.OpsFixture.awaitReady;
+import static dev.proxysql.operator.opsmanager.OpsFixture.message;
+import static dev.proxysql.operator.opsmanager.OpsFixture.podImages;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
+import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.runtime.OperatorSettings;
+import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.InProcessOperator;
+import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.cluster.LocalCluster;
+import dev.proxysql.operator.testing.cluster.TestCluster;
+import dev.proxysql.operator.testing.cluster.TestNamespace;
+import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
+import dev.proxysql.operator.testing.proxysql.AdminSession;
+import dev.proxysql.operator.testing.proxysql.LocalProxySql;
+import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
+import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
+import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * UpdateVersion with the ProxySQL-level check on, against real ProxySQL: every pod of the local cluster has a real
+ * {@code proxysql} process of the version its image names ({@link ProxySqlPods}), started from the config Secret the
+ * provisioner wrote, in front of a real MariaDB on which the provisioner created the monitor user. The check on each
+ * replaced pod asks that process its version, its cluster peers and its backend; a target whose image runs another
+ * ProxySQL than its catalog entry says fails the check, and the request rolls back.
+ */
+@LocalCluster
+class UpdateVersionOnProxySqlIT {
+    private static final String ADMIN = "kubedb_root";
+    private static final String ADMIN_PASSWORD = "AdminPw1234567890";
+    private static final String OLD = ProxySqlBuilds.oldest();
+    private static final String NEW = ProxySqlBuilds.newest();
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    @RegisterExtension
+    static final LocalMariaDb MARIADB = new LocalMariaDb()
+            .withInitStatement("CREATE USER IF NOT EXISTS '" + ADMIN + "'@'127.0.0.1' IDENTIFIED BY '" + ADMIN_PASSWORD + "'")
+            .withInitStatement("GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN + "'@'127.0.0.1' WITH GRANT OPTION");
+
+    @RegisterExtension
+    static final LocalProxySql PROXYSQL = new LocalProxySql();
+
+    private static final InProcessOperator OPERATOR = new InProcessOperator(
+            client -> {
+                ProxySQLOperator operator = new ProxySQLOperator(client, new OperatorSettings(true, true, Set.of(), true),
+                        new SimpleMeterRegistry(), Optional.empty(), ProxySqlPods.endpoints());
+                operator.start();
+                return operator;
+            },
+            UpdateVersionOnProxySqlIT::installLocalVersions);
+
+    @BeforeEach
+    void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
+        OPERATOR.startOnce(admin, cluster);
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        OPERATOR.close();
+    }
+
+    @Test
+    void everyPodRunsTheNewBuildAndPassesTheCheck(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (ProxySqlPods pods = deploy(client, ns, 3)) {
+            client.resource(OpsFixture.updateVersion(ns, "upgrade", "px", local(NEW), "2m", 1)).create();
+
+            ProxySQLOpsRequest done = awaitOps(client, "upgrade", OpsRequestPhase.SUCCESSFUL);
+            for (String pod : new String[] {"px-0", "px-1", "px-2"}) {
+                assertThat(message(done, "CheckPodReady--" + pod)).contains("runs " + ProxySqlBuilds.reportedVersion(NEW),
+                        "lists its 3 cluster peers", "reaches its backend");
+                try (AdminSession admin = pods.node(pod).session()) {
+                    assertThat(admin.value("SELECT @@version")).isEqualTo(ProxySqlBuilds.reportedVersion(NEW));
+                }
+            }
+            assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo(local(NEW));
+            assertNotPaused(client, "px");
+        }
+    }
+
+    @Test
+    void aTargetWhoseImageRunsAnotherProxySqlFailsTheCheckAndRollsBack(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (ProxySqlPods pods = deploy(client, ns, 1)) {
+            client.resource(OpsFixture.updateVersion(ns, "mislabeled", "px", mislabeled(), "1m", 0)).create();
+
+            ProxySQLOpsRequest failed = awaitOps(client, "mislabeled", OpsRequestPhase.FAILED);
+            assertThat(message(failed, "Failed")).contains("failed the ProxySQL check")
+                    .contains(ProxySqlBuilds.reportedVersion(OLD)).contains("rolled back");
+            assertThat(podImages(client, "px")).containsEntry("px-0", image(OLD));
+            ProxySqlNode node = Await.until(TIMEOUT, "a process for the rolled-back pod px-0", () -> pods.node("px-0"),
+                    n -> n != null && n.running());
+            try (AdminSession admin = node.session()) {
+                assertThat(admin.value("SELECT @@version")).isEqualTo(ProxySqlBuilds.reportedVersion(OLD));
+            }
+            assertNotPaused(client, "px");
+        }
+    }
+
+    /** A ProxySQL on the old local version in front of the local MariaDB, its pods backed by real processes. */
+    private static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, int replicas) throws Exception {
+        client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
+                .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", ADMIN, "password", ADMIN_PASSWORD)).build()).create();
+        client.resource(Serialization.unmarshal("""
+                apiVersion: appcatalog.appscode.com/v1alpha1
+                kind: AppBinding
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  type: example.com/standalone-mariadb-server
+                  clientConfig: {url: "tcp(%s:%d)/"}
+                  secret: {name: mariadb-auth}
+                """.formatted(OperatorFixture.BACKEND, ns.name(), LocalMariaDb.HOST, MARIADB.port()), AppBinding.class)).create();
+        ProxySqlPods pods = new ProxySqlPods(client, ns.name(), "px", replicas, PROXYSQL,
+                Map.of(image(OLD), OLD, image(NEW), NEW, image("mislabeled"), OLD)).start();
+        ProxySQL px = OpsFixture.proxysql(ns, "px", replicas, "1s");
+        px.getSpec().setVersion(local(OLD));
+        client.resource(px).create();
+        awaitReady(client, "px");
+        for (int i = 0; i < replicas; i++) {
+            String pod = "px-" + i;
+            Await.until(TIMEOUT, "a real ProxySQL for pod " + pod, () -> pods.node(pod), n -> n != null && n.running());
+        }
+        return pods;
+    }
+
+    private static void installLocalVersions(KubernetesClient admin) {
+        version(admin, local(OLD), image(OLD));
+        version(admin, local(NEW), image(NEW));
+        version(admin, mislabeled(), image("mislabeled"));
+    }
+
+    private static void version(KubernetesClient admin, String name, String image) {
+        admin.resource(Serialization.unmarshal("""
+                apiVersion: catalog.kubedb.com/v1alpha1
+                kind: ProxySQLVersion
+                metadata: {name: %1$s}
+                spec:
+                  version: %1$s
+                  proxysql: {image: "%2$s"}
+                  podSecurityPolicies: {databasePolicyName: proxysql-db}
+                  securityContext: {runAsUser: 999}
+                  updateConstraints:
+                    allowlist: [">= %3$s, <= %4$s"]
+                """.formatted(name, image, local(OLD), mislabeled()), ProxySQLVersion.class))
+                .fieldManager("test-install").forceConflicts().serverSideApply();
+    }
+
+    /** The catalog name of a locally built version, e.g. 2.7.1-local. */
+    private static String local(String version) {
+        return version + "-local";
+    }
+
+    /** A catalog entry that says the new version but whose image runs the old one. */
+    private static String mislabeled() {
+        return NEW + "-mislabeled";
+    }
+
+    private static String image(String tag) {
+        return "local/proxysql:" + tag;
+    }
+}
