@@ -459,7 +459,7 @@ public final class OpsStateMachine {
         // The check always runs through the engine: when ProxySQL-level checks are off, ProxySQLLevelCheck.skipped()
         // passes it and the pod's CheckPodReady condition says so.
         RollSettings rs = new RollSettings(sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas(), run.timeout(),
-                run.r.getSpec().getMaxRetries() == null ? 1 : run.r.getSpec().getMaxRetries(), true);
+                run.r.getSpec().getMaxRetries() == null ? 1 : run.r.getSpec().getMaxRetries());
         Instant now = Instant.now(clock);
         String persisted = Serialization.asJson(run.progress().getPods());
         Map<String, ObservedPod> observed = pods.observe(run.proxysql);

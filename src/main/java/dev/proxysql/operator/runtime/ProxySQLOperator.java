@@ -85,7 +85,7 @@ public final class ProxySQLOperator implements AutoCloseable {
                     OpsRequestType.RESTART.name(), new RestartOperation(),
                     OpsRequestType.VERTICAL_SCALING.name(), new VerticalScalingOperation(client));
             ProxySQLLevelCheck check = settings.proxysqlChecks() ? new AdminInterfaceCheck(client, adminEndpoints) : ProxySQLLevelCheck.skipped();
-            OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(settings.proxysqlChecks()),
+            OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(),
                     clock, OpsRequestReconciler.NAME, opsMetrics);
             operator.register(new OpsRequestReconciler(machine), c -> watch(c, settings));
             operator.register(new OrphanedPauseReconciler(client, clock), c -> {

@@ -9,10 +9,11 @@ import java.time.Duration;
  * @param stepTimeout          upper bound for each wait on one pod (spec.timeout); a missing or negative value
  *                             becomes {@link #DEFAULT_STEP_TIMEOUT}
  * @param maxRetries           how many further attempts one pod gets (spec.maxRetries); negative becomes 0
- * @param proxysqlCheckEnabled whether a replacement must pass the ProxySQL-level check; when false a Ready
- *                             replacement on the target is Done without a {@link Action.Verify}
+ *
+ * <p>Every Ready replacement is verified ({@link Action.Verify}); with ProxySQL-level checks switched off the check
+ * itself passes at once (ProxySQLLevelCheck.skipped) and says so, so there is one path.
  */
-public record RollSettings(int replicas, Duration stepTimeout, int maxRetries, boolean proxysqlCheckEnabled) {
+public record RollSettings(int replicas, Duration stepTimeout, int maxRetries) {
     public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofMinutes(5);
 
     public RollSettings {

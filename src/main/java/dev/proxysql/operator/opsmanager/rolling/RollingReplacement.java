@@ -161,7 +161,7 @@ public final class RollingReplacement {
             this.pods = pods == null ? Map.of() : pods;
             this.observed = this.pods.values();
             this.target = target == null ? new RollTarget(null, Map.of()) : target;
-            this.settings = settings == null ? new RollSettings(1, null, 0, false) : settings;
+            this.settings = settings == null ? new RollSettings(1, null, 0) : settings;
             this.now = now == null ? Instant.EPOCH : now;
         }
 
@@ -261,10 +261,6 @@ public final class RollingReplacement {
             if (!pod.ready()) {
                 pp.setState(PodState.EVICTING.value());
                 return notReady(pp, pod, "waiting for the replacement of UID " + pp.getEvictedUid() + " to become Ready");
-            }
-            if (!settings.proxysqlCheckEnabled()) {
-                pp.setState(PodState.DONE.value());
-                return null;
             }
             if (state != PodState.VERIFYING) {
                 // The check gets a whole step of its own, however long the pod took to become Ready.

@@ -19,7 +19,7 @@ final class Fixtures {
     static final RollTarget PREVIOUS = new RollTarget(OLD_REV, Map.of("proxysql", OLD_IMAGE));
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final Duration TIMEOUT = Duration.ofMinutes(5);
-    static final RollSettings THREE = new RollSettings(3, TIMEOUT, 1, true);
+    static final RollSettings THREE = new RollSettings(3, TIMEOUT, 1);
 
     private Fixtures() {
     }

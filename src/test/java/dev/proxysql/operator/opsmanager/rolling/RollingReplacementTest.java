@@ -116,7 +116,7 @@ class RollingReplacementTest {
             Decision retry = next(waiting.progress(), pods, AT_TIMEOUT);
             assertThat(retry.action()).isEqualTo(new Action.Evict("px-0", "a", "retry 1/1: not Ready on revision px-7c9 within 5m0s"));
 
-            Decision fail = RollingReplacement.next(waiting.progress(), pods, TARGET, new RollSettings(3, TIMEOUT, 0, true), AT_TIMEOUT);
+            Decision fail = RollingReplacement.next(waiting.progress(), pods, TARGET, new RollSettings(3, TIMEOUT, 0), AT_TIMEOUT);
             assertThat(fail.action()).isEqualTo(new Action.Fail("px-0",
                     "pod px-0 did not become Ready on revision px-7c9 within 5m0s after 1 attempt"));
         }
@@ -163,7 +163,7 @@ class RollingReplacementTest {
         @Test
         void theOnlyPodOfASingleReplicaSetIsTakenDownWhileReady() {
             Decision d = RollingReplacement.next(list(pp("px-0", PodState.PENDING)), pods(old(0, true)), TARGET,
-                    new RollSettings(1, TIMEOUT, 1, true), T0);
+                    new RollSettings(1, TIMEOUT, 1), T0);
             assertThat(d.action()).isInstanceOf(Action.Evict.class);
         }
 
@@ -340,7 +340,7 @@ class RollingReplacementTest {
             assertThat(retry.action()).isEqualTo(new Action.Evict("px-0", "new-0",
                     "retry 1/1: ProxySQL check failed: " + NO_PASS));
             Decision fail = RollingReplacement.next(list(verifying("px-0", "old-0", T0)), replaced, TARGET,
-                    new RollSettings(3, TIMEOUT, 0, true), AT_TIMEOUT);
+                    new RollSettings(3, TIMEOUT, 0), AT_TIMEOUT);
             assertThat(fail.action()).isEqualTo(new Action.Fail("px-0",
                     "pod px-0 failed the ProxySQL check after 1 attempt: " + NO_PASS));
         }
@@ -350,14 +350,6 @@ class RollingReplacementTest {
             Decision d = next(list(verifying("px-0", "old-0", T0)), pods(fresh(0, "new-0", false), old(1, true), old(2, true)), T1);
             assertThat(entry(d, "px-0").getState()).isEqualTo("Evicting");
             assertThat(d.action()).isInstanceOf(Action.Wait.class);
-        }
-
-        @Test
-        void withTheCheckDisabledAReadyReplacementIsDoneAndTheRollMovesOn() {
-            Decision d = RollingReplacement.next(list(evicting("px-0", "old-0", T0), pp("px-1", PodState.PENDING)), replaced,
-                    TARGET, new RollSettings(3, TIMEOUT, 1, false), T1);
-            assertThat(entry(d, "px-0").getState()).isEqualTo("Done");
-            assertThat(d.action()).isEqualTo(new Action.Evict("px-1", "old-1", entry(d, "px-1").getReason()));
         }
     }
 

@@ -60,7 +60,7 @@ class RollingSimulationTest {
     @MethodSource("rolls")
     void rollsToCompleteEvictingEachOriginalPodExactlyOnce(int replicas, int broken, Crashes crashes, long seed) {
         FakeStatefulSet sts = upgraded(replicas, broken);
-        SimulatedOperator op = operator(sts, new RollSettings(replicas, TIMEOUT, 1, true), crashes, seed);
+        SimulatedOperator op = operator(sts, new RollSettings(replicas, TIMEOUT, 1), crashes, seed);
         op.check(v -> {
             // The check is only ever asked for the live replacement, Ready on the target.
             FakeStatefulSet.Pod pod = sts.pod(v.pod()).orElseThrow();
@@ -93,7 +93,7 @@ class RollingSimulationTest {
         FakeStatefulSet sts = new FakeStatefulSet(5, OLD_REV, OLD_IMAGES);
         sts.changeTemplate(NEW_REV, NEW_IMAGES);
         sts.disrupt(4, 6, 30); // px-4 drops out while px-1 is being replaced, for about 4 minutes
-        SimulatedOperator op = operator(sts, new RollSettings(5, TIMEOUT, 1, true), crashes, 3);
+        SimulatedOperator op = operator(sts, new RollSettings(5, TIMEOUT, 1), crashes, 3);
 
         assertThat(op.run(2000)).isEqualTo(new Action.Complete());
         assertThat(op.readyPodsTakenDownBesideAnother).isZero();
@@ -106,7 +106,7 @@ class RollingSimulationTest {
     void aCheckThatFailsOnceReplacesThatPodOnceMore() {
         FakeStatefulSet sts = upgraded(3, 2);
         Set<String> failedOnce = new HashSet<>();
-        SimulatedOperator op = operator(sts, new RollSettings(3, TIMEOUT, 1, true), Crashes.AFTER_EVERY_WRITE, 0)
+        SimulatedOperator op = operator(sts, new RollSettings(3, TIMEOUT, 1), Crashes.AFTER_EVERY_WRITE, 0)
                 .check(v -> v.pod().equals("px-0") && failedOnce.add(v.pod())
                         ? VerifyResult.failed("runtime_proxysql_servers is empty") : VerifyResult.passed("ok"));
 
@@ -123,7 +123,7 @@ class RollingSimulationTest {
         FakeStatefulSet sts = new FakeStatefulSet(3, OLD_REV, OLD_IMAGES);
         sts.changeTemplate(NEW_REV, NEW_IMAGES);
         sts.neverReadyRevisions.add(NEW_REV);
-        SimulatedOperator op = operator(sts, new RollSettings(3, TIMEOUT, 2, true), crashes, 7);
+        SimulatedOperator op = operator(sts, new RollSettings(3, TIMEOUT, 2), crashes, 7);
 
         assertThat(op.run(2000)).isEqualTo(new Action.Fail("px-0",
                 "pod px-0 did not become Ready on revision px-7c9 within 5m0s after 3 attempts"));
@@ -143,7 +143,7 @@ class RollingSimulationTest {
     void theOnlyPodOfASingleReplicaSetIsReplaced() {
         FakeStatefulSet sts = new FakeStatefulSet(1, OLD_REV, OLD_IMAGES);
         sts.changeTemplate(NEW_REV, NEW_IMAGES);
-        SimulatedOperator op = operator(sts, new RollSettings(1, TIMEOUT, 1, true), Crashes.AFTER_EVERY_WRITE, 0);
+        SimulatedOperator op = operator(sts, new RollSettings(1, TIMEOUT, 1), Crashes.AFTER_EVERY_WRITE, 0);
 
         assertThat(op.run(500)).isEqualTo(new Action.Complete());
         assertThat(sts.evicted).containsExactly("orig-0");
@@ -156,7 +156,7 @@ class RollingSimulationTest {
         FakeStatefulSet healthy = new FakeStatefulSet(3, OLD_REV, OLD_IMAGES);
         healthy.changeTemplate(NEW_REV, NEW_IMAGES);
         healthy.refuseEvictions = true;
-        SimulatedOperator op = operator(healthy, new RollSettings(3, TIMEOUT, 3, true), Crashes.NONE, 0);
+        SimulatedOperator op = operator(healthy, new RollSettings(3, TIMEOUT, 3), Crashes.NONE, 0);
 
         assertThat(op.run(500)).isEqualTo(new Action.Fail("px-0", "pod px-0 (UID orig-0) was not evicted within 5m0s:"
                 + " the Eviction API kept refusing it (a PodDisruptionBudget that allows no disruption answers 429)"));
@@ -171,7 +171,7 @@ class RollingSimulationTest {
         FakeStatefulSet sts = new FakeStatefulSet(3, OLD_REV, OLD_IMAGES);
         sts.changeTemplate(NEW_REV, NEW_IMAGES);
         sts.neverReadyRevisions.add(NEW_REV);
-        RollSettings settings = new RollSettings(3, TIMEOUT, 0, true);
+        RollSettings settings = new RollSettings(3, TIMEOUT, 0);
         Action failed = operator(sts, settings, Crashes.AFTER_EVERY_WRITE, 0).run(500);
         assertThat(failed).isInstanceOf(Action.Fail.class);
 
