@@ -29,24 +29,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @LocalCluster
 class OpsManagerIT {
-    private static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth,
+    @RegisterExtension
+    static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth,
             OpsFixture::installBrokenVersion);
 
-    @BeforeEach
-    void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
-        OPERATOR.startOnce(admin, cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        OPERATOR.close();
-    }
 
     @Test
     void updateVersionReplacesEveryPodOnceOneAtATime(KubernetesClient client, TestNamespace ns, TestCluster cluster) {

@@ -13,7 +13,6 @@ import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
-import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -21,9 +20,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A pause that no request holds any more is healed: a request that paused its ProxySQL loses its finalizer by hand and
@@ -32,17 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 @LocalCluster
 class OrphanedPauseIT {
-    private static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth);
+    @RegisterExtension
+    static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth);
 
-    @BeforeEach
-    void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
-        OPERATOR.startOnce(admin, cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        OPERATOR.close();
-    }
 
     @Test
     void aPauseLeftByARequestThatVanishedIsResumedWithAnEvent(KubernetesClient client, TestNamespace ns) {

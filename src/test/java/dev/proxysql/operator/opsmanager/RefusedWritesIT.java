@@ -15,16 +15,14 @@ import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
-import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Writes the API server keeps refusing do not stall a request with its ProxySQL paused: an admission policy denies the
@@ -33,17 +31,9 @@ import org.junit.jupiter.api.Test;
  */
 @LocalCluster
 class RefusedWritesIT {
-    private static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth);
+    @RegisterExtension
+    static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth);
 
-    @BeforeEach
-    void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
-        OPERATOR.startOnce(admin, cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        OPERATOR.close();
-    }
 
     @Test
     void aVersionUpdateDeniedForGoodRollsThePodsBackAndResumes(KubernetesClient client, TestNamespace ns) {

@@ -18,7 +18,6 @@ import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
-import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
 import dev.proxysql.operator.testing.proxysql.AdminSession;
@@ -34,8 +33,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -62,7 +59,8 @@ class UpdateVersionOnProxySqlIT {
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
-    private static final InProcessOperator OPERATOR = new InProcessOperator(
+    @RegisterExtension
+    static final InProcessOperator OPERATOR = new InProcessOperator(
             client -> {
                 ProxySQLOperator operator = new ProxySQLOperator(client, new OperatorSettings(true, true, Set.of(), true),
                         new SimpleMeterRegistry(), Optional.empty(), ProxySqlPods.endpoints());
@@ -71,15 +69,6 @@ class UpdateVersionOnProxySqlIT {
             },
             UpdateVersionOnProxySqlIT::installLocalVersions);
 
-    @BeforeEach
-    void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
-        OPERATOR.startOnce(admin, cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        OPERATOR.close();
-    }
 
     @Test
     void everyPodRunsTheNewBuildAndPassesTheCheck(KubernetesClient client, TestNamespace ns) throws Exception {

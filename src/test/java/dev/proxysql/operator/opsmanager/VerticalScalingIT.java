@@ -37,9 +37,8 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** VerticalScaling over the shared rolling-replacement engine, on the local control plane. */
 @LocalCluster
@@ -50,17 +49,9 @@ class VerticalScalingIT {
             {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"memory": "1Gi"}}""", ResourceRequirements.class);
     private static final String BIGGER = """
             {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"cpu": "2", "memory": "2Gi"}}""";
-    private static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth);
+    @RegisterExtension
+    static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth);
 
-    @BeforeEach
-    void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
-        OPERATOR.startOnce(admin, cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        OPERATOR.close();
-    }
 
     @Test
     void everyPodGetsTheNewResourcesOneAtATimeAndTheProvisionerKeepsThem(KubernetesClient client, TestNamespace ns, TestCluster cluster) {

@@ -36,24 +36,15 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @LocalCluster
 class ProvisionerIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startProvisioner);
+    @RegisterExtension
+    static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startProvisioner);
 
-    @BeforeEach
-    void startOperatorOnce(KubernetesClient admin, TestCluster cluster) {
-        OPERATOR.startOnce(admin, cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        OPERATOR.close();
-    }
 
     @Test
     void createsEverythingAProxySQLNeedsAndBecomesReady(KubernetesClient client, TestNamespace ns) {
@@ -269,6 +260,10 @@ class ProvisionerIT {
         var audit = cluster.auditLog().orElseThrow(() -> new AssertionError("the local cluster runs with an audit log"));
         Predicate<AuditLog.Event> operatorWriteHere = e -> e.userAgentStartsWith(OperatorFixture.OPERATOR_USER_AGENT)
                 && ns.name().equals(e.namespace());
+        // The write counter is process-wide: ProxySQLs of earlier tests (their namespaces still being deleted) would be
+        // counted too, so wait until this test's ProxySQL is the only one left.
+        Await.until(TIMEOUT, "ProxySQLs of earlier tests to be gone", () -> client.resources(ProxySQL.class).inAnyNamespace()
+                .list().getItems().stream().allMatch(p -> ns.name().equals(p.getMetadata().getNamespace())));
         int writesBefore = audit.events(operatorWriteHere).size();
         double writesBeforeMetric = OPERATOR.operator().provisionerMetrics().writeCount();
         // Changes outside the spec still trigger reconciles, which must find nothing to do. Two of them, so that a

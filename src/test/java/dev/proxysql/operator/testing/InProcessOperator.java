@@ -1,22 +1,25 @@
 package dev.proxysql.operator.testing;
 
 import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.cluster.LocalClusterExtension;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One operator in the test JVM for a whole test class, with its own client: started by the first test (once the
- * catalog and policies are installed), stopped after the last. Keep it in a static field:
+ * One operator in the test JVM for a whole test class, with its own client: started before the first test (once the
+ * catalog and policies are installed), stopped after the last. A JUnit extension for {@code @LocalCluster} classes:
  *
  * <pre>
- * private static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth);
- * &#64;BeforeEach void startOperatorOnce(KubernetesClient admin, TestCluster cluster) { OPERATOR.startOnce(admin, cluster); }
- * &#64;AfterAll static void stopOperator() { OPERATOR.close(); }
+ * &#64;RegisterExtension
+ * static final InProcessOperator OPERATOR = new InProcessOperator(OperatorFixture::startBoth);
  * </pre>
  */
-public final class InProcessOperator implements AutoCloseable {
+public final class InProcessOperator implements BeforeEachCallback, AfterAllCallback, AutoCloseable {
     private final Function<KubernetesClient, ProxySQLOperator> start;
     private final Consumer<KubernetesClient> install;
     private KubernetesClient client;
@@ -41,6 +44,16 @@ public final class InProcessOperator implements AutoCloseable {
             client = OperatorFixture.operatorClient(cluster);
             operator = start.apply(client);
         }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        startOnce(LocalClusterExtension.adminClient(context), LocalClusterExtension.cluster(context));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** The running operator, for its metrics. */

@@ -105,6 +105,16 @@ public final class LocalClusterExtension implements BeforeAllCallback, BeforeEac
     return (ClusterSession) value;
   }
 
+  /** The run's cluster, for other extensions (the in-process operator); started on first use like a parameter's. */
+  public static TestCluster cluster(ExtensionContext context) {
+    return session(context).cluster();
+  }
+
+  /** A client with the cluster's admin credentials and no default namespace, for other extensions. */
+  public static KubernetesClient adminClient(ExtensionContext context) {
+    return session(context).client();
+  }
+
   /** Remembered so that the remaining test classes fail fast instead of each trying again. */
   private record StartFailure(RuntimeException error) {
   }
