@@ -13,14 +13,12 @@ import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.cluster.AdmissionPolicies;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,42 +59,15 @@ class RefusedWritesIT {
                     .allSatisfy((pod, image) -> assertThat(image).endsWith(":2.6.3-debian"));
             assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.6.3-debian");
         } finally {
-            undeny(client, policy);
+            AdmissionPolicies.remove(client, policy);
         }
         awaitReady(client, "px");
     }
 
-    /**
-     * A ValidatingAdmissionPolicy that denies what {@code rule} matches in this namespace unless {@code expression};
-     * returns once {@code probe}, a server-side dry run the policy denies, is refused with its message.
-     */
+    /** {@link AdmissionPolicies#deny}, returning once {@code probe}, a dry run the policy refuses, is refused. */
     private static void deny(KubernetesClient client, TestNamespace ns, String policy, String rule, String expression, String message,
                              Runnable probe) {
-        client.resource(Serialization.unmarshal("""
-                apiVersion: admissionregistration.k8s.io/v1
-                kind: ValidatingAdmissionPolicy
-                metadata: {name: %1$s}
-                spec:
-                  failurePolicy: Fail
-                  matchConstraints:
-                    resourceRules:
-                    - %2$s
-                  validations:
-                  - expression: "%3$s"
-                    message: %4$s
-                    reason: Forbidden
-                """.formatted(policy, rule, expression, message), ValidatingAdmissionPolicy.class)).create();
-        client.resource(Serialization.unmarshal("""
-                apiVersion: admissionregistration.k8s.io/v1
-                kind: ValidatingAdmissionPolicyBinding
-                metadata: {name: %1$s}
-                spec:
-                  policyName: %1$s
-                  validationActions: [Deny]
-                  matchResources:
-                    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %2$s}}
-                """.formatted(policy, ns.name()), ValidatingAdmissionPolicyBinding.class)).create();
-        // Policies take effect asynchronously: wait until the dry run is refused by this one.
+        AdmissionPolicies.deny(client, ns.name(), policy, rule, expression, message);
         Await.until(TIMEOUT, "the policy " + policy + " to be in force", () -> {
             try {
                 probe.run();
@@ -105,10 +76,5 @@ class RefusedWritesIT {
                 return e.getCode() == 403 && e.getMessage().contains(message);
             }
         });
-    }
-
-    private static void undeny(KubernetesClient client, String policy) {
-        client.admissionRegistration().v1().validatingAdmissionPolicyBindings().withName(policy).delete();
-        client.admissionRegistration().v1().validatingAdmissionPolicies().withName(policy).delete();
     }
 }

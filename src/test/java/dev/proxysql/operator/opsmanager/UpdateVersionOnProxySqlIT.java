@@ -52,9 +52,7 @@ class UpdateVersionOnProxySqlIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb()
-            .withInitStatement("CREATE USER IF NOT EXISTS '" + ADMIN + "'@'127.0.0.1' IDENTIFIED BY '" + ADMIN_PASSWORD + "'")
-            .withInitStatement("GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN + "'@'127.0.0.1' WITH GRANT OPTION");
+    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(ADMIN, ADMIN_PASSWORD);
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();

@@ -19,6 +19,7 @@ import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
 import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.cluster.AdmissionPolicies;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestCluster;
@@ -27,8 +28,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -149,30 +148,10 @@ class VerticalScalingIT {
         // A cluster's own rule, as policy engines add them: no GPUs for StatefulSets in this namespace. The request
         // passes the operator's checks; the API server refuses the template (403), which another try cannot fix.
         String policy = "no-gpu-" + ns.name();
-        client.resource(Serialization.unmarshal("""
-                apiVersion: admissionregistration.k8s.io/v1
-                kind: ValidatingAdmissionPolicy
-                metadata: {name: %1$s}
-                spec:
-                  failurePolicy: Fail
-                  matchConstraints:
-                    resourceRules:
-                    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [statefulsets]}
-                  validations:
-                  - expression: "object.spec.template.spec.containers.all(c, !has(c.resources) || !has(c.resources.requests) || !('example.com/gpu' in c.resources.requests))"
-                    message: no GPUs in this namespace
-                    reason: Forbidden
-                """.formatted(policy), ValidatingAdmissionPolicy.class)).create();
-        client.resource(Serialization.unmarshal("""
-                apiVersion: admissionregistration.k8s.io/v1
-                kind: ValidatingAdmissionPolicyBinding
-                metadata: {name: %1$s}
-                spec:
-                  policyName: %1$s
-                  validationActions: [Deny]
-                  matchResources:
-                    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %2$s}}
-                """.formatted(policy, ns.name()), ValidatingAdmissionPolicyBinding.class)).create();
+        AdmissionPolicies.deny(client, ns.name(), policy,
+                "{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [statefulsets]}",
+                "object.spec.template.spec.containers.all(c, !has(c.resources) || !has(c.resources.requests)"
+                        + " || !('example.com/gpu' in c.resources.requests))", "no GPUs in this namespace");
         String gpu = """
                 {"requests": {"cpu": "1", "example.com/gpu": "1"}, "limits": {"example.com/gpu": "1"}}""";
         try {
@@ -199,8 +178,7 @@ class VerticalScalingIT {
             assertNotPaused(client, "px");
             awaitReady(client, "px");
         } finally {
-            client.admissionRegistration().v1().validatingAdmissionPolicyBindings().withName(policy).delete();
-            client.admissionRegistration().v1().validatingAdmissionPolicies().withName(policy).delete();
+            AdmissionPolicies.remove(client, policy);
         }
     }
 

@@ -33,9 +33,7 @@ class MonitorUserOnProxySqlIT {
     private static final Duration MONITOR_DEADLINE = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb()
-            .withInitStatement("CREATE USER IF NOT EXISTS '" + ADMIN + "'@'127.0.0.1' IDENTIFIED BY '" + ADMIN_PASSWORD + "'")
-            .withInitStatement("GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN + "'@'127.0.0.1' WITH GRANT OPTION");
+    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(ADMIN, ADMIN_PASSWORD);
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();

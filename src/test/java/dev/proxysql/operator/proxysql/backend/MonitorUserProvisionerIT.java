@@ -34,9 +34,7 @@ class MonitorUserProvisionerIT {
     private static final String LIMITED_PASSWORD = "LimitedPw12345678";
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb()
-            .withInitStatement("CREATE USER IF NOT EXISTS '" + ADMIN + "'@'127.0.0.1' IDENTIFIED BY '" + ADMIN_PASSWORD + "'")
-            .withInitStatement("GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN + "'@'127.0.0.1' WITH GRANT OPTION")
+    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(ADMIN, ADMIN_PASSWORD)
             // An application's user. (Not INSERT ON *.*: that includes the mysql schema, and MariaDB lets a user with
             // INSERT on mysql.* run CREATE USER.)
             .withUser(NO_CREATE_USER, LIMITED_PASSWORD, "SELECT, INSERT, UPDATE, DELETE ON app.*")

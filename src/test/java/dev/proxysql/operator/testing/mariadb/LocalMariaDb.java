@@ -78,6 +78,15 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
     }
 
     /**
+     * Adds an administrator as KubeDB's AppBinding Secret names one (all privileges, with GRANT OPTION), able to log
+     * in over TCP from loopback: what the operator logs in as to create ProxySQL's monitor user.
+     */
+    public LocalMariaDb withAdmin(String name, String password) {
+        withInitStatement("CREATE USER IF NOT EXISTS '" + name + "'@'" + HOST + "' IDENTIFIED BY '" + password + "'");
+        return withInitStatement("GRANT ALL PRIVILEGES ON *.* TO '" + name + "'@'" + HOST + "' WITH GRANT OPTION");
+    }
+
+    /**
      * A statement the server runs at boot (via {@code --init-file}), before it accepts connections. It
      * must be idempotent: a start retried on another port runs the file again.
      */
