@@ -639,6 +639,7 @@ public final class OpsStateMachine {
 
     /** Writes the final phase (the ProxySQL is already resumed or was never paused) and releases the finalizer. */
     private Optional<Duration> finish(ProxySQLOpsRequest r, Operation op, String success, String failure) {
+        failingSince.remove(r.getMetadata().getUid());
         OpsRequestStatus s = r.getStatus();
         long gen = r.getMetadata().getGeneration();
         s.getProgress().setStep(OpsStep.DONE);
