@@ -2,7 +2,7 @@ package dev.proxysql.operator;
 
 import ch.qos.logback.classic.Level;
 import dev.proxysql.operator.admission.WebhookSettings;
-import dev.proxysql.operator.opsmanager.GoDuration;
+import dev.proxysql.operator.kube.GoDuration;
 import dev.proxysql.operator.runtime.LeaderElectionSettings;
 import dev.proxysql.operator.runtime.OperatorRuntime;
 import dev.proxysql.operator.runtime.OperatorSettings;

@@ -12,6 +12,7 @@ import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.kube.EventRecorder;
+import dev.proxysql.operator.kube.GoDuration;
 import dev.proxysql.operator.kube.ResourceQuantities;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.rolling.Action;
@@ -183,7 +184,7 @@ public final class OpsStateMachine {
         if (run == null || failing.compareTo(run.timeout()) < 0 || step == OpsStep.RESUMING || step == OpsStep.DONE) {
             Duration pause = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, failing.toSeconds() / 4)));
             LOG.warn("ProxySQLOpsRequest {}/{}: {}; retrying in {} (refused for {} so far)", stale.getMetadata().getNamespace(),
-                    stale.getMetadata().getName(), what, Times.go(pause), Times.go(failing));
+                    stale.getMetadata().getName(), what, GoDuration.format(pause), GoDuration.format(failing));
             return Optional.of(pause);
         }
         failingSince.remove(uid);
@@ -253,7 +254,7 @@ public final class OpsStateMachine {
 
         /** The step timeout as the request would spell it: 5m0s. */
         String timeoutText() {
-            return Times.go(timeout());
+            return GoDuration.format(timeout());
         }
 
         boolean stepTimedOut() {

@@ -1,6 +1,7 @@
 package dev.proxysql.operator.opsmanager.rolling;
 
 import dev.proxysql.operator.api.ops.v1alpha1.PodProgress;
+import dev.proxysql.operator.kube.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -330,7 +331,7 @@ public final class RollingReplacement {
 
         private Action.Wait waitAction(PodProgress pp, String expectation) {
             Duration left = Duration.between(now, deadline(pp));
-            return new Action.Wait(pp.getName(), "pod " + pp.getName() + ": " + expectation + " (" + Times.go(left) + " left)");
+            return new Action.Wait(pp.getName(), "pod " + pp.getName() + ": " + expectation + " (" + GoDuration.format(left) + " left)");
         }
 
         private void ensureStarted(PodProgress pp) {
@@ -348,7 +349,7 @@ public final class RollingReplacement {
         }
 
         private String timeout() {
-            return Times.go(settings.stepTimeout());
+            return GoDuration.format(settings.stepTimeout());
         }
 
         /** "from revision a, not from revision b" and/or "with image x instead of y". */

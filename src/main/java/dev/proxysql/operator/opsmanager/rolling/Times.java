@@ -1,6 +1,5 @@
 package dev.proxysql.operator.opsmanager.rolling;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -8,7 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
-/** RFC 3339 timestamps as persisted in the status, and durations written the way spec.timeout is (Go syntax). */
+/** RFC 3339 timestamps as persisted in the status. */
 public final class Times {
     private Times() {
     }
@@ -28,28 +27,5 @@ public final class Times {
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
-    }
-
-    /** Go's time.Duration.String() at second precision: 5m0s, 1h2m3s, 45s; below a second, 250ms. */
-    public static String go(Duration d) {
-        if (d.isNegative()) {
-            return "-" + go(d.negated());
-        }
-        if (d.isZero()) {
-            return "0s";
-        }
-        if (d.getSeconds() == 0) {
-            return d.toMillis() + "ms";
-        }
-        long h = d.toHours();
-        int m = d.toMinutesPart();
-        int s = d.toSecondsPart();
-        if (h > 0) {
-            return h + "h" + m + "m" + s + "s";
-        }
-        if (m > 0) {
-            return m + "m" + s + "s";
-        }
-        return s + "s";
     }
 }

@@ -1,10 +1,13 @@
-package dev.proxysql.operator.opsmanager;
+package dev.proxysql.operator.kube;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses Go's duration syntax (metav1.Duration in KubeDB's API): "90s", "5m", "1h30m", "1.5h", "300ms". */
+/**
+ * Go's duration syntax (metav1.Duration in KubeDB's API, e.g. spec.timeout): parsed from "90s", "5m", "1h30m", "1.5h",
+ * "300ms", and written the way Go writes it, so messages quote a timeout as the request spells it.
+ */
 public final class GoDuration {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
@@ -37,5 +40,28 @@ public final class GoDuration {
             case "m" -> 60e9;
             default -> 3600e9;
         };
+    }
+
+    /** Go's time.Duration.String() at second precision: 5m0s, 1h2m3s, 45s; below a second, 250ms. */
+    public static String format(Duration d) {
+        if (d.isNegative()) {
+            return "-" + format(d.negated());
+        }
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.getSeconds() == 0) {
+            return d.toMillis() + "ms";
+        }
+        long h = d.toHours();
+        int m = d.toMinutesPart();
+        int s = d.toSecondsPart();
+        if (h > 0) {
+            return h + "h" + m + "m" + s + "s";
+        }
+        if (m > 0) {
+            return m + "m" + s + "s";
+        }
+        return s + "s";
     }
 }
