@@ -113,7 +113,7 @@ class UpdateVersionOnProxySqlIT {
                 kind: AppBinding
                 metadata: {name: %s, namespace: %s}
                 spec:
-                  type: example.com/standalone-mariadb-server
+                  type: example.com/standalone-server   # names no MySQL flavour: a single server, no role detection
                   clientConfig: {url: "tcp(%s:%d)/"}
                   secret: {name: mariadb-auth}
                 """.formatted(OperatorFixture.BACKEND, ns.name(), LocalMariaDb.HOST, MARIADB.port()), AppBinding.class)).create();
