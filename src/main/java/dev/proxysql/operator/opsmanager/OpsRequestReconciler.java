@@ -2,8 +2,8 @@ package dev.proxysql.operator.opsmanager;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.kube.KubeDbLabels;
 import dev.proxysql.operator.kube.PrunedCaches;
+import dev.proxysql.operator.topology.KubeDbLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;

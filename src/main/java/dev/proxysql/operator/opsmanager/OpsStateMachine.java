@@ -24,10 +24,10 @@ import dev.proxysql.operator.opsmanager.rolling.RollSettings;
 import dev.proxysql.operator.opsmanager.rolling.RollTarget;
 import dev.proxysql.operator.opsmanager.rolling.RollbackPlan;
 import dev.proxysql.operator.opsmanager.rolling.RollingReplacement;
-import dev.proxysql.operator.opsmanager.rolling.Times;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.opsmanager.types.Operation;
-import dev.proxysql.operator.provisioner.children.ProxySQLNames;
+import dev.proxysql.operator.topology.PauseProtocol;
+import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -365,13 +365,13 @@ public final class OpsStateMachine {
         if (run.deleting()) {
             return fail(run, "cancelled: the request was deleted before any pod was touched", OpsStep.RESUMING);
         }
-        if (!ProxySQLPause.isPaused(run.proxysql)) {
+        if (!PauseProtocol.isPaused(run.proxysql)) {
             events.normal(run.r, "PauseDatabase", "Pausing ProxySQL database: " + run.proxysql.getMetadata().getNamespace() + "/"
                     + run.proxysql.getMetadata().getName());
             pause.pause(run.proxysql, run.r);
             return poll();
         }
-        if (!ProxySQLPause.isAcknowledged(run.proxysql)) {
+        if (!PauseProtocol.isAcknowledged(run.proxysql)) {
             if (run.stepTimedOut()) {
                 return fail(run, "step Pausing: the provisioner did not acknowledge the pause (condition ProvisionerPaused) within "
                         + run.timeoutText() + "; is the provisioner running?", OpsStep.RESUMING);
@@ -586,7 +586,7 @@ public final class OpsStateMachine {
     }
 
     private Optional<Duration> resuming(Run run) {
-        if (ProxySQLPause.isPaused(run.proxysql)) {
+        if (PauseProtocol.isPaused(run.proxysql)) {
             events.normal(run.r, "ResumeDatabase", "Resuming ProxySQL database: " + run.proxysql.getMetadata().getName());
             pause.resume(run.proxysql);
         }

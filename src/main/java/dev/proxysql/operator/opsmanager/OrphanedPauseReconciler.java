@@ -5,7 +5,7 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EventRecorder;
-import dev.proxysql.operator.provisioner.status.ConditionTypes;
+import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -56,14 +56,14 @@ public class OrphanedPauseReconciler implements Reconciler<ProxySQL> {
 
     @Override
     public UpdateControl<ProxySQL> reconcile(ProxySQL proxysql, Context<ProxySQL> context) {
-        if (!ProxySQLPause.isPausedByOpsRequest(proxysql) || proxysql.getMetadata().getDeletionTimestamp() != null) {
+        if (!PauseProtocol.isPausedByOpsRequest(proxysql) || proxysql.getMetadata().getDeletionTimestamp() != null) {
             return UpdateControl.noUpdate();
         }
         Set<ProxySQLOpsRequest> requests = context.getSecondaryResources(ProxySQLOpsRequest.class);
         if (requests.stream().anyMatch(OrphanedPauseReconciler::holdsPause)) {
             return UpdateControl.noUpdate();
         }
-        String pausedBy = Conditions.find(proxysql.getStatus().getConditions(), ConditionTypes.PAUSED)
+        String pausedBy = Conditions.find(proxysql.getStatus().getConditions(), PauseProtocol.PAUSED)
                 .map(Condition::getMessage).orElse("Paused");
         String message = pausedBy + ", but no ProxySQLOpsRequest on " + proxysql.getMetadata().getName()
                 + " is running any more (its finalizer was removed, or it was deleted while the operator was down): resumed";

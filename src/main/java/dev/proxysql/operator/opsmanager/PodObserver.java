@@ -1,8 +1,8 @@
 package dev.proxysql.operator.opsmanager;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.kube.KubeDbLabels;
 import dev.proxysql.operator.opsmanager.rolling.ObservedPod;
+import dev.proxysql.operator.topology.KubeDbLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -6,7 +6,7 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
-import dev.proxysql.operator.provisioner.status.ConditionTypes;
+import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -20,9 +20,6 @@ import java.util.List;
  * exactly the condition the ops manager set and nothing the provisioner owns.
  */
 final class ProxySQLPause {
-    /** The reason of every Paused condition the ops manager writes; a pause with another reason is someone else's. */
-    static final String REASON = "PausedByOpsRequest";
-
     private final KubernetesClient client;
     private final String fieldManager;
     private final Clock clock;
@@ -33,23 +30,8 @@ final class ProxySQLPause {
         this.clock = clock;
     }
 
-    static boolean isPaused(ProxySQL p) {
-        return p.getStatus() != null && Conditions.isTrue(p.getStatus().getConditions(), ConditionTypes.PAUSED);
-    }
-
-    /** Paused by an ops request (as opposed to by hand, or by another tool, which the ops manager leaves alone). */
-    static boolean isPausedByOpsRequest(ProxySQL p) {
-        return p.getStatus() != null && Conditions.find(p.getStatus().getConditions(), ConditionTypes.PAUSED)
-                .filter(c -> Condition.TRUE.equals(c.getStatus()) && REASON.equals(c.getReason())).isPresent();
-    }
-
-    /** The provisioner has seen the pause and will write no child until it ends. */
-    static boolean isAcknowledged(ProxySQL p) {
-        return p.getStatus() != null && Conditions.isTrue(p.getStatus().getConditions(), ConditionTypes.PROVISIONER_PAUSED);
-    }
-
     void pause(ProxySQL p, ProxySQLOpsRequest by) {
-        Condition c = new Condition(ConditionTypes.PAUSED, Condition.TRUE, REASON,
+        Condition c = new Condition(PauseProtocol.PAUSED, Condition.TRUE, PauseProtocol.BY_OPS_REQUEST,
                 "Paused by ProxySQLOpsRequest " + by.getMetadata().getName() + " (" + EnumNames.of(by.getSpec().getType()) + ")");
         c.setLastTransitionTime(Conditions.now(clock));
         c.setObservedGeneration(p.getMetadata().getGeneration());

@@ -4,6 +4,7 @@ import dev.proxysql.operator.api.common.Condition;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
 import dev.proxysql.operator.provisioner.status.ConditionTypes;
+import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -23,7 +24,7 @@ import java.util.stream.Collectors;
 final class StatusWriter {
     static final Set<String> OWNED_TYPES = Set.of(ConditionTypes.PROVISIONING_STARTED, ConditionTypes.PROVISIONED,
             ConditionTypes.REPLICA_READY, ConditionTypes.ACCEPTING_CONNECTION, ConditionTypes.READY, ConditionTypes.HALTED,
-            ConditionTypes.DEPENDENCY_READY, ConditionTypes.PROVISIONER_PAUSED, ConditionTypes.MONITOR_USER_READY);
+            ConditionTypes.DEPENDENCY_READY, PauseProtocol.PROVISIONER_PAUSED, ConditionTypes.MONITOR_USER_READY);
 
     private final KubernetesClient client;
     private final String fieldManager;

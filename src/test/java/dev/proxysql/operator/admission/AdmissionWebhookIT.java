@@ -13,16 +13,16 @@ import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
 import dev.proxysql.operator.kube.Conditions;
-import dev.proxysql.operator.provisioner.status.ConditionTypes;
+import dev.proxysql.operator.opsmanager.OpsFixture;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
-import dev.proxysql.operator.opsmanager.OpsFixture;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.NamespaceLabels;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
@@ -234,7 +234,7 @@ class AdmissionWebhookIT {
         ProxySQL px = client.resources(ProxySQL.class).withName("px").get();
         assertThat(px.getSpec().getVersion()).isEqualTo("2.6.3-debian");
         assertThat(px.getStatus() == null || px.getStatus().getConditions() == null
-                || !Conditions.isTrue(px.getStatus().getConditions(), ConditionTypes.PAUSED)).as("not paused").isTrue();
+                || !Conditions.isTrue(px.getStatus().getConditions(), PauseProtocol.PAUSED)).as("not paused").isTrue();
     }
 
     /** The API server's refusal of {@code create}, or null if it succeeded. */

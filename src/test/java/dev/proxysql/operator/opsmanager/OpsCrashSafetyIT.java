@@ -12,13 +12,13 @@ import dev.proxysql.operator.api.ops.v1alpha1.OpsProgress;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.ResourceQuantities;
-import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.OperatorProcess;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import dev.proxysql.operator.topology.ProxySQLContainer;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -59,7 +59,7 @@ class OpsCrashSafetyIT {
         assertThat(client.pods().withLabel("app.kubernetes.io/instance", "px").list().getItems()).hasSize(3).allSatisfy(pod ->
                 assertThat(ResourceQuantities.same(pod.getSpec().getContainers().get(0).getResources(), expected))
                         .as(pod.getMetadata().getName()).isTrue());
-        assertThat(ResourceQuantities.same(StatefulSetFactory.proxysqlResources(client.resources(ProxySQL.class).withName("px").get()), expected))
+        assertThat(ResourceQuantities.same(ProxySQLContainer.resources(client.resources(ProxySQL.class).withName("px").get()), expected))
                 .as("the ProxySQL's pod template").isTrue();
         assertNotPaused(client, "px");
     }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersionSpec;
 import dev.proxysql.operator.api.common.LocalObjectReference;
+import dev.proxysql.operator.api.common.MetadataTemplate;
 import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.PodTemplateSpec;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.api.common.MetadataTemplate;
 import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
@@ -18,19 +18,19 @@ import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.VerticalScalingSpec;
 import dev.proxysql.operator.kube.Conditions;
-import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.AuditLog;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.Pods;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +132,7 @@ public final class OpsFixture {
     /** The invariant of every ops test: a finished (or deleted) request leaves its ProxySQL not paused. */
     public static void assertNotPaused(KubernetesClient client, String proxysql) {
         ProxySQL p = client.resources(ProxySQL.class).withName(proxysql).get();
-        assertThat(Conditions.isTrue(p.getStatus().getConditions(), ConditionTypes.PAUSED))
+        assertThat(Conditions.isTrue(p.getStatus().getConditions(), PauseProtocol.PAUSED))
                 .as("ProxySQL %s must not be paused once its ops request is over", proxysql).isFalse();
     }
 

@@ -8,12 +8,12 @@ import dev.proxysql.operator.api.common.Condition;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
-import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -50,10 +50,10 @@ class OrphanedPauseIT {
         client.resource(OpsFixture.restart(ns, "stuck", "px")).create();
         Await.until(TIMEOUT, "px paused by the request and the pause acknowledged by the provisioner",
                 () -> client.resources(ProxySQL.class).withName("px").get(),
-                p -> ProxySQLPause.isPausedByOpsRequest(p) && ProxySQLPause.isAcknowledged(p));
+                p -> PauseProtocol.isPausedByOpsRequest(p) && PauseProtocol.isAcknowledged(p));
         Await.until(TIMEOUT, "the request trying to evict a pod (the budget refuses)",
                 () -> eventReasons(client, "ProxySQLOpsRequest", "stuck"), reasons -> reasons.contains("EvictionRefused"));
-        assertThat(ProxySQLPause.isPausedByOpsRequest(client.resources(ProxySQL.class).withName("px").get()))
+        assertThat(PauseProtocol.isPausedByOpsRequest(client.resources(ProxySQL.class).withName("px").get()))
                 .as("a pause held by a running request stays").isTrue();
 
         client.resources(ProxySQLOpsRequest.class).withName("stuck").edit(r -> {
@@ -64,9 +64,9 @@ class OrphanedPauseIT {
 
         ProxySQL resumed = Await.until(TIMEOUT, "px resumed once no request holds its pause",
                 () -> client.resources(ProxySQL.class).withName("px").get(),
-                p -> Conditions.find(p.getStatus().getConditions(), ConditionTypes.PAUSED).isEmpty()
-                        && Conditions.find(p.getStatus().getConditions(), ConditionTypes.PROVISIONER_PAUSED).isEmpty());
-        assertThat(resumed.getStatus().getConditions()).extracting(Condition::getType).doesNotContain(ConditionTypes.PAUSED);
+                p -> Conditions.find(p.getStatus().getConditions(), PauseProtocol.PAUSED).isEmpty()
+                        && Conditions.find(p.getStatus().getConditions(), PauseProtocol.PROVISIONER_PAUSED).isEmpty());
+        assertThat(resumed.getStatus().getConditions()).extracting(Condition::getType).doesNotContain(PauseProtocol.PAUSED);
         Event event = Await.until(TIMEOUT, "a Warning Event on px saying why it was resumed",
                 () -> events(client, "ProxySQL", "px").stream().filter(e -> OrphanedPauseReconciler.REASON.equals(e.getReason()))
                         .findFirst().orElse(null), e -> e != null);
@@ -80,16 +80,16 @@ class OrphanedPauseIT {
         client.resource(OpsFixture.proxysql(ns, "held", 1, "0s")).create();
         awaitReady(client, "held");
         ProxySQL held = client.resources(ProxySQL.class).withName("held").get();
-        Condition byHand = new Condition(ConditionTypes.PAUSED, Condition.TRUE, "MaintenanceWindow", "paused by the DBA");
+        Condition byHand = new Condition(PauseProtocol.PAUSED, Condition.TRUE, "MaintenanceWindow", "paused by the DBA");
         byHand.setLastTransitionTime("2026-01-01T00:00:00Z");
         held.getStatus().getConditions().add(byHand);
         client.resource(held).updateStatus();
 
         // The provisioner acknowledging the pause is a status change that reaches the guard too.
         Await.until(TIMEOUT, "the provisioner to acknowledge the pause set by hand",
-                () -> client.resources(ProxySQL.class).withName("held").get(), ProxySQLPause::isAcknowledged);
+                () -> client.resources(ProxySQL.class).withName("held").get(), PauseProtocol::isAcknowledged);
         assertThat(Conditions.isTrue(client.resources(ProxySQL.class).withName("held").get().getStatus().getConditions(),
-                ConditionTypes.PAUSED)).as("still paused").isTrue();
+                PauseProtocol.PAUSED)).as("still paused").isTrue();
         assertThat(events(client, "ProxySQL", "held")).extracting(Event::getReason).doesNotContain(OrphanedPauseReconciler.REASON);
     }
 

@@ -14,9 +14,6 @@ import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.ResourceQuantities;
-import dev.proxysql.operator.provisioner.children.ProxySQLNames;
-import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
-import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.AdmissionPolicies;
@@ -24,6 +21,9 @@ import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import dev.proxysql.operator.topology.PauseProtocol;
+import dev.proxysql.operator.topology.ProxySQLContainer;
+import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
@@ -83,8 +83,8 @@ class VerticalScalingIT {
                         + "(no ProvisionerPaused condition, status.observedGeneration = generation)",
                 () -> client.resources(ProxySQL.class).withName("px").get(),
                 p -> p.getStatus() != null && p.getMetadata().getGeneration().equals(p.getStatus().getObservedGeneration())
-                        && Conditions.find(p.getStatus().getConditions(), ConditionTypes.PROVISIONER_PAUSED).isEmpty());
-        assertThat(ResourceQuantities.same(StatefulSetFactory.proxysqlResources(px), bigger)).isTrue();
+                        && Conditions.find(p.getStatus().getConditions(), PauseProtocol.PROVISIONER_PAUSED).isEmpty());
+        assertThat(ResourceQuantities.same(ProxySQLContainer.resources(px), bigger)).isTrue();
         assertThat(px.getSpec().getVersion()).isEqualTo("2.6.3-debian");
         StatefulSet sts = Await.until(TIMEOUT, "the StatefulSet controller to have observed the StatefulSet's latest generation",
                 () -> client.apps().statefulSets().withName("px").get(),

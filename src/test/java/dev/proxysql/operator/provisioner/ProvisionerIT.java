@@ -19,6 +19,7 @@ import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -165,7 +166,7 @@ class ProvisionerIT {
         awaitPhase(client, ns, "held", DatabasePhase.READY);
 
         setPaused(client, ns, "held", true);
-        awaitCondition(client, ns, "held", ConditionTypes.PROVISIONER_PAUSED, Condition::isTrue);
+        awaitCondition(client, ns, "held", PauseProtocol.PROVISIONER_PAUSED, Condition::isTrue);
         ProxySQL scaled = client.resources(ProxySQL.class).withName("held").edit(p -> {
             p.getSpec().setReplicas(2);
             return p;
@@ -181,7 +182,7 @@ class ProvisionerIT {
                 () -> client.apps().statefulSets().withName("held").get().getSpec().getReplicas() == 2);
         ProxySQL resumed = Await.until(TIMEOUT, "ProvisionerPaused withdrawn from held after the pause ended",
                 () -> client.resources(ProxySQL.class).withName("held").get(),
-                p -> Conditions.find(p.getStatus().getConditions(), ConditionTypes.PROVISIONER_PAUSED).isEmpty());
+                p -> Conditions.find(p.getStatus().getConditions(), PauseProtocol.PROVISIONER_PAUSED).isEmpty());
         assertThat(resumed.getStatus().getPhase()).isEqualTo(DatabasePhase.READY);
         assertThat(client.policy().v1().podDisruptionBudget().withName("held").get()).isNotNull();
     }
@@ -351,7 +352,7 @@ class ProvisionerIT {
         patch.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns.name()).build());
         ProxySQLStatus status = new ProxySQLStatus();
         if (paused) {
-            Condition c = new Condition(ConditionTypes.PAUSED, "True", "PausedByTest", "paused by " + ProvisionerIT.class.getSimpleName());
+            Condition c = new Condition(PauseProtocol.PAUSED, "True", "PausedByTest", "paused by " + ProvisionerIT.class.getSimpleName());
             c.setLastTransitionTime("2026-01-01T00:00:00Z");
             status.setConditions(List.of(c));
         }

@@ -1,8 +1,8 @@
 package dev.proxysql.operator.opsmanager.checks;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.provisioner.children.ProxySQLNames;
 import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
+import dev.proxysql.operator.topology.ProxySQLNames;
 
 /** Where the admin interface of one pod of a ProxySQL is reached, and how its cluster peers name it. */
 @FunctionalInterface

@@ -2,11 +2,11 @@ package dev.proxysql.operator.opsmanager.checks;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
-import dev.proxysql.operator.provisioner.children.ProxySQLNames;
 import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
 import dev.proxysql.operator.proxysql.admin.ClusterPeer;
 import dev.proxysql.operator.proxysql.admin.ProxySQLAdminClient;
+import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;

@@ -9,7 +9,7 @@ import dev.proxysql.operator.catalog.InvalidConstraintException;
 import dev.proxysql.operator.catalog.UpdateConstraints;
 import dev.proxysql.operator.catalog.UpgradeDecision;
 import dev.proxysql.operator.catalog.UpgradeTargets;
-import dev.proxysql.operator.provisioner.children.ProxySQLNames;
+import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashMap;

@@ -5,8 +5,8 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.VerticalScalingSpec;
 import dev.proxysql.operator.kube.ResourceQuantities;
-import dev.proxysql.operator.provisioner.children.ProxySQLNames;
-import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
+import dev.proxysql.operator.topology.ProxySQLContainer;
+import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -63,7 +63,7 @@ public final class VerticalScalingOperation implements Operation {
         if (problem != null) {
             return Validation.reject(problem + ": the API server would refuse such pods");
         }
-        ResourceRequirements current = StatefulSetFactory.proxysqlResources(proxysql);
+        ResourceRequirements current = ProxySQLContainer.resources(proxysql);
         if (ResourceQuantities.same(target, current)) {
             return Validation.nothingToDo("ProxySQL " + proxysql.getMetadata().getName() + " already has these resources ("
                     + ResourceQuantities.describe(current) + "): nothing to change, no pod restarted");
@@ -98,7 +98,7 @@ public final class VerticalScalingOperation implements Operation {
     @Override
     public void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql) {
         ResourceRequirements target = resources(request);
-        if (ResourceQuantities.same(target, StatefulSetFactory.proxysqlResources(proxysql))) {
+        if (ResourceQuantities.same(target, ProxySQLContainer.resources(proxysql))) {
             return;
         }
         client.resource(proxysql).edit(p -> {

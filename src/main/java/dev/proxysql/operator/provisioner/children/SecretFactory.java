@@ -2,8 +2,9 @@ package dev.proxysql.operator.provisioner.children;
 
 import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.kube.KubeDbLabels;
 import dev.proxysql.operator.kube.OwnerReferences;
+import dev.proxysql.operator.topology.KubeDbLabels;
+import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;

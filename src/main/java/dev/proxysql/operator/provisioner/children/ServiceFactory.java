@@ -1,10 +1,11 @@
 package dev.proxysql.operator.provisioner.children;
 
-import dev.proxysql.operator.api.kubedb.v1.NamedServiceTemplateSpec;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
+import dev.proxysql.operator.api.kubedb.v1.NamedServiceTemplateSpec;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.kube.KubeDbLabels;
 import dev.proxysql.operator.kube.OwnerReferences;
+import dev.proxysql.operator.topology.KubeDbLabels;
+import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;

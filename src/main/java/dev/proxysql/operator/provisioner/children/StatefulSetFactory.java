@@ -2,10 +2,12 @@ package dev.proxysql.operator.provisioner.children;
 
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.common.MetadataTemplate;
-import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.PodTemplateSpec;
-import dev.proxysql.operator.kube.KubeDbLabels;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.kube.OwnerReferences;
+import dev.proxysql.operator.topology.KubeDbLabels;
+import dev.proxysql.operator.topology.ProxySQLContainer;
+import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -17,9 +19,6 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -27,7 +26,6 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +63,7 @@ public final class StatefulSetFactory {
         PodTemplateSpec template = p.getSpec().getPodTemplate();
         MetadataTemplate controllerMeta = template == null ? null : template.getController();
         MetadataTemplate podMeta = template == null ? null : template.getMetadata();
-        PodSpec podSpec = userPodSpec(template);
+        PodSpec podSpec = ProxySQLContainer.userPodSpec(template);
         long runAsUser = runAsUser(in.version());
 
         List<Container> containers = new ArrayList<>();
@@ -115,25 +113,9 @@ public final class StatefulSetFactory {
                 .findFirst().orElse(null);
     }
 
-    /** The resources the ProxySQL container gets from this ProxySQL's spec (KubeDB's defaults if it names none). */
-    public static ResourceRequirements proxysqlResources(ProxySQL p) {
-        PodTemplateSpec template = p.getSpec().getPodTemplate();
-        Container user = find(userPodSpec(template), ProxySQLNames.CONTAINER);
-        return resources(user == null ? null : user.getResources(), template);
-    }
-
     /** The containers the user listed in {@code spec.podTemplate.spec}. */
     public static List<Container> userContainers(PodTemplateSpec template) {
-        return userPodSpec(template).getContainers();
-    }
-
-    static PodSpec userPodSpec(PodTemplateSpec template) {
-        PodSpec spec = template == null || template.getSpec() == null ? new PodSpec()
-                : Serialization.unmarshal(Serialization.asJson(template.getSpec()), PodSpec.class);
-        if (spec.getContainers() == null) {
-            spec.setContainers(new ArrayList<>());
-        }
-        return spec;
+        return ProxySQLContainer.userPodSpec(template).getContainers();
     }
 
     private static Container find(PodSpec spec, String name) {
@@ -151,7 +133,7 @@ public final class StatefulSetFactory {
                 .withImage(in.version().getSpec().getProxysql().getImage())
                 .withPorts(proxysqlPorts(p, in))
                 .withEnv(env)
-                .withResources(resources(base.getResources(), template))
+                .withResources(ProxySQLContainer.resources(base.getResources(), template))
                 .withVolumeMounts(new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(ProxySQLNames.DATA_MOUNT).build(),
                         new VolumeMountBuilder().withName(CONFIG_VOLUME).withMountPath(ProxySQLNames.CONFIG_MOUNT).withReadOnly(true).build())
                 .withReadinessProbe(probe(p, ProxySQLNames.MYSQL_PORT))
@@ -203,23 +185,6 @@ public final class StatefulSetFactory {
             env.add(new EnvVarBuilder().withName("MYSQL_VERSION").withValue(in.backendVersion()).build());
         }
         return env;
-    }
-
-    /** KubeDB's default resources unless the pod template gives some (per container, or v1alpha2-style top level). */
-    @SuppressWarnings("unchecked")
-    private static ResourceRequirements resources(ResourceRequirements user, PodTemplateSpec template) {
-        if (user != null && (user.getRequests() != null || user.getLimits() != null)) {
-            return user;
-        }
-        Object legacy = template == null || template.getSpec() == null ? null : template.getSpec().get("resources");
-        if (legacy instanceof Map<?, ?> map && !map.isEmpty()) {
-            return Serialization.unmarshal(Serialization.asJson((Map<String, Object>) map), ResourceRequirements.class);
-        }
-        return new ResourceRequirementsBuilder()
-                .addToRequests("cpu", new Quantity("500m"))
-                .addToRequests("memory", new Quantity("1Gi"))
-                .addToLimits("memory", new Quantity("1Gi"))
-                .build();
     }
 
     private static Probe probe(ProxySQL p, int port) {

@@ -3,6 +3,7 @@ package dev.proxysql.operator.provisioner.status;
 import dev.proxysql.operator.api.common.Condition;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
 import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.topology.PauseProtocol;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +43,14 @@ public final class StatusCalculator {
         keepProvisioned(o, owned);
         monitorUser(o, owned);
         if (o.paused()) {
-            owned.add(condition(o, ConditionTypes.PROVISIONER_PAUSED, true, "PausedByOpsRequest",
+            owned.add(condition(o, PauseProtocol.PROVISIONER_PAUSED, true, "PausedByOpsRequest",
                     "The provisioner changes no child object while the ProxySQL is paused."));
         }
         ProxySQLStatus status = new ProxySQLStatus();
         status.setConditions(owned);
         status.setObservedGeneration(o.generation());
         List<Condition> all = new ArrayList<>(owned);
-        Conditions.find(o.previous(), ConditionTypes.PAUSED).ifPresent(all::add);
+        Conditions.find(o.previous(), PauseProtocol.PAUSED).ifPresent(all::add);
         status.setPhase(PhaseCalculator.phase(all));
         return status;
     }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.opsmanager.types.Operation.Validation;
-import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
 import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.topology.ProxySQLContainer;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -102,7 +102,7 @@ class VerticalScalingOperationTest {
         var target = new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("2")).build();
         VerticalScalingOperation.withResources(withTemplate, target);
 
-        assertThat(StatefulSetFactory.proxysqlResources(withTemplate)).as("the container's resources win over the legacy top level")
+        assertThat(ProxySQLContainer.resources(withTemplate)).as("the container's resources win over the legacy top level")
                 .isEqualTo(target);
         Map<String, Object> spec = withTemplate.getSpec().getPodTemplate().getSpec();
         assertThat(spec).containsEntry("nodeSelector", Map.of("disk", "ssd"));
@@ -113,7 +113,7 @@ class VerticalScalingOperationTest {
         assertThat(withTemplate.getSpec().getPodTemplate().getMetadata().getAnnotations()).containsEntry("a", "b");
 
         VerticalScalingOperation.withResources(px, target);
-        assertThat(StatefulSetFactory.proxysqlResources(px)).as("a ProxySQL without a pod template gets one").isEqualTo(target);
+        assertThat(ProxySQLContainer.resources(px)).as("a ProxySQL without a pod template gets one").isEqualTo(target);
     }
 
     @Test

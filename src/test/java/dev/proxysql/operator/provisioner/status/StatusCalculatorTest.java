@@ -6,6 +6,7 @@ import dev.proxysql.operator.api.common.Condition;
 import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
 import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.topology.PauseProtocol;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -77,14 +78,14 @@ class StatusCalculatorTest {
 
     @Test
     void haltedWinsAndPausedIsAcknowledgedWithoutReturningTheOpsManagersCondition() {
-        Condition paused = new Condition(ConditionTypes.PAUSED, "True", "PausedByOpsRequest", "upgrade");
+        Condition paused = new Condition(PauseProtocol.PAUSED, "True", "PausedByOpsRequest", "upgrade");
         paused.setLastTransitionTime("2026-01-01T00:00:00Z");
         Observation halted = new Observation(2, List.of(paused), Optional.empty(), true, true,
                 Optional.empty(), Optional.empty(), Optional.empty());
         ProxySQLStatus s = new StatusCalculator(T0).compute(halted);
         assertThat(s.getPhase()).isEqualTo(DatabasePhase.HALTED);
-        assertThat(Conditions.isTrue(s.getConditions(), ConditionTypes.PROVISIONER_PAUSED)).isTrue();
-        assertThat(Conditions.find(s.getConditions(), ConditionTypes.PAUSED)).isEmpty();
+        assertThat(Conditions.isTrue(s.getConditions(), PauseProtocol.PROVISIONER_PAUSED)).isTrue();
+        assertThat(Conditions.find(s.getConditions(), PauseProtocol.PAUSED)).isEmpty();
     }
 
     @Test

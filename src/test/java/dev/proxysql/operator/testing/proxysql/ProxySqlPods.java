@@ -1,9 +1,9 @@
 package dev.proxysql.operator.testing.proxysql;
 
-import dev.proxysql.operator.kube.KubeDbLabels;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
 import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
+import dev.proxysql.operator.topology.KubeDbLabels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,4 +1,4 @@
-package dev.proxysql.operator.provisioner.children;
+package dev.proxysql.operator.topology;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.proxysql.operator.kube;
+package dev.proxysql.operator.topology;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

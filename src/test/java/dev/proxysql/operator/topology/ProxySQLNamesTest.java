@@ -1,4 +1,4 @@
-package dev.proxysql.operator.provisioner.children;
+package dev.proxysql.operator.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
