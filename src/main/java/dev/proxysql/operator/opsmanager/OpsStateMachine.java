@@ -1,8 +1,6 @@
 package dev.proxysql.operator.opsmanager;
 
-import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsProgress;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestStatus;
@@ -11,7 +9,6 @@ import dev.proxysql.operator.api.ops.v1alpha1.PodProgress;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
-import dev.proxysql.operator.kube.EventRecorder;
 import dev.proxysql.operator.kube.GoDuration;
 import dev.proxysql.operator.kube.ResourceQuantities;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
@@ -37,6 +34,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,11 +45,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ops-request state machine (see {@link OpsStep}). Each call advances one request by at most one side effect:
- * it decides from the persisted status and freshly read state, <b>writes the new status first</b>, then acts. An
- * operator killed at any line therefore finds, on restart, either the old step (and repeats an idempotent action)
- * or the new one. The ProxySQL is resumed before any final phase is written, so a Successful, Failed or Skipped
- * request never leaves it paused.
+ * The ops-request state machine (see {@link OpsStep}), split the way the step is carried out: <b>observe</b> (read
+ * the request's ProxySQL and StatefulSet once into a {@link StepView}), <b>decide</b> ({@link StepDecisions}, and
+ * {@code rolling/} for the pods: pure functions), <b>act</b> ({@link OpsEffects}, the only place that writes). Each
+ * call advances one request by at most one side effect, and <b>writes the new status first</b>, then acts: an
+ * operator killed at any line (the crash test stops it at every {@link StopPoints stop point}) finds, on restart,
+ * either the old step (and repeats an idempotent action) or the new one. The ProxySQL is resumed before any final
+ * phase is written, so a Successful, Failed or Skipped request never leaves it paused.
  *
  * <pre>
  * Queued ─▶ Pausing ─▶ UpdatingStatefulSet ─▶ ReplacingPods ─▶ UpdatingDatabase ─▶ Resuming ─▶ Done
@@ -69,12 +70,12 @@ public final class OpsStateMachine {
     private final ProxySQLLevelCheck check;
     private final OpsSettings settings;
     private final Clock clock;
-    private final EventRecorder events;
     private final OpsMetrics metrics;
-    private final RequestStore store;
-    private final ProxySQLPause pause;
+    private final OpsEffects effects;
     private final PodObserver pods;
-    private final StatefulSetTemplate template;
+    private final ProxySQLReleases releases;
+    /** When this operator process started: waits are not counted from earlier (see {@code Run.stepTimedOut}). */
+    private final Instant started;
     /**
      * Refused evictions already reported by an Event, as request UID / pod UID: the engine retries a refused eviction
      * every poll and one Warning per pod is enough. Memory only, on purpose: after a restart the worst case is one more
@@ -86,17 +87,22 @@ public final class OpsStateMachine {
 
     public OpsStateMachine(KubernetesClient client, Map<String, Operation> operations, ProxySQLLevelCheck check,
                            OpsSettings settings, Clock clock, String fieldManager, OpsMetrics metrics) {
+        this(client, operations, check, settings, clock, fieldManager, metrics, StopPoints.NONE);
+    }
+
+    /** {@code stops}: where a crash test may stop the operator ({@link StopPoints#NONE} outside tests). */
+    public OpsStateMachine(KubernetesClient client, Map<String, Operation> operations, ProxySQLLevelCheck check,
+                           OpsSettings settings, Clock clock, String fieldManager, OpsMetrics metrics, StopPoints stops) {
         this.client = client;
         this.validator = new OpsValidator(client, operations);
         this.check = check;
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
-        this.events = new EventRecorder(client, fieldManager, clock);
-        this.store = new RequestStore(client);
-        this.pause = new ProxySQLPause(client, fieldManager, clock);
+        this.effects = new OpsEffects(client, fieldManager, clock, stops);
         this.pods = new PodObserver(client);
-        this.template = new StatefulSetTemplate(client);
+        this.releases = new ProxySQLReleases(client);
+        this.started = Instant.now(clock);
     }
 
     OpsMetrics metrics() {
@@ -136,7 +142,7 @@ public final class OpsStateMachine {
         OpsRequestStatus status = r.getStatus() == null ? new OpsRequestStatus() : r.getStatus();
         r.setStatus(status);
         if (status.getPhase() != null && status.getPhase().isFinal()) {
-            store.removeFinalizer(r);
+            effects.removeFinalizer(r);
             return new Pass(Optional.empty(), r);
         }
         if (status.getProgress() == null) {
@@ -146,16 +152,17 @@ public final class OpsStateMachine {
         }
         Operation op = validator.operation(r);
         if (op == null) {
-            return new Pass(finish(r, null, null, OpsValidator.unsupported(r) + "; nothing was changed"), r);
+            return new Pass(finish(r, null, StepDecisions.unsupported(OpsValidator.unsupported(r))), r);
         }
         Run run = new Run(r, op, validator.proxysql(r));
         OpsStep step = status.getProgress().getStep();
-        if (run.proxysql == null && step != OpsStep.QUEUED && step != OpsStep.DONE) {
-            return new Pass(finish(r, op, null, "ProxySQL " + r.getSpec().getProxyRef().getName() + " was deleted while the request was in step "
-                    + stepName(step) + "; nothing is left to resume"), r);
-        }
         try {
-            Optional<Duration> next = step(run, step, all);
+            StepView view = observe(run, all);
+            Optional<StepOutcome.Finish> gone = StepDecisions.proxysqlGone(view);
+            if (gone.isPresent()) {
+                return new Pass(finish(r, op, gone.get()), r);
+            }
+            Optional<Duration> next = step(run, view);
             failingSince.remove(r.getMetadata().getUid());
             return new Pass(next, run.r);
         } catch (KubernetesClientException e) {
@@ -163,58 +170,399 @@ public final class OpsStateMachine {
         }
     }
 
+    // --- observe -------------------------------------------------------------------------------------------------
+
+    /** Reads what the request's step needs to decide, once. */
+    private StepView observe(Run run, Collection<ProxySQLOpsRequest> all) {
+        OpsStep step = run.progress().getStep();
+        ProxySQL p = run.proxysql;
+        boolean rollback = step == OpsStep.ROLLING_BACK_STATEFUL_SET || step == OpsStep.ROLLING_BACK_PODS;
+        boolean needsStatefulSet = switch (step) {
+            case PAUSING, UPDATING_STATEFUL_SET, REPLACING_PODS, ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS -> true;
+            case QUEUED, UPDATING_DATABASE, RESUMING, DONE -> false;
+        };
+        run.sts = p != null && needsStatefulSet ? statefulSet(p) : null;
+        TemplateChange change = rollback ? run.previousChange() : run.targetChange();
+        boolean droppedTarget = step == OpsStep.UPDATING_STATEFUL_SET && run.progress().getTargetResources() == null
+                && !run.op.targetResources(run.r, p).isEmpty();
+        Optional<String> blocker = step != OpsStep.QUEUED || p == null ? Optional.empty()
+                : OpsQueue.blocker(run.r, all).map(b -> b.getMetadata().getName());
+        return new StepView(step, run.deleting(), run.r.getSpec().getProxyRef().getName(), p != null,
+                p == null || p.getStatus() == null ? null : p.getStatus().getPhase(),
+                p != null && PauseProtocol.isPaused(p), p != null && PauseProtocol.isAcknowledged(p),
+                p == null ? null : ProxySQLNames.statefulSet(p), run.sts != null,
+                run.sts != null && StatefulSetTemplate.has(run.sts, change), run.sts != null && StatefulSetTemplate.observed(run.sts),
+                change.describe(), run.changesTemplate(), droppedTarget, run.progress().getStepStartedAt() != null, run.stepTimedOut(),
+                run.timeoutText(), run.r.getSpec().getApply(), blocker);
+    }
+
+    // --- decide and act, per step --------------------------------------------------------------------------------
+
+    private Optional<Duration> step(Run run, StepView view) {
+        return switch (view.step()) {
+            case QUEUED -> queued(run, StepDecisions.queued(view, () -> validator.validate(run.r, run.proxysql)));
+            case PAUSING -> pausing(run, StepDecisions.pausing(view));
+            case UPDATING_STATEFUL_SET -> updatingStatefulSet(run, StepDecisions.updatingStatefulSet(view));
+            case REPLACING_PODS -> replacingPods(run, StepDecisions.replacingPods(view, false), false);
+            case UPDATING_DATABASE -> updatingDatabase(run);
+            case ROLLING_BACK_STATEFUL_SET -> rollingBackStatefulSet(run, StepDecisions.rollingBackStatefulSet(view));
+            case ROLLING_BACK_PODS -> replacingPods(run, StepDecisions.replacingPods(view, true), true);
+            case RESUMING -> resuming(run);
+            case DONE -> Optional.empty();
+        };
+    }
+
+    private Optional<Duration> queued(Run run, StepOutcome outcome) {
+        if (outcome instanceof StepOutcome.Forget) {
+            effects.removeFinalizer(run.r);
+            return Optional.empty();
+        }
+        if (outcome instanceof StepOutcome.Queued q) {
+            return pending(run, q);
+        }
+        if (outcome instanceof StepOutcome.Finish f) {
+            if (f.success() != null) {
+                run.condition(run.op.conditionType(), true, OpsReason.NOTHING_TO_DO.value(), f.success());
+            }
+            return finish(run.r, run.op, f);
+        }
+        run.r = effects.addFinalizer(run.r);
+        run.status().setPhase(OpsRequestPhase.PROGRESSING);
+        run.progress().setFromVersion(run.proxysql.getSpec().getVersion());
+        run.progress().setToVersion(run.op.targetVersionName(run.r, run.proxysql));
+        run.condition(OpsConditions.RUNNING, true, OpsReason.RUNNING, "Controller has started to Progress the ProxySQLOpsRequest: " + run.ref());
+        Conditions.find(run.status().getConditions(), OpsConditions.QUEUED).ifPresent(q ->
+                run.condition(OpsConditions.QUEUED, false, OpsReason.STARTED, "the request left the queue"));
+        run.to(OpsStep.PAUSING);
+        run.save();
+        effects.normal(run.r, OpsReason.STARTING, "Started processing " + typeName(run.r) + " of ProxySQL " + run.proxysql.getMetadata().getName());
+        return now();
+    }
+
+    private Optional<Duration> pending(Run run, StepOutcome.Queued q) {
+        boolean changed = run.status().getPhase() != OpsRequestPhase.PENDING
+                || Conditions.find(run.status().getConditions(), OpsConditions.QUEUED).map(c -> !q.message().equals(c.getMessage())).orElse(true);
+        if (q.timed() && run.progress().getStepStartedAt() == null) {
+            run.progress().setStepStartedAt(Conditions.now(clock));
+            changed = true;
+        } else if (!q.timed() && run.progress().getStepStartedAt() != null) {
+            run.progress().setStepStartedAt(null);
+            changed = true;
+        }
+        if (changed) {
+            run.status().setPhase(OpsRequestPhase.PENDING);
+            run.condition(OpsConditions.QUEUED, true, q.reason(), q.message());
+            run.save();
+        }
+        return Optional.of(Duration.ofSeconds(2));
+    }
+
+    private Optional<Duration> pausing(Run run, StepOutcome outcome) {
+        if (outcome instanceof StepOutcome.Pause) {
+            effects.normal(run.r, OpsReason.PAUSE_DATABASE, "Pausing ProxySQL database: " + run.proxysql.getMetadata().getNamespace() + "/"
+                    + run.proxysql.getMetadata().getName());
+            effects.pause(run.r, run.proxysql);
+            return poll();
+        }
+        if (!(outcome instanceof StepOutcome.Proceed)) {
+            return otherwise(run, outcome);
+        }
+        // What to roll back to is recorded before the template changes, from the template itself.
+        Map<String, String> target = run.op.targetImages(run.r, run.proxysql, run.sts);
+        run.progress().setTargetImages(target);
+        run.progress().setPreviousImages(valuesOf(target.keySet(), StatefulSetTemplate.images(run.sts)));
+        Map<String, ResourceRequirements> targetResources = run.op.targetResources(run.r, run.proxysql);
+        if (!targetResources.isEmpty()) {
+            run.progress().setTargetResources(targetResources);
+            run.progress().setPreviousResources(valuesOf(targetResources.keySet(), StatefulSetTemplate.resources(run.sts)));
+        }
+        run.condition(OpsConditions.PAUSE_DATABASE, true, OpsReason.DATABASE_PAUSE_SUCCEEDED, "Successfully paused ProxySQL "
+                + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
+        run.to(OpsStep.UPDATING_STATEFUL_SET);
+        run.save();
+        effects.normal(run.r, OpsReason.PAUSE_DATABASE, "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
+        return now();
+    }
+
+    private Optional<Duration> updatingStatefulSet(Run run, StepOutcome outcome) {
+        TemplateChange change = run.targetChange();
+        if (outcome instanceof StepOutcome.ApplyTemplate) {
+            Optional<String> refused = applyTemplate(run, change);
+            return refused.isPresent()
+                    ? fail(run, StepDecisions.fail(view(run), "step UpdatingStatefulSet: the API server refused the new pod template: "
+                    + refused.get(), OpsStep.ROLLING_BACK_STATEFUL_SET))
+                    : poll();
+        }
+        if (!(outcome instanceof StepOutcome.Proceed)) {
+            return otherwise(run, outcome);
+        }
+        RollTarget target = new RollTarget(run.sts.getStatus().getUpdateRevision(), run.progress().getTargetImages());
+        run.progress().setPods(RollPlan.plan(pods.observe(run.proxysql).values(), target, change.describe()));
+        run.condition(OpsConditions.UPDATE_STATEFUL_SETS, true, OpsReason.UPDATE_STATEFUL_SETS_SUCCEEDED, "Updated the pod template of StatefulSet "
+                + run.sts.getMetadata().getName() + " (revision " + target.revision() + "): " + change.describe()
+                + "; " + run.progress().getPods().size() + " pod(s) to replace");
+        run.to(OpsStep.REPLACING_PODS);
+        run.save();
+        return now();
+    }
+
+    private Optional<Duration> replacingPods(Run run, StepOutcome outcome, boolean rollback) {
+        if (!(outcome instanceof StepOutcome.Proceed)) {
+            return otherwise(run, outcome);
+        }
+        StatefulSet sts = run.sts;
+        Map<String, String> images = rollback ? run.progress().getPreviousImages() : run.progress().getTargetImages();
+        RollTarget target = new RollTarget(sts.getStatus().getUpdateRevision(), images);
+        // The check always runs through the engine: when ProxySQL-level checks are off, ProxySQLLevelCheck.skipped()
+        // passes it and the pod's CheckPodReady condition says so.
+        RollSettings rs = new RollSettings(sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas(), run.timeout(),
+                run.r.getSpec().getMaxRetries() == null ? 1 : run.r.getSpec().getMaxRetries(), started);
+        Instant now = Instant.now(clock);
+        String persisted = Serialization.asJson(run.progress().getPods());
+        Map<String, ObservedPod> observed = pods.observe(run.proxysql);
+        Decision d = RollingReplacement.next(run.progress().getPods(), observed, target, rs, now);
+        for (int checks = 0; d.action() instanceof Action.Verify verify && checks < observed.size() + 1; checks++) {
+            VerifyResult result = check.verify(run.proxysql, verify.pod(), releases.of(rollback ? run.progress().getFromVersion()
+                    : run.progress().getToVersion()));
+            run.condition(OpsConditions.checkPodReady(verify.pod()), result.passed(),
+                    result.passed() ? OpsReason.POD_READY : result.pending() ? OpsReason.CHECK_PENDING : OpsReason.CHECK_FAILED,
+                    "pod " + verify.pod() + " is Ready on revision " + target.revision() + "; " + result.message());
+            d = RollingReplacement.verified(d.progress(), verify, result, rs, now);
+            if (result.passed() && d.action() instanceof Action.Wait) {
+                // The pod is Done and the engine names the next one: decide its step from the same observation, so
+                // that its eviction is saved together with this pod's result instead of waiting for another pass.
+                d = RollingReplacement.next(d.progress(), observed, target, rs, now);
+            }
+        }
+        int replaced = newlyReplaced(run.progress().getPods(), d.progress());
+        run.progress().setPods(d.progress());
+        Optional<Duration> next = act(run, d.action(), rollback, target, !persisted.equals(Serialization.asJson(d.progress())));
+        // Counted once saved: a pass decided on a stale cache ends in a conflict (an exception) and is decided again.
+        metrics.replaced(typeName(run.r), rollback, replaced);
+        return next;
+    }
+
+    /** Pods that were evicted by this request and are now Done (not those found already on target). */
+    private static int newlyReplaced(List<PodProgress> before, List<PodProgress> after) {
+        Map<String, String> was = before == null ? Map.of() : before.stream()
+                .collect(Collectors.toMap(PodProgress::getName, p -> String.valueOf(p.getState()), (a, b) -> a));
+        return (int) after.stream().filter(p -> PodState.DONE.value().equals(p.getState()) && p.getEvictedUid() != null
+                && !PodState.DONE.value().equals(was.get(p.getName()))).count();
+    }
+
+    /** Carries out the rolling engine's decision for the pods. */
+    private Optional<Duration> act(Run run, Action action, boolean rollback, RollTarget target, boolean progressChanged) {
+        if (action instanceof Action.Evict evict) {
+            run.condition(OpsConditions.evictPod(evict.pod()), true, rollback ? OpsReason.EVICT_POD_FOR_ROLLBACK : OpsReason.EVICT_POD,
+                    "evict pod " + evict.pod() + " (uid " + evict.uid() + "): " + evict.reason());
+            run.save();
+            evict(run, evict);
+            return poll();
+        }
+        if (action instanceof Action.Complete) {
+            if (rollback) {
+                run.condition(OpsConditions.ROLLBACK, true, OpsReason.ROLLBACK_SUCCEEDED, "every pod is back on revision " + target.revision()
+                        + " (" + run.previousChange().describe() + ")");
+                run.to(OpsStep.RESUMING);
+            } else {
+                run.condition(OpsConditions.RESTART_PODS, true, OpsReason.RESTART_PODS_SUCCEEDED, "every pod was replaced and checked");
+                run.to(OpsStep.UPDATING_DATABASE);
+            }
+            run.save();
+            return now();
+        }
+        if (action instanceof Action.Fail fail) {
+            return rollback ? rollbackFailed(run, fail.reason())
+                    : fail(run, StepDecisions.fail(view(run), "step ReplacingPods" + (fail.pod() == null ? "" : ", pod " + fail.pod()) + ": "
+                    + fail.reason(), OpsStep.ROLLING_BACK_STATEFUL_SET));
+        }
+        // Wait: persist progress changes (a pod's clock starting, a check result), not the countdown.
+        if (progressChanged) {
+            run.save();
+        }
+        return poll();
+    }
+
+    private void evict(Run run, Action.Evict evict) {
+        String ns = run.proxysql.getMetadata().getNamespace();
+        String refusal = run.r.getMetadata().getUid() + "/" + evict.uid();
+        switch (effects.evict(run.r, ns, evict.pod(), evict.uid())) {
+            case EVICTED -> {
+                metrics.evicted();
+                refusalsReported.remove(refusal);
+                // Recorded after the eviction: the Event only reports, and the pod should not wait for it.
+                effects.normal(run.r, OpsReason.RESTART_POD, "Restarting Pod: " + ns + "/" + evict.pod() + " (" + evict.reason() + ")");
+            }
+            case REFUSED -> {
+                if (refusalsReported.add(refusal)) {
+                    effects.warning(run.r, OpsReason.EVICTION_REFUSED, "Eviction of pod " + ns + "/" + evict.pod() + " refused (429: a "
+                            + "PodDisruptionBudget allows no disruption now, or the API server is throttling); retrying until the "
+                            + "step timeout (" + run.timeoutText() + ")");
+                }
+            }
+            case GONE -> {
+                // Already gone or replaced: the next observation of the pods tells which.
+            }
+        }
+    }
+
+    private Optional<Duration> updatingDatabase(Run run) {
+        effects.updateDatabase(run.r, run.op, run.proxysql);
+        run.condition(OpsConditions.UPDATE_DATABASE, true, OpsReason.UPDATE_DATABASE, run.op.successMessage(run.r, run.proxysql));
+        run.to(OpsStep.RESUMING);
+        run.save();
+        return now();
+    }
+
+    private Optional<Duration> rollingBackStatefulSet(Run run, StepOutcome outcome) {
+        TemplateChange back = run.previousChange();
+        if (outcome instanceof StepOutcome.ApplyTemplate) {
+            Optional<String> refused = applyTemplate(run, back);
+            if (refused.isPresent()) {
+                return rollbackFailed(run, "the API server refused the previous pod template: " + refused.get());
+            }
+            effects.warning(run.r, OpsReason.ROLLBACK, "Rolling back StatefulSet " + run.sts.getMetadata().getName() + " to "
+                    + back.describe() + " after: " + run.progress().getFailure());
+            return poll();
+        }
+        if (!(outcome instanceof StepOutcome.Proceed)) {
+            return otherwise(run, outcome);
+        }
+        RollTarget target = new RollTarget(run.sts.getStatus().getUpdateRevision(), run.progress().getPreviousImages());
+        run.progress().setPods(RollbackPlan.plan(pods.observe(run.proxysql).values(), target));
+        run.condition(OpsConditions.ROLLBACK, true, OpsReason.ROLLBACK_STARTED, "rolling back to " + back.describe() + ": "
+                + run.progress().getPods().size() + " pod(s) to replace back");
+        run.to(OpsStep.ROLLING_BACK_PODS);
+        run.save();
+        return now();
+    }
+
+    private Optional<Duration> resuming(Run run) {
+        if (PauseProtocol.isPaused(run.proxysql)) {
+            effects.normal(run.r, OpsReason.RESUME_DATABASE, "Resuming ProxySQL database: " + run.proxysql.getMetadata().getName());
+            effects.resume(run.r, run.proxysql);
+        }
+        run.condition(OpsConditions.RESUME_DATABASE, true, OpsReason.DATABASE_RESUME_SUCCEEDED, "Successfully resumed ProxySQL "
+                + run.proxysql.getMetadata().getName());
+        String failure = run.progress().getFailure();
+        if (failure == null) {
+            return finish(run.r, run.op, new StepOutcome.Finish(run.op.successMessage(run.r, run.proxysql), null));
+        }
+        boolean rolledBack = Conditions.find(run.status().getConditions(), OpsConditions.ROLLBACK)
+                .filter(c -> OpsReason.ROLLBACK_SUCCEEDED.value().equals(c.getReason())).isPresent();
+        return finish(run.r, run.op, StepOutcome.Finish.failed(StepDecisions.failureOutcome(failure, rolledBack,
+                run.progress().getRollbackFailure(), run.changesImages(), run.progress().getFromVersion(), run.previousChange().describe())));
+    }
+
+    /** The outcomes every step handles alike: wait, fail, a failed rollback. */
+    private Optional<Duration> otherwise(Run run, StepOutcome outcome) {
+        if (outcome instanceof StepOutcome.Wait) {
+            return poll();
+        }
+        if (outcome instanceof StepOutcome.Fail f) {
+            return fail(run, f);
+        }
+        if (outcome instanceof StepOutcome.RollbackFailed f) {
+            return rollbackFailed(run, f.reason());
+        }
+        throw new IllegalStateException("step " + stepName(run.progress().getStep()) + " cannot carry out " + outcome);
+    }
+
+    // --- refusals ------------------------------------------------------------------------------------------------
+
     /**
      * A write the API server keeps refusing (a 500 from a webhook, a policy denying an eviction, a conflict that never
-     * clears) must not leave the request Progressing with its ProxySQL paused once the framework stops retrying. It is
-     * retried here with a doubling pause (1 s up to 30 s) for as long as the step timeout, counted from the first
-     * refusal in a row (in memory: an operator restart starts the count again); then the request fails, and rolls back
-     * and resumes as far as the step allows. Resuming itself is retried for ever: there is nothing else to do.
+     * clears) must not leave the request Progressing with its ProxySQL paused once the framework stops retrying; see
+     * {@link StepDecisions#refused}. The count of refusals in a row is in memory: an operator restart starts it again.
      */
     private Optional<Duration> refused(ProxySQLOpsRequest stale, Operation op, OpsStep step, KubernetesClientException e) {
         String uid = stale.getMetadata().getUid();
         Instant now = Instant.now(clock);
-        Instant since = failingSince.computeIfAbsent(uid, k -> now);
-        Duration failing = Duration.between(since, now);
+        Duration failing = Duration.between(failingSince.computeIfAbsent(uid, k -> now), now);
         String what = "step " + stepName(step) + ": the API server refused a write (" + e.getCode() + "): "
                 + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
         ProxySQLOpsRequest fresh = client.resources(ProxySQLOpsRequest.class).inNamespace(stale.getMetadata().getNamespace())
                 .withName(stale.getMetadata().getName()).get();
         Run run = fresh == null || fresh.getStatus() == null || fresh.getStatus().getProgress() == null ? null
                 : new Run(fresh, op, validator.proxysql(fresh));
-        if (run == null || failing.compareTo(run.timeout()) < 0 || step == OpsStep.RESUMING || step == OpsStep.DONE) {
-            Duration pause = Duration.ofSeconds(Math.min(30, 1L << Math.min(5, failing.toSeconds() / 4)));
+        Optional<StepOutcome> decided = run == null ? Optional.empty() : StepDecisions.refused(view(run), what, failing, run.timeout());
+        if (decided.isEmpty()) {
+            Duration pause = StepDecisions.retryPause(failing);
             LOG.warn("ProxySQLOpsRequest {}/{}: {}; retrying in {} (refused for {} so far)", stale.getMetadata().getNamespace(),
                     stale.getMetadata().getName(), what, GoDuration.format(pause), GoDuration.format(failing));
             return Optional.of(pause);
         }
         failingSince.remove(uid);
-        String reason = what + "; still refused after " + run.timeoutText();
-        return switch (step) {
-            case QUEUED, PAUSING -> fail(run, reason, OpsStep.RESUMING);
-            case ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS -> rollbackFailed(run, reason);
-            default -> fail(run, reason, rollbackOrResume(run));
-        };
+        return otherwise(run, decided.get());
     }
 
-    private Optional<Duration> step(Run run, OpsStep step, Collection<ProxySQLOpsRequest> all) {
-        return switch (step) {
-            case QUEUED -> queued(run, all);
-            case PAUSING -> pausing(run);
-            case UPDATING_STATEFUL_SET -> updatingStatefulSet(run);
-            case REPLACING_PODS -> replacingPods(run, false);
-            case UPDATING_DATABASE -> updatingDatabase(run);
-            case ROLLING_BACK_STATEFUL_SET -> rollingBackStatefulSet(run);
-            case ROLLING_BACK_PODS -> replacingPods(run, true);
-            case RESUMING -> resuming(run);
-            case DONE -> Optional.empty();
-        };
+    // --- transitions ---------------------------------------------------------------------------------------------
+
+    private Optional<Duration> fail(Run run, StepOutcome.Fail f) {
+        if (run.progress().getFailure() == null) {
+            run.progress().setFailure(f.reason());
+        }
+        if (run.deleting()) {
+            run.progress().setCancelled(true);
+        }
+        run.condition(run.op.conditionType(), false, run.op.conditionType() + "Failed", f.reason());
+        run.to(f.next());
+        run.save();
+        effects.warning(run.r, OpsReason.FAILED, f.reason() + (f.next() == OpsStep.ROLLING_BACK_STATEFUL_SET ? "; rolling back" : "; resuming"));
+        return now();
     }
 
-    /** One request, its operation and its ProxySQL as read at the start of this pass. */
+    private Optional<Duration> rollbackFailed(Run run, String reason) {
+        run.progress().setRollbackFailure(reason);
+        run.condition(OpsConditions.ROLLBACK, false, OpsReason.ROLLBACK_FAILED, reason);
+        run.to(OpsStep.RESUMING);
+        run.save();
+        effects.warning(run.r, OpsReason.ROLLBACK_FAILED, reason);
+        return now();
+    }
+
+    /** Writes the final phase (the ProxySQL is already resumed or was never paused) and releases the finalizer. */
+    private Optional<Duration> finish(ProxySQLOpsRequest r, Operation op, StepOutcome.Finish outcome) {
+        failingSince.remove(r.getMetadata().getUid());
+        String success = outcome.success();
+        String failure = outcome.failure();
+        OpsRequestStatus s = r.getStatus();
+        long gen = r.getMetadata().getGeneration();
+        s.getProgress().setStep(OpsStep.DONE);
+        s.setObservedGeneration(gen);
+        if (failure == null) {
+            s.setPhase(OpsRequestPhase.SUCCESSFUL);
+            if (op != null && Conditions.find(s.getConditions(), op.conditionType()).isEmpty()) {
+                OpsConditions.set(s, op.conditionType(), true, op.conditionType() + "Succeeded", success, gen, clock);
+            }
+            OpsConditions.set(s, OpsConditions.SUCCESSFUL, true, OpsReason.SUCCESSFUL.value(), success, gen, clock);
+        } else {
+            s.setPhase(OpsRequestPhase.FAILED);
+            OpsConditions.set(s, OpsConditions.FAILED, true, OpsReason.FAILED.value(), failure, gen, clock);
+        }
+        ProxySQLOpsRequest saved = effects.saveStatus(r);
+        metrics.finished(typeName(r), s.getPhase() == OpsRequestPhase.SUCCESSFUL ? "Successful" : "Failed");
+        if (failure == null) {
+            effects.normal(saved, OpsReason.SUCCESSFUL, success);
+        } else {
+            effects.warning(saved, OpsReason.FAILED, failure);
+        }
+        LOG.info("ProxySQLOpsRequest {}/{}: {}", r.getMetadata().getNamespace(), r.getMetadata().getName(),
+                failure == null ? "Successful: " + success : "Failed: " + failure);
+        effects.removeFinalizer(saved);
+        String uid = r.getMetadata().getUid();
+        refusalsReported.removeIf(k -> k.startsWith(uid + "/"));
+        return Optional.empty();
+    }
+
+    // --- the request being advanced ------------------------------------------------------------------------------
+
+    /** One request, its operation, its ProxySQL and StatefulSet as read at the start of this pass. */
     private final class Run {
         ProxySQLOpsRequest r;
         final Operation op;
         final ProxySQL proxysql;
+        StatefulSet sts;
 
         Run(ProxySQLOpsRequest r, Operation op, ProxySQL proxysql) {
             this.r = r;
@@ -230,6 +578,10 @@ public final class OpsStateMachine {
             return r.getStatus();
         }
 
+        void condition(String type, boolean value, OpsReason reason, String message) {
+            condition(type, value, reason.value(), message);
+        }
+
         void condition(String type, boolean value, String reason, String message) {
             OpsConditions.set(status(), type, value, reason, message, r.getMetadata().getGeneration(), clock);
         }
@@ -240,7 +592,7 @@ public final class OpsStateMachine {
         }
 
         void save() {
-            r = store.saveStatus(r);
+            r = effects.saveStatus(r);
         }
 
         boolean deleting() {
@@ -257,9 +609,18 @@ public final class OpsStateMachine {
             return GoDuration.format(timeout());
         }
 
+        /**
+         * The step has waited longer than the timeout, counted from when it started or from when this operator process
+         * started, whichever is later: the time the operator was not running does not count against a request, so a
+         * restart never fails a step (or a rollback) that it gave no chance.
+         */
         boolean stepTimedOut() {
-            String started = progress().getStepStartedAt();
-            return started != null && Instant.now(clock).isAfter(Instant.parse(started).plus(timeout()));
+            String stepStarted = progress().getStepStartedAt();
+            if (stepStarted == null) {
+                return false;
+            }
+            Instant from = Instant.parse(stepStarted).isBefore(started) ? started : Instant.parse(stepStarted);
+            return Instant.now(clock).isAfter(from.plus(timeout()));
         }
 
         String ref() {
@@ -296,385 +657,17 @@ public final class OpsStateMachine {
         }
     }
 
-    // --- steps ---------------------------------------------------------------------------------------------------
-
-    private Optional<Duration> queued(Run run, Collection<ProxySQLOpsRequest> all) {
-        if (run.deleting()) {
-            store.removeFinalizer(run.r);
-            return Optional.empty();
-        }
-        // A request waits for the ones before it on the same ProxySQL before it is validated: they may change the
-        // version it starts from. One whose ProxySQL does not exist fails at once (the validator says so).
-        Optional<ProxySQLOpsRequest> blocker = run.proxysql == null ? Optional.empty() : OpsQueue.blocker(run.r, all);
-        if (blocker.isPresent()) {
-            return pending(run, "WaitingForOpsRequest", "waiting for ProxySQLOpsRequest " + blocker.get().getMetadata().getName()
-                    + " on the same ProxySQL to finish", false);
-        }
-        // The same checks, and messages, as the admission webhook's: they matter where it is not installed or was down.
-        Operation.Validation v = validator.validate(run.r, run.proxysql);
-        if (v.kind() == Operation.Validation.Kind.REJECT) {
-            return finish(run.r, run.op, null, v.message() + "; nothing was changed");
-        }
-        if (v.kind() == Operation.Validation.Kind.NOTHING_TO_DO) {
-            run.condition(run.op.conditionType(), true, "NothingToDo", v.message());
-            return finish(run.r, run.op, v.message(), null);
-        }
-        ApplyOption apply = run.r.getSpec().getApply() == null ? ApplyOption.IF_READY : run.r.getSpec().getApply();
-        DatabasePhase phase = run.proxysql.getStatus() == null ? null : run.proxysql.getStatus().getPhase();
-        if (apply == ApplyOption.IF_READY && phase != DatabasePhase.READY) {
-            if (run.progress().getStepStartedAt() != null && run.stepTimedOut()) {
-                return finish(run.r, run.op, null, "ProxySQL " + run.proxysql.getMetadata().getName() + " was not Ready within "
-                        + run.timeoutText() + " (it is " + phaseName(phase) + "); with spec.apply: IfReady the request only runs on a Ready"
-                        + " ProxySQL (spec.apply: Always runs it regardless); nothing was changed");
-            }
-            return pending(run, "WaitingForDatabaseReady", "waiting for ProxySQL " + run.proxysql.getMetadata().getName()
-                    + " to be Ready (spec.apply: IfReady); it is " + phaseName(phase), true);
-        }
-        run.r = store.addFinalizer(run.r);
-        run.status().setPhase(OpsRequestPhase.PROGRESSING);
-        run.progress().setFromVersion(run.proxysql.getSpec().getVersion());
-        run.progress().setToVersion(run.op.expectedVersion(run.r, run.proxysql));
-        run.condition(OpsConditions.RUNNING, true, "Running", "Controller has started to Progress the ProxySQLOpsRequest: " + run.ref());
-        Conditions.find(run.status().getConditions(), OpsConditions.QUEUED).ifPresent(q ->
-                run.condition(OpsConditions.QUEUED, false, "Started", "the request left the queue"));
-        run.to(OpsStep.PAUSING);
-        run.save();
-        events.normal(run.r, "Starting", "Started processing " + typeName(run.r) + " of ProxySQL " + run.proxysql.getMetadata().getName());
-        return now();
-    }
-
-    private Optional<Duration> pending(Run run, String reason, String message, boolean timed) {
-        boolean changed = run.status().getPhase() != OpsRequestPhase.PENDING
-                || Conditions.find(run.status().getConditions(), OpsConditions.QUEUED).map(c -> !message.equals(c.getMessage())).orElse(true);
-        if (timed && run.progress().getStepStartedAt() == null) {
-            run.progress().setStepStartedAt(Conditions.now(clock));
-            changed = true;
-        } else if (!timed && run.progress().getStepStartedAt() != null) {
-            run.progress().setStepStartedAt(null);
-            changed = true;
-        }
-        if (changed) {
-            run.status().setPhase(OpsRequestPhase.PENDING);
-            run.condition(OpsConditions.QUEUED, true, reason, message);
-            run.save();
-        }
-        return Optional.of(Duration.ofSeconds(2));
-    }
-
-    private Optional<Duration> pausing(Run run) {
-        if (run.deleting()) {
-            return fail(run, "cancelled: the request was deleted before any pod was touched", OpsStep.RESUMING);
-        }
-        if (!PauseProtocol.isPaused(run.proxysql)) {
-            events.normal(run.r, "PauseDatabase", "Pausing ProxySQL database: " + run.proxysql.getMetadata().getNamespace() + "/"
-                    + run.proxysql.getMetadata().getName());
-            pause.pause(run.proxysql, run.r);
-            return poll();
-        }
-        if (!PauseProtocol.isAcknowledged(run.proxysql)) {
-            if (run.stepTimedOut()) {
-                return fail(run, "step Pausing: the provisioner did not acknowledge the pause (condition ProvisionerPaused) within "
-                        + run.timeoutText() + "; is the provisioner running?", OpsStep.RESUMING);
-            }
-            return poll();
-        }
-        StatefulSet sts = statefulSet(run);
-        if (sts == null) {
-            return fail(run, "step Pausing: StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist", OpsStep.RESUMING);
-        }
-        // What to roll back to is recorded before the template changes, from the template itself.
-        Map<String, String> target = run.op.targetImages(run.r, run.proxysql, sts);
-        run.progress().setTargetImages(target);
-        run.progress().setPreviousImages(valuesOf(target.keySet(), StatefulSetTemplate.images(sts)));
-        Map<String, ResourceRequirements> targetResources = run.op.targetResources(run.r, run.proxysql);
-        if (!targetResources.isEmpty()) {
-            run.progress().setTargetResources(targetResources);
-            run.progress().setPreviousResources(valuesOf(targetResources.keySet(), StatefulSetTemplate.resources(sts)));
-        }
-        run.condition(OpsConditions.PAUSE_DATABASE, true, "DatabasePauseSucceeded", "Successfully paused ProxySQL "
-                + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
-        run.to(OpsStep.UPDATING_STATEFUL_SET);
-        run.save();
-        events.normal(run.r, "PauseDatabase", "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
-        return now();
-    }
-
-    private Optional<Duration> updatingStatefulSet(Run run) {
-        if (run.deleting()) {
-            return fail(run, "cancelled: the request was deleted while the StatefulSet was being updated", OpsStep.ROLLING_BACK_STATEFUL_SET);
-        }
-        StatefulSet sts = statefulSet(run);
-        if (sts == null) {
-            return fail(run, "step UpdatingStatefulSet: StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist",
-                    OpsStep.RESUMING);
-        }
-        if (!run.op.targetResources(run.r, run.proxysql).isEmpty() && run.progress().getTargetResources() == null) {
-            // The status was saved with targetResources in Pausing; the API server dropped it, so its schema predates
-            // the field. Going on would roll nothing and report success.
-            return fail(run, "step UpdatingStatefulSet: the ProxySQLOpsRequest CRD installed is older than this operator: it "
-                    + "dropped status.progress.targetResources; update the CRDs (helm upgrade does not update a chart's crds/)",
-                    OpsStep.RESUMING);
-        }
-        Map<String, String> images = run.progress().getTargetImages();
-        TemplateChange change = run.targetChange();
-        if (!StatefulSetTemplate.has(sts, change)) {
-            if (run.stepTimedOut()) {
-                return fail(run, "step UpdatingStatefulSet: the pod template did not take " + change.describe() + " within "
-                        + run.timeoutText(), OpsStep.ROLLING_BACK_STATEFUL_SET);
-            }
-            Optional<String> refused = applyTemplate(sts, change);
-            if (refused.isPresent()) {
-                return fail(run, "step UpdatingStatefulSet: the API server refused the new pod template: " + refused.get(),
-                        OpsStep.ROLLING_BACK_STATEFUL_SET);
-            }
-            return poll();
-        }
-        if (!StatefulSetTemplate.observed(sts)) {
-            if (run.stepTimedOut()) {
-                return fail(run, "step UpdatingStatefulSet: the StatefulSet controller did not observe the new template within "
-                        + run.timeoutText(), OpsStep.ROLLING_BACK_STATEFUL_SET);
-            }
-            return poll();
-        }
-        RollTarget target = new RollTarget(sts.getStatus().getUpdateRevision(), images);
-        run.progress().setPods(RollPlan.plan(pods.observe(run.proxysql).values(), target, change.describe()));
-        run.condition(OpsConditions.UPDATE_STATEFUL_SETS, true, "UpdateStatefulSetsSucceeded", "Updated the pod template of StatefulSet "
-                + sts.getMetadata().getName() + " (revision " + target.revision() + "): " + change.describe()
-                + "; " + run.progress().getPods().size() + " pod(s) to replace");
-        run.to(OpsStep.REPLACING_PODS);
-        run.save();
-        return now();
-    }
-
-    private Optional<Duration> replacingPods(Run run, boolean rollback) {
-        if (run.deleting() && !rollback) {
-            return fail(run, "cancelled: the request was deleted while pods were being replaced", rollbackOrResume(run));
-        }
-        StatefulSet sts = statefulSet(run);
-        if (sts == null) {
-            return rollback ? rollbackFailed(run, "StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist")
-                    : fail(run, "step ReplacingPods: StatefulSet does not exist", OpsStep.RESUMING);
-        }
-        Map<String, String> images = rollback ? run.progress().getPreviousImages() : run.progress().getTargetImages();
-        RollTarget target = new RollTarget(sts.getStatus().getUpdateRevision(), images);
-        // The check always runs through the engine: when ProxySQL-level checks are off, ProxySQLLevelCheck.skipped()
-        // passes it and the pod's CheckPodReady condition says so.
-        RollSettings rs = new RollSettings(sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas(), run.timeout(),
-                run.r.getSpec().getMaxRetries() == null ? 1 : run.r.getSpec().getMaxRetries());
-        Instant now = Instant.now(clock);
-        String persisted = Serialization.asJson(run.progress().getPods());
-        Map<String, ObservedPod> observed = pods.observe(run.proxysql);
-        Decision d = RollingReplacement.next(run.progress().getPods(), observed, target, rs, now);
-        for (int checks = 0; d.action() instanceof Action.Verify verify && checks < observed.size() + 1; checks++) {
-            String expected = rollback ? run.progress().getFromVersion() : run.progress().getToVersion();
-            VerifyResult result = check.verify(run.proxysql, verify.pod(), expected);
-            run.condition(OpsConditions.checkPodReady(verify.pod()), result.passed(),
-                    result.passed() ? "PodReady" : result.pending() ? "CheckPending" : "CheckFailed",
-                    "pod " + verify.pod() + " is Ready on revision " + target.revision() + "; " + result.message());
-            d = RollingReplacement.verified(d.progress(), verify, result, rs, now);
-            if (result.passed() && d.action() instanceof Action.Wait) {
-                // The pod is Done and the engine names the next one: decide its step from the same observation, so
-                // that its eviction is saved together with this pod's result instead of waiting for another pass.
-                d = RollingReplacement.next(d.progress(), observed, target, rs, now);
-            }
-        }
-        int replaced = newlyReplaced(run.progress().getPods(), d.progress());
-        run.progress().setPods(d.progress());
-        Optional<Duration> next = act(run, d.action(), rollback, target, !persisted.equals(Serialization.asJson(d.progress())));
-        // Counted once saved: a pass decided on a stale cache ends in a conflict (an exception) and is decided again.
-        metrics.replaced(typeName(run.r), rollback, replaced);
-        return next;
-    }
-
-    /** Pods that were evicted by this request and are now Done (not those found already on target). */
-    private static int newlyReplaced(java.util.List<PodProgress> before, java.util.List<PodProgress> after) {
-        Map<String, String> was = before == null ? Map.of() : before.stream()
-                .collect(Collectors.toMap(PodProgress::getName, p -> String.valueOf(p.getState()), (a, b) -> a));
-        return (int) after.stream().filter(p -> PodState.DONE.value().equals(p.getState()) && p.getEvictedUid() != null
-                && !PodState.DONE.value().equals(was.get(p.getName()))).count();
-    }
-
-    private Optional<Duration> act(Run run, Action action, boolean rollback, RollTarget target, boolean progressChanged) {
-        String ns = run.proxysql.getMetadata().getNamespace();
-        if (action instanceof Action.Evict evict) {
-            run.condition(OpsConditions.evictPod(evict.pod()), true, rollback ? "EvictPodForRollback" : "EvictPod",
-                    "evict pod " + evict.pod() + " (uid " + evict.uid() + "): " + evict.reason());
-            run.save();
-            String refusal = run.r.getMetadata().getUid() + "/" + evict.uid();
-            switch (pods.evict(ns, evict.pod(), evict.uid())) {
-                case EVICTED -> {
-                    metrics.evicted();
-                    refusalsReported.remove(refusal);
-                    // Recorded after the eviction: the Event only reports, and the pod should not wait for it.
-                    events.normal(run.r, "RestartPod", "Restarting Pod: " + ns + "/" + evict.pod() + " (" + evict.reason() + ")");
-                }
-                case REFUSED -> {
-                    if (refusalsReported.add(refusal)) {
-                        events.warning(run.r, "EvictionRefused", "Eviction of pod " + ns + "/" + evict.pod() + " refused (429: a "
-                                + "PodDisruptionBudget allows no disruption now, or the API server is throttling); retrying until the "
-                                + "step timeout (" + run.timeoutText() + ")");
-                    }
-                }
-                case GONE -> {
-                    // Already gone or replaced: the next observation of the pods tells which.
-                }
-            }
-            return poll();
-        }
-        if (action instanceof Action.Complete) {
-            if (rollback) {
-                run.condition(OpsConditions.ROLLBACK, true, "RollbackSucceeded", "every pod is back on revision " + target.revision()
-                        + " (" + run.previousChange().describe() + ")");
-                run.to(OpsStep.RESUMING);
-            } else {
-                run.condition(OpsConditions.RESTART_PODS, true, "RestartPodsSucceeded", "every pod was replaced and checked");
-                run.to(OpsStep.UPDATING_DATABASE);
-            }
-            run.save();
-            return now();
-        }
-        if (action instanceof Action.Fail fail) {
-            return rollback ? rollbackFailed(run, fail.reason())
-                    : fail(run, "step ReplacingPods" + (fail.pod() == null ? "" : ", pod " + fail.pod()) + ": " + fail.reason(),
-                    rollbackOrResume(run));
-        }
-        // Wait: persist progress changes (a pod's clock starting, a check result), not the countdown.
-        if (progressChanged) {
-            run.save();
-        }
-        return poll();
-    }
-
-    private Optional<Duration> updatingDatabase(Run run) {
-        run.op.updateDatabase(run.r, run.proxysql);
-        run.condition(OpsConditions.UPDATE_DATABASE, true, "UpdateDatabase", run.op.successMessage(run.r, run.proxysql));
-        run.to(OpsStep.RESUMING);
-        run.save();
-        return now();
-    }
-
-    private Optional<Duration> rollingBackStatefulSet(Run run) {
-        StatefulSet sts = statefulSet(run);
-        if (sts == null) {
-            return rollbackFailed(run, "StatefulSet " + ProxySQLNames.statefulSet(run.proxysql) + " does not exist");
-        }
-        Map<String, String> previous = run.progress().getPreviousImages();
-        TemplateChange back = run.previousChange();
-        if (!StatefulSetTemplate.has(sts, back)) {
-            if (run.stepTimedOut()) {
-                return rollbackFailed(run, "the pod template did not take " + back.describe() + " again within " + run.timeoutText());
-            }
-            Optional<String> refused = applyTemplate(sts, back);
-            if (refused.isPresent()) {
-                return rollbackFailed(run, "the API server refused the previous pod template: " + refused.get());
-            }
-            events.warning(run.r, "Rollback", "Rolling back StatefulSet " + sts.getMetadata().getName() + " to "
-                    + back.describe() + " after: " + run.progress().getFailure());
-            return poll();
-        }
-        if (!StatefulSetTemplate.observed(sts)) {
-            return run.stepTimedOut() ? rollbackFailed(run, "the StatefulSet controller did not observe the previous template within "
-                    + run.timeoutText()) : poll();
-        }
-        RollTarget target = new RollTarget(sts.getStatus().getUpdateRevision(), previous);
-        run.progress().setPods(RollbackPlan.plan(pods.observe(run.proxysql).values(), target));
-        run.condition(OpsConditions.ROLLBACK, true, "RollbackStarted", "rolling back to " + back.describe() + ": "
-                + run.progress().getPods().size() + " pod(s) to replace back");
-        run.to(OpsStep.ROLLING_BACK_PODS);
-        run.save();
-        return now();
-    }
-
-    private Optional<Duration> resuming(Run run) {
-        if (PauseProtocol.isPaused(run.proxysql)) {
-            events.normal(run.r, "ResumeDatabase", "Resuming ProxySQL database: " + run.proxysql.getMetadata().getName());
-            pause.resume(run.proxysql);
-        }
-        run.condition(OpsConditions.RESUME_DATABASE, true, "DatabaseResumeSucceeded", "Successfully resumed ProxySQL "
-                + run.proxysql.getMetadata().getName());
-        String failure = run.progress().getFailure();
-        if (failure == null) {
-            return finish(run.r, run.op, run.op.successMessage(run.r, run.proxysql), null);
-        }
-        // "Rolled back" only if a rollback ran to its end, as its persisted condition says.
-        boolean rolledBack = Conditions.find(run.status().getConditions(), OpsConditions.ROLLBACK)
-                .filter(c -> "RollbackSucceeded".equals(c.getReason())).isPresent();
-        String outcome = run.progress().getRollbackFailure() != null
-                ? "; rollback also failed: " + run.progress().getRollbackFailure() + "; the ProxySQL was resumed anyway"
-                : !rolledBack ? "; ProxySQL resumed"
-                : run.changesImages() ? "; rolled back: every pod runs " + run.progress().getFromVersion()
-                + " again, spec.version unchanged, ProxySQL resumed"
-                : "; rolled back: every pod is back on " + run.previousChange().describe() + ", the ProxySQL's spec unchanged, ProxySQL resumed";
-        return finish(run.r, run.op, null, failure + outcome);
-    }
-
-    // --- transitions ---------------------------------------------------------------------------------------------
-
-    private OpsStep rollbackOrResume(Run run) {
-        return run.changesTemplate() ? OpsStep.ROLLING_BACK_STATEFUL_SET : OpsStep.RESUMING;
-    }
-
-    private Optional<Duration> fail(Run run, String reason, OpsStep next) {
-        if (run.progress().getFailure() == null) {
-            run.progress().setFailure(reason);
-        }
-        if (run.deleting()) {
-            run.progress().setCancelled(true);
-        }
-        OpsStep target = next == OpsStep.ROLLING_BACK_STATEFUL_SET && !run.changesTemplate() ? OpsStep.RESUMING : next;
-        run.condition(run.op.conditionType(), false, run.op.conditionType() + "Failed", reason);
-        run.to(target);
-        run.save();
-        events.warning(run.r, "Failed", reason + (target == OpsStep.ROLLING_BACK_STATEFUL_SET ? "; rolling back" : "; resuming"));
-        return now();
-    }
-
-    private Optional<Duration> rollbackFailed(Run run, String reason) {
-        run.progress().setRollbackFailure(reason);
-        run.condition(OpsConditions.ROLLBACK, false, "RollbackFailed", reason);
-        run.to(OpsStep.RESUMING);
-        run.save();
-        events.warning(run.r, "RollbackFailed", reason);
-        return now();
-    }
-
-    /** Writes the final phase (the ProxySQL is already resumed or was never paused) and releases the finalizer. */
-    private Optional<Duration> finish(ProxySQLOpsRequest r, Operation op, String success, String failure) {
-        failingSince.remove(r.getMetadata().getUid());
-        OpsRequestStatus s = r.getStatus();
-        long gen = r.getMetadata().getGeneration();
-        s.getProgress().setStep(OpsStep.DONE);
-        s.setObservedGeneration(gen);
-        if (failure == null) {
-            s.setPhase(OpsRequestPhase.SUCCESSFUL);
-            if (op != null && Conditions.find(s.getConditions(), op.conditionType()).isEmpty()) {
-                OpsConditions.set(s, op.conditionType(), true, op.conditionType() + "Succeeded", success, gen, clock);
-            }
-            OpsConditions.set(s, OpsConditions.SUCCESSFUL, true, "Successful", success, gen, clock);
-        } else {
-            s.setPhase(OpsRequestPhase.FAILED);
-            OpsConditions.set(s, OpsConditions.FAILED, true, "Failed", failure, gen, clock);
-        }
-        ProxySQLOpsRequest saved = store.saveStatus(r);
-        metrics.finished(typeName(r), s.getPhase() == OpsRequestPhase.SUCCESSFUL ? "Successful" : "Failed");
-        if (failure == null) {
-            events.normal(saved, "Successful", success);
-        } else {
-            events.warning(saved, "Failed", failure);
-        }
-        LOG.info("ProxySQLOpsRequest {}/{}: {}", r.getMetadata().getNamespace(), r.getMetadata().getName(),
-                failure == null ? "Successful: " + success : "Failed: " + failure);
-        store.removeFinalizer(saved);
-        String uid = r.getMetadata().getUid();
-        refusalsReported.removeIf(k -> k.startsWith(uid + "/"));
-        return Optional.empty();
+    /** A view for decisions taken after the pass's observation (a refused write, the engine's failure). */
+    private StepView view(Run run) {
+        return new StepView(run.progress().getStep(), run.deleting(), run.r.getSpec().getProxyRef().getName(), run.proxysql != null,
+                null, false, false, null, run.sts != null, false, false, "", run.changesTemplate(), false,
+                run.progress().getStepStartedAt() != null, run.stepTimedOut(), run.timeoutText(), run.r.getSpec().getApply(), Optional.empty());
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
 
-    private StatefulSet statefulSet(Run run) {
-        return client.apps().statefulSets().inNamespace(run.proxysql.getMetadata().getNamespace())
-                .withName(ProxySQLNames.statefulSet(run.proxysql)).get();
+    private StatefulSet statefulSet(ProxySQL p) {
+        return client.apps().statefulSets().inNamespace(p.getMetadata().getNamespace()).withName(ProxySQLNames.statefulSet(p)).get();
     }
 
     /**
@@ -682,9 +675,9 @@ public final class OpsStateMachine {
      * server finds the template invalid), 403 (an admission policy or RBAC forbids it). Anything else (a conflict, a
      * timeout) is thrown and decided again.
      */
-    private Optional<String> applyTemplate(StatefulSet sts, TemplateChange change) {
+    private Optional<String> applyTemplate(Run run, TemplateChange change) {
         try {
-            template.change(sts, change);
+            effects.changeTemplate(run.r, run.sts, change);
             return Optional.empty();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 400 || e.getCode() == 403 || e.getCode() == 422) {
@@ -697,7 +690,7 @@ public final class OpsStateMachine {
     /** The entries of {@code current} for these containers, in their order (containers it lacks are left out). */
     private static <V> Map<String, V> valuesOf(Collection<String> containers, Map<String, V> current) {
         return containers.stream().filter(current::containsKey)
-                .collect(Collectors.toMap(k -> k, current::get, (a, b) -> a, java.util.LinkedHashMap::new));
+                .collect(Collectors.toMap(k -> k, current::get, (a, b) -> a, LinkedHashMap::new));
     }
 
     private Optional<Duration> poll() {
@@ -715,9 +708,5 @@ public final class OpsStateMachine {
 
     private static String stepName(OpsStep step) {
         return EnumNames.of(step);
-    }
-
-    private static String phaseName(DatabasePhase phase) {
-        return phase == null ? "not yet provisioned" : EnumNames.of(phase);
     }
 }

@@ -6,10 +6,11 @@ import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.kube.PrunedCaches;
 import dev.proxysql.operator.opsmanager.OpsMetrics;
 import dev.proxysql.operator.opsmanager.OpsRequestReconciler;
-import dev.proxysql.operator.opsmanager.OrphanedPauseReconciler;
 import dev.proxysql.operator.opsmanager.OpsSettings;
 import dev.proxysql.operator.opsmanager.OpsStateMachine;
 import dev.proxysql.operator.opsmanager.OpsValidator;
+import dev.proxysql.operator.opsmanager.OrphanedPauseReconciler;
+import dev.proxysql.operator.opsmanager.StopPoints;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.opsmanager.checks.AdminInterfaceCheck;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
@@ -65,6 +66,12 @@ public final class ProxySQLOperator implements AutoCloseable {
     /** {@code adminEndpoints}: where the ProxySQL-level check reaches a pod (its stable DNS name outside tests). */
     public ProxySQLOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry,
                             Optional<LeaderElectionConfiguration> leaderElection, AdminEndpoints adminEndpoints) {
+        this(client, settings, registry, leaderElection, adminEndpoints, StopPoints.NONE);
+    }
+
+    /** {@code stops}: where a crash test stops the ops manager ({@link StopPoints#NONE} outside tests). */
+    public ProxySQLOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry,
+                            Optional<LeaderElectionConfiguration> leaderElection, AdminEndpoints adminEndpoints, StopPoints stops) {
         // Reconciliation metrics without per-resource tags: their cardinality follows the controllers, not the cluster.
         MicrometerMetrics josdkMetrics = MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build();
         this.operator = new Operator(o -> {
@@ -86,7 +93,7 @@ public final class ProxySQLOperator implements AutoCloseable {
                     OpsRequestType.VERTICAL_SCALING.name(), new VerticalScalingOperation(client));
             ProxySQLLevelCheck check = settings.proxysqlChecks() ? new AdminInterfaceCheck(client, adminEndpoints) : ProxySQLLevelCheck.skipped();
             OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(),
-                    clock, OpsRequestReconciler.NAME, opsMetrics);
+                    clock, OpsRequestReconciler.NAME, opsMetrics, stops);
             operator.register(new OpsRequestReconciler(machine), c -> watch(c, settings));
             operator.register(new OrphanedPauseReconciler(client, clock), c -> {
                 watch(c, settings);

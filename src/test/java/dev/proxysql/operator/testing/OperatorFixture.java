@@ -6,6 +6,8 @@ import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLSpec;
 import dev.proxysql.operator.kube.OperatorSerialization;
+import dev.proxysql.operator.opsmanager.StopPoints;
+import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.cluster.TestCluster;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -77,6 +80,14 @@ public final class OperatorFixture {
      */
     public static ProxySQLOperator startBoth(KubernetesClient operatorClient) {
         return start(operatorClient, new OperatorSettings(true, true, Set.of(), false));
+    }
+
+    /** Both controllers, checks off, with the ops manager stopping where {@code stops} throws (the crash tests). */
+    public static ProxySQLOperator startBoth(KubernetesClient operatorClient, StopPoints stops) {
+        ProxySQLOperator operator = new ProxySQLOperator(operatorClient, new OperatorSettings(true, true, Set.of(), false),
+                new SimpleMeterRegistry(), Optional.empty(), AdminEndpoints.podDns(), stops);
+        operator.start();
+        return operator;
     }
 
     private static ProxySQLOperator start(KubernetesClient operatorClient, OperatorSettings settings) {

@@ -33,14 +33,14 @@ public final class AdminInterfaceCheck implements ProxySQLLevelCheck {
     }
 
     @Override
-    public VerifyResult verify(ProxySQL p, String pod, String expectedVersion) {
+    public VerifyResult verify(ProxySQL p, String pod, String expectedRelease) {
         Secret auth = client.secrets().inNamespace(p.getMetadata().getNamespace()).withName(ProxySQLNames.authSecret(p)).get();
         if (auth == null || auth.getData() == null || !auth.getData().containsKey("password")) {
             return VerifyResult.failed("cannot check pod " + pod + ": auth Secret " + ProxySQLNames.authSecret(p) + " has no password");
         }
         var admin = new ProxySQLAdminClient(endpoints.of(p, pod),
                 new AdminCredentials(decode(auth, "username", ProxySQLNames.CLUSTER_USER), decode(auth, "password", "")));
-        VerifyResult result = NodeCheck.run(admin, expectedVersion, expectedPeers(p));
+        VerifyResult result = NodeCheck.run(admin, expectedRelease, expectedPeers(p));
         return new VerifyResult(result.verdict(), "pod " + pod + ": " + result.message());
     }
 

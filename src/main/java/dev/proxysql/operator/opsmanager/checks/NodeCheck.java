@@ -37,10 +37,10 @@ public final class NodeCheck {
     }
 
     /**
-     * @param expectedVersion the ProxySQLVersion's {@code spec.version} the node must run
+     * @param expectedRelease the ProxySQL release the node must run (its ProxySQLVersion's {@code spec.version})
      * @param expectedPeers   the admin endpoints of every ProxySQL pod when there is more than one, else empty
      */
-    public static VerifyResult run(ProxySQLAdminClient admin, String expectedVersion, Set<ClusterPeer> expectedPeers) {
+    public static VerifyResult run(ProxySQLAdminClient admin, String expectedRelease, Set<ClusterPeer> expectedPeers) {
         String where = "admin interface " + admin.endpoint();
         AdminResult<RunningVersion> running = admin.runningVersion();
         if (!running.isSuccess()) {
@@ -49,7 +49,7 @@ public final class NodeCheck {
             return kind == AdminFailureKind.CONNECTION_REFUSED || kind == AdminFailureKind.TIMEOUT
                     ? VerifyResult.pending(message) : VerifyResult.failed(message);
         }
-        VersionMatch match = VersionMatch.of(expectedVersion, running.value());
+        VersionMatch match = VersionMatch.of(expectedRelease, running.value());
         if (!match.matches()) {
             return VerifyResult.failed(where + ": " + match.message());
         }

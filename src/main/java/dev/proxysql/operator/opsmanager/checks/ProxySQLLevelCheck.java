@@ -6,9 +6,10 @@ import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 /** The check made on a replaced pod after Kubernetes reports it Ready: does ProxySQL itself run the right version? */
 public interface ProxySQLLevelCheck {
     /**
-     * @param expectedVersion the ProxySQLVersion's {@code spec.version} the pod must run (e.g. 2.7.3-debian)
+     * @param expectedRelease the ProxySQL release the pod must run: its ProxySQLVersion's {@code spec.version} (e.g.
+     *                        {@code 2.7.3} for the catalog entry {@code 2.7.3-debian})
      */
-    VerifyResult verify(ProxySQL proxysql, String pod, String expectedVersion);
+    VerifyResult verify(ProxySQL proxysql, String pod, String expectedRelease);
 
     /**
      * For clusters whose pods run no process (the local kwok cluster): the operator setting

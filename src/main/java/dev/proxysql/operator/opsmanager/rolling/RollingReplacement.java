@@ -340,8 +340,10 @@ public final class RollingReplacement {
             }
         }
 
+        /** Started at, or when the operator process started if later (see {@link RollSettings#countsFrom}), plus the timeout. */
         private Instant deadline(PodProgress pp) {
-            return Times.parse(pp.getStartedAt()).orElse(now).plus(settings.stepTimeout());
+            Instant started = Times.parse(pp.getStartedAt()).orElse(now);
+            return (started.isBefore(settings.countsFrom()) ? settings.countsFrom() : started).plus(settings.stepTimeout());
         }
 
         private boolean timedOut(PodProgress pp) {

@@ -28,8 +28,12 @@ public interface Operation {
     /** Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. */
     Map<String, String> templateAnnotations(ProxySQLOpsRequest request);
 
-    /** The ProxySQLVersion {@code spec.version} the replaced pods must report. */
-    String expectedVersion(ProxySQLOpsRequest request, ProxySQL proxysql);
+    /**
+     * The ProxySQLVersion (the catalog entry's name, e.g. {@code 2.7.3-debian}) whose image the pods run afterwards. Not
+     * the ProxySQL release the pods report (that entry's {@code spec.version}, e.g. {@code 2.7.3}), which the state
+     * machine looks up for the check.
+     */
+    String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql);
 
     /** The last step before resuming, e.g. setting spec.version. Must be idempotent. */
     void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql);

@@ -29,7 +29,7 @@ public final class RestartOperation implements Operation {
     }
 
     @Override
-    public String expectedVersion(ProxySQLOpsRequest request, ProxySQL proxysql) {
+    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
         return proxysql.getSpec().getVersion();
     }
 

@@ -83,9 +83,8 @@ public final class UpdateVersionOperation implements Operation {
     }
 
     @Override
-    public String expectedVersion(ProxySQLOpsRequest request, ProxySQL proxysql) {
-        ProxySQLVersion target = version(request.getSpec().getUpdateVersion().getTargetVersion());
-        return target == null ? request.getSpec().getUpdateVersion().getTargetVersion() : target.getSpec().getVersion();
+    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return request.getSpec().getUpdateVersion().getTargetVersion();
     }
 
     @Override

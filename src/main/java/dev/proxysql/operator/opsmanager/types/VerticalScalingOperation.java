@@ -87,7 +87,7 @@ public final class VerticalScalingOperation implements Operation {
     }
 
     @Override
-    public String expectedVersion(ProxySQLOpsRequest request, ProxySQL proxysql) {
+    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
         return proxysql.getSpec().getVersion();
     }
 

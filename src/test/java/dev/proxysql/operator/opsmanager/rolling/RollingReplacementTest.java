@@ -192,6 +192,17 @@ class RollingReplacementTest {
         }
 
         @Test
+        void anOperatorRestartedAfterTheTimeoutGivesThePodAFullTimeoutAgain() {
+            List<PodProgress> progress = list(evicting("px-0", "old-0", T0));
+            RollSettings restartedAtTimeout = new RollSettings(THREE.replicas(), THREE.stepTimeout(), THREE.maxRetries(), AT_TIMEOUT);
+            Decision again = RollingReplacement.next(progress, ALL_OLD_READY, TARGET, restartedAtTimeout, AT_TIMEOUT.plusSeconds(1));
+            assertThat(again.action()).as("the eviction the dead operator never made is made now, not failed")
+                    .isEqualTo(new Action.Evict("px-0", "old-0", progress.get(0).getReason()));
+            Decision later = RollingReplacement.next(progress, ALL_OLD_READY, TARGET, restartedAtTimeout, AT_TIMEOUT.plus(TIMEOUT));
+            assertThat(later.action()).as("a full timeout after the restart").isInstanceOf(Action.Fail.class);
+        }
+
+        @Test
         void aTerminatingPodIsWaitedForThenGivenUpOn() {
             Map<String, ObservedPod> pods = pods(terminating(old(0, true)), old(1, true), old(2, true));
             Decision d = next(list(evicting("px-0", "old-0", T0)), pods, T1);

@@ -14,9 +14,9 @@ public class OpsProgress {
     private OpsStep step;
     /** When the current step started (RFC 3339); bounds it by spec.timeout. */
     private String stepStartedAt;
-    /** The ProxySQL's spec.version when the request started. */
+    /** The ProxySQLVersion (catalog entry name) the ProxySQL ran when the request started: its spec.version then. */
     private String fromVersion;
-    /** The ProxySQLVersion the request moves to. */
+    /** The ProxySQLVersion (catalog entry name) the pods run once the request is done. */
     private String toVersion;
     /** Container name to image, as the StatefulSet template had them before the request changed it. */
     private java.util.Map<String, String> previousImages;
