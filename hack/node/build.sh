@@ -32,6 +32,9 @@ PACKAGES=(
   gcc:/usr/bin/gcc
   libc6-dev:/usr/include/signal.h
   jq:/usr/bin/jq
+  curl:/usr/bin/curl
+  socat:/usr/bin/socat
+  util-linux:/usr/bin/nsenter
 )
 
 ensure_packages() {
