@@ -239,6 +239,10 @@ stop_watchdog() {
 # behind (e.g. a half-created cluster) is killed by pid.
 delete_cluster() {
   local name=$1 pids pid i
+  # A real node joined to this cluster (hack/node/node.sh) goes first: it would otherwise outlive its cluster.
+  if [ "$(cat /run/proxysql-operator-node/cluster 2>/dev/null)" = "$name" ]; then
+    "$here/../node/node.sh" down "$name" 8>&- 9>&- || log "removing the real node of cluster $name failed"
+  fi
   pids=$(cluster_pids "$name")
   if [ -d "$(cluster_dir "$name")" ] && command -v kwokctl >/dev/null; then
     # kwokctl delete insists on removing a context from some kubeconfig; give it a throwaway one so it

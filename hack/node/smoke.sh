@@ -119,6 +119,10 @@ else
   fail "pods web and client did not become Ready within ${WAIT}s"
   exit 1
 fi
+# Run by the real kubelet, not simulated by kwok: the node's IP and a container ID from containerd.
+real=$(k get pod web -n "$NS" -o jsonpath='{.status.hostIP} {.status.containerStatuses[0].containerID}')
+[[ $real == "10.250.0.2 containerd://"* ]] && ok "web runs in containerd on the real node ($real)" \
+  || fail "web does not look like a real pod: hostIP and containerID '$real'"
 web_ip=$(k get pod web -n "$NS" -o jsonpath='{.status.podIP}')
 client_ip=$(k get pod client -n "$NS" -o jsonpath='{.status.podIP}')
 svc_ip=$(k get service web -n "$NS" -o jsonpath='{.spec.clusterIP}')
