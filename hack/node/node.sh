@@ -20,6 +20,8 @@
 #   NODE_NAME                name of the Node object (default real-node)
 #   NODE_POD_CIDR            the node's pod network (default 10.244.0.0/24)
 #   NODE_WAIT_SECONDS        deadline for each wait in `up` (default 120)
+#   NODE_ALLOW_HOST_PORTS    TCP ports of the host (at 10.250.0.1) that pods may connect to, space-separated (default
+#                            none: pods and the node's processes cannot open connections to the host at all)
 #   NODE_KEEP_ON_FAILURE     1 = a failed `up` leaves everything in place for debugging (default: it cleans up)
 set -euo pipefail
 
@@ -31,6 +33,7 @@ export KUBECACHEDIR=$KWOK_WORKDIR/kube-cache
 NODE_NAME=${NODE_NAME:-real-node}
 NODE_POD_CIDR=${NODE_POD_CIDR:-10.244.0.0/24}
 NODE_WAIT_SECONDS=${NODE_WAIT_SECONDS:-120}
+NODE_ALLOW_HOST_PORTS=${NODE_ALLOW_HOST_PORTS:-}
 
 # The node's network: a veth pair between the host and the namespace, with a private /30.
 NETNS=pxo-node
@@ -335,6 +338,20 @@ setup_network() {
   in_netns sysctl -qw net.ipv4.ip_forward=1
   # Bridged pod-to-pod traffic must pass iptables for Service DNAT (per namespace since kernel 5.3).
   in_netns sysctl -qw net.bridge.bridge-nf-call-iptables=1
+  # Nothing inside may open a connection through the veth: the host is the only thing behind it, and nothing
+  # of the node needs it (the apiserver is reached through the relay's unix socket). Connections the host opens
+  # (to pods, Services, the kubelet, CoreDNS) and their replies pass. kube-proxy and the kubelet only touch
+  # their own KUBE-* chains, so this stays first.
+  local port
+  in_netns iptables -w -N PXO-NODE-ISOLATION
+  in_netns iptables -w -A PXO-NODE-ISOLATION -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN
+  for port in $NODE_ALLOW_HOST_PORTS; do
+    [[ $port =~ ^[0-9]+$ ]] || die "NODE_ALLOW_HOST_PORTS must list port numbers, got '$port'"
+    in_netns iptables -w -A PXO-NODE-ISOLATION -d "$HOST_IP" -p tcp --dport "$port" -j RETURN
+  done
+  in_netns iptables -w -A PXO-NODE-ISOLATION -j REJECT --reject-with icmp-admin-prohibited
+  in_netns iptables -w -I FORWARD 1 -o eth0 -j PXO-NODE-ISOLATION
+  in_netns iptables -w -I OUTPUT 1 -o eth0 -j PXO-NODE-ISOLATION
   # Host processes (tests, the apiserver calling webhooks or kubelets) reach pods and Services via the veth.
   ip route add "$NODE_POD_CIDR" via "$NODE_IP" dev "$HOST_IF"
   ip route add "$svc_cidr" via "$NODE_IP" dev "$HOST_IF"

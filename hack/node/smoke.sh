@@ -148,6 +148,27 @@ expect "host -> ClusterIP $svc_ip:80" hello-from-web curl -sS -m 3 "http://$svc_
 expect "DNS refuses names outside the cluster (no upstream)" REFUSED \
   k exec -n "$NS" client -- nslookup example.com
 
+# Pods cannot open connections to the host (unless NODE_ALLOW_HOST_PORTS lists the port): a listener of ours on
+# the host's end of the veth must stay unreachable from a pod.
+probe_port=18099
+socat "TCP-LISTEN:$probe_port,bind=10.250.0.1,reuseaddr,fork" SYSTEM:'echo reached-host' </dev/null >/dev/null 2>&1 &
+probe_pid=$!
+wait_listen() { ss -ltn "sport = :$probe_port" | grep -q LISTEN; }
+deadline=$(( $(date +%s) + 5 ))
+until wait_listen || [ "$(date +%s)" -ge "$deadline" ]; do sleep 0.1; done
+if ! wait_listen; then
+  fail "could not start the probe listener on 10.250.0.1:$probe_port"
+else
+  out=$(k exec -n "$NS" client -- sh -c "echo | timeout 5 nc 10.250.0.1 $probe_port; echo rc=\$?" 2>&1 || true)
+  case "$out" in
+    *reached-host*) fail "a pod reached a listener on the host (10.250.0.1:$probe_port): $out" ;;
+    *rc=0*) fail "the host-isolation probe from the pod did not fail: $out" ;;
+    *rc=*) ok "a pod cannot connect to the host: 10.250.0.1:$probe_port refused ($(echo "$out" | tr '\n' ' '))" ;;
+    *) fail "could not run the host-isolation probe from the pod: $out" ;;
+  esac
+fi
+kill "$probe_pid" 2>/dev/null || true
+
 log "$passed passed, $failed failed in $(( ($(date +%s%N) - start) / 1000000 ))ms"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
