@@ -26,6 +26,7 @@ PACKAGES=(
   containernetworking-plugins:/usr/lib/cni/bridge
   iptables:/usr/sbin/iptables
   conntrack:/usr/sbin/conntrack
+  nftables:/usr/sbin/nft
   iproute2:/usr/sbin/ip
   umoci:/usr/bin/umoci
   busybox-static:/bin/busybox
