@@ -20,3 +20,9 @@ node:
 
 node-down:
 	@bash hack/control-plane/cluster.sh down node
+
+.PHONY: node-e2e
+## The JUnit end-to-end test on a real node (RealNodeE2E; its own cluster, removed afterwards). Not part of make test.
+node-e2e:
+	@bash hack/node/build.sh >/dev/null
+	@mvn -B -ntp test-compile failsafe:integration-test failsafe:verify -Dit.test=RealNodeE2E -Dfailsafe.failIfNoSpecifiedTests=true
