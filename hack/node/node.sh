@@ -427,12 +427,17 @@ cmd_up() {
   [ "$(kctl "$name" get --raw=/readyz 2>/dev/null)" = ok ] || die "the apiserver of cluster $name is not ready (hack/control-plane/cluster.sh status $name)"
   lock
   if [ -f "$RUN/cluster" ]; then
-    if [ "$(<"$RUN/cluster")" = "$name" ] && healthy "$name" >/dev/null 2>&1; then
+    local other
+    other=$(<"$RUN/cluster")
+    if [ "$other" = "$name" ] && healthy "$name" >/dev/null 2>&1; then
       log "the real node of cluster $name is already up"
       return 0
     fi
-    log "removing a previous real node (cluster $(<"$RUN/cluster"), not healthy or another cluster)"
-    teardown "$(<"$RUN/cluster")"
+    if [ "$other" != "$name" ] && [ "$(kctl "$other" get --raw=/readyz 2>/dev/null)" = ok ]; then
+      die "the real node of this machine belongs to the running cluster $other (one per machine); free it with: $self down $other"
+    fi
+    log "removing a previous real node (of cluster $other: $([ "$other" = "$name" ] && echo "not healthy" || echo "gone"))"
+    teardown "$other"
   elif [ -e "/run/netns/$NETNS" ] || ip link show "$HOST_IF" >/dev/null 2>&1; then
     log "removing leftovers of a previous real node"
     teardown "$name"
