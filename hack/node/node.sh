@@ -125,8 +125,6 @@ start() {
   tr '\0' ' ' <"/proc/$pid/cmdline" >"$RUN/pids/$name.cmd"
 }
 
-# Runs a command inside the node: its network namespace and its private mount namespace.
-in_node() { nsenter --target "$(pid_of holder)" --mount --net -- "$@"; }
 in_netns() { nsenter --net="/run/netns/$NETNS" -- "$@"; }
 
 # A process that has exited but is not reaped yet (a zombie: our daemons' parent is PID 1) counts as stopped.
@@ -327,6 +325,8 @@ setup_network() {
   local svc_cidr=$1
   [ "$(sysctl -n net.ipv4.ip_forward)" = 0 ] \
     || log "note: net.ipv4.ip_forward of the host is already 1 (not set by us); the node does not need it"
+  # `ip netns add` creates /run/netns (bind-mounted on itself) if missing; `down` removes it again if empty.
+  [ -d /run/netns ] || echo /run/netns >>"$RUN/created-dirs"
   ip netns add "$NETNS"
   ip link add "$HOST_IF" type veth peer name eth0 netns "$NETNS"
   ip addr add "$HOST_IP/30" dev "$HOST_IF"
@@ -363,7 +363,6 @@ setup_network() {
 # on the host and are released by the kernel when the last process of the namespace exits.
 start_holder() {
   local d
-  : >"$RUN/created-dirs"
   for d in "${PRIVATE_DIRS[@]}"; do
     if [ ! -d "$d" ]; then mkdir -p "$d" && echo "$d" >>"$RUN/created-dirs"; fi
   done
@@ -455,6 +454,7 @@ cmd_up() {
   mkdir -p "$RUN" "$LOGS"
   rm -f "$LOGS"/*.log
   echo "$name" >"$RUN/cluster"
+  : >"$RUN/created-dirs"
   # On failure (die or any failing command), remove what was created, unless asked to keep it for debugging.
   trap 'on_up_failure "$name"' EXIT
   log "network: namespace $NETNS, $HOST_IF $HOST_IP <-> $NODE_IP, pods $NODE_POD_CIDR, services $svc_cidr"
