@@ -175,7 +175,7 @@ shim_pids() {
 # --- up -------------------------------------------------------------------------------------------------------
 
 write_configs() {
-  local name=$1 svc_cidr=$2 bin=$3 cdir
+  local name=$1 cdir
   cdir=$(cluster_dir "$name")
   mkdir -p "$RUN/config" "$RUN/cni" "$RUN/cni-ipam" "$DATA/containerd" "$DATA/kubelet" "$LOGS/pods"
 
@@ -318,7 +318,6 @@ cluster.local in-addr.arpa ip6.arpa {
     loadbalance
 }
 EOF
-  : "$svc_cidr" "$bin"
 }
 
 setup_network() {
@@ -340,8 +339,8 @@ setup_network() {
   in_netns sysctl -qw net.bridge.bridge-nf-call-iptables=1
   # Nothing inside may open a connection through the veth: the host is the only thing behind it, and nothing
   # of the node needs it (the apiserver is reached through the relay's unix socket). Connections the host opens
-  # (to pods, Services, the kubelet, CoreDNS) and their replies pass. kube-proxy and the kubelet only touch
-  # their own KUBE-* chains, so this stays first.
+  # (to pods, Services, the kubelet, CoreDNS) and their replies pass. kube-proxy later inserts its own jumps
+  # before these; they accept only replies and Service traffic the host started (masquerade mark).
   local port
   in_netns iptables -w -N PXO-NODE-ISOLATION
   in_netns iptables -w -A PXO-NODE-ISOLATION -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN
@@ -459,7 +458,7 @@ cmd_up() {
   trap 'on_up_failure "$name"' EXIT
   log "network: namespace $NETNS, $HOST_IF $HOST_IP <-> $NODE_IP, pods $NODE_POD_CIDR, services $svc_cidr"
   setup_network "$svc_cidr"
-  write_configs "$name" "$svc_cidr" "$bin"
+  write_configs "$name"
   start_holder
   start_relays "$name"
   log "starting containerd"
