@@ -131,11 +131,11 @@ in_netns() { nsenter --net="/run/netns/$NETNS" -- "$@"; }
 alive() { [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 
 stop_pids() {
-  local what=$1 pids=$2 pid i t
+  local what=$1 pids=$2 pid t
   [ -n "$pids" ] || return 0
   t=$(date +%s%N)
   for pid in $pids; do kill "$pid" 2>/dev/null || true; done
-  for i in $(seq 100); do
+  for _ in $(seq 100); do
     pids=$(for pid in $pids; do alive "$pid" && echo "$pid"; done || true)
     if [ -z "$pids" ]; then log "stopped $what in $(( ($(date +%s%N) - t) / 1000000 ))ms"; return 0; fi
     sleep 0.1
@@ -149,6 +149,7 @@ stop_components() {
   for c in "$@"; do
     pids+=" $(pid_of "$c" || true)"
   done
+  # shellcheck disable=SC2086,SC2116  # word splitting trims the list
   stop_pids "$*" "$(echo $pids)"
   for c in "$@"; do rm -f "$RUN/pids/$c.pid" "$RUN/pids/$c.cmd"; done
 }
