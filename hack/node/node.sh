@@ -113,8 +113,7 @@ start() {
   setsid "$@" </dev/null >"$LOGS/$name.log" 2>&1 8>&- 9>&- &
   pid=$!
   # Give exec a moment to replace setsid/nsenter before we note the command line.
-  local i
-  for i in $(seq 50); do
+  for _ in $(seq 50); do
     case "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" in
       setsid*|nsenter*|"") sleep 0.02 ;;
       *) break ;;
