@@ -8,3 +8,21 @@ run:
 ## Run all tests (builds the local control plane on first use).
 test:
 	@bash hack/test.sh
+
+.PHONY: node node-down
+## A local cluster "node" with one real node (containerd, kubelet, kube-proxy, CoreDNS; no kwok nodes), smoke-checked.
+## Builds what it needs on first use (about 5 min). See hack/node/README.md. Stop it with: make node-down
+node:
+	@CLUSTER_REAL_NODE=1 CLUSTER_NODES=0 bash hack/control-plane/cluster.sh up node >/dev/null
+	@bash hack/node/node.sh up node
+	@bash hack/node/smoke.sh node
+	@echo "export KUBECONFIG=$$(bash hack/control-plane/cluster.sh kubeconfig node)"
+
+node-down:
+	@bash hack/control-plane/cluster.sh down node
+
+.PHONY: node-e2e
+## The JUnit end-to-end test on a real node (RealNodeE2E; its own cluster, removed afterwards). Not part of make test.
+node-e2e:
+	@bash hack/node/build.sh >/dev/null
+	@mvn -B -ntp test-compile failsafe:integration-test failsafe:verify -Dit.test=RealNodeE2E -Dfailsafe.failIfNoSpecifiedTests=true

@@ -25,6 +25,10 @@
 #   CLUSTER_NODES            number of kwok nodes (default 3)
 #   CLUSTER_AUDIT            1 = run the apiserver with an audit log of all writes (default 0)
 #   CLUSTER_AUDIT_POLICY     audit policy file (default hack/control-plane/audit-policy.yaml; implies audit)
+#   CLUSTER_REAL_NODE        1 = prepare the cluster for a real node (hack/node/node.sh): kwok manages only its own
+#                            fake nodes (annotation kwok.x-k8s.io/node=fake) and leaves other nodes and their pods
+#                            to their kubelet; the apiserver reaches kubelets at their InternalIP with the admin
+#                            client certificate (kubectl logs/exec). Default 0: the cluster is exactly as before.
 # Other environment:
 #   PROXYSQL_OPERATOR_CACHE  cache of build.sh (default ~/.cache/proxysql-operator)
 #   KWOK_WORKDIR             where clusters live (default $PROXYSQL_OPERATOR_CACHE/kwok)
@@ -48,6 +52,7 @@ CLUSTER_NODES=${CLUSTER_NODES:-3}
 CLUSTER_AUDIT=${CLUSTER_AUDIT:-0}
 CLUSTER_AUDIT_POLICY=${CLUSTER_AUDIT_POLICY:-}
 CLUSTER_WAIT_SECONDS=${CLUSTER_WAIT_SECONDS:-90}
+CLUSTER_REAL_NODE=${CLUSTER_REAL_NODE:-0}
 
 # Components whose absence would silently break our tests; `up` checks that they really started.
 REQUIRED_CONTROLLERS=(statefulset-controller garbage-collector-controller namespace-controller
@@ -119,10 +124,13 @@ jq_yaml_escape() {
 # Writes the --config document set for kwokctl: the binary overrides plus our Stages with the settings
 # substituted. Placeholders are @NAME@ so that Go templates ({{ $x }}) in the stages stay untouched.
 render_config() {
-  local bin=$1 out=$2 f text
+  local bin=$1 out=$2 name=$3 f text
   : >"$out"
   for f in "$here/kwokctl-config.yaml" "$here"/stages/*.yaml; do
     text=$(<"$f")
+    if [ "$f" = "$here/kwokctl-config.yaml" ] && { [ "$CLUSTER_REAL_NODE" = 1 ] || [ "$CLUSTER_REAL_NODE" = true ]; }; then
+      text+=$'\n'$(real_node_patches "$name")
+    fi
     text=${text//@BIN@/"$bin"}
     text=${text//@POD_READY_DELAY_MS@/"$POD_READY_DELAY_MS"}
     text=${text//@POD_DELETE_DELAY_MS@/"$POD_DELETE_DELAY_MS"}
@@ -130,6 +138,34 @@ render_config() {
     text=${text//@NEVER_READY_IMAGE_REGEX@/"${NEVER_READY_IMAGE_REGEX//$'\n'/ }"}
     printf -- '---\n# from %s\n%s\n' "${f#"$here"/}" "$text" >>"$out"
   done
+}
+
+# Component patches for a cluster that a real node (hack/node/node.sh) joins. Given in the configuration, not as
+# --extra-args: kwokctl 0.7.0 indexes the --extra-args of a second component wrongly and panics.
+real_node_patches() {
+  local pki
+  pki="$(cluster_dir "$1")/pki"
+  cat <<EOF
+componentsPatches:
+# kwokctl's binary runtime starts kwok with --manage-all-nodes=true, which would also drive the real node and its
+# pods. Later flags win: kwok then manages only the nodes 'kwokctl scale node' creates (annotated as fake).
+- name: kwok-controller
+  extraArgs:
+  - key: manage-all-nodes
+    value: "false"
+  - key: manage-nodes-with-annotation-selector
+    value: kwok.x-k8s.io/node=fake
+# For logs, exec and port-forward the apiserver calls the kubelet: at its InternalIP (the node's Hostname does not
+# resolve here), authenticated by the admin certificate, which the kubelet's client CA trusts.
+- name: kube-apiserver
+  extraArgs:
+  - key: kubelet-preferred-address-types
+    value: InternalIP
+  - key: kubelet-client-certificate
+    value: $pki/admin.crt
+  - key: kubelet-client-key
+    value: $pki/admin.key
+EOF
 }
 
 # Polls a command until it succeeds (status 0) or the deadline (epoch seconds) passes (status 1).
@@ -203,6 +239,10 @@ stop_watchdog() {
 # behind (e.g. a half-created cluster) is killed by pid.
 delete_cluster() {
   local name=$1 pids pid i
+  # A real node joined to this cluster (hack/node/node.sh) goes first: it would otherwise outlive its cluster.
+  if [ "$(cat /run/proxysql-operator-node/cluster 2>/dev/null)" = "$name" ]; then
+    "$here/../node/node.sh" down "$name" 8>&- 9>&- || log "removing the real node of cluster $name failed"
+  fi
   pids=$(cluster_pids "$name")
   if [ -d "$(cluster_dir "$name")" ] && command -v kwokctl >/dev/null; then
     # kwokctl delete insists on removing a context from some kubeconfig; give it a throwaway one so it
@@ -265,7 +305,7 @@ cmd_up() {
     --extra-args kube-apiserver=enable-admission-plugins=OwnerReferencesPermissionEnforcement
   )
   [ -z "$audit_policy" ] || args+=(--kube-audit-policy "$audit_policy")
-  render_config "$bin" "$rendered.new"
+  render_config "$bin" "$rendered.new" "$name"
   # Identifies everything a cluster was created from, to decide whether an existing one can be reused.
   fingerprint=$( { printf '%s\n' "${args[@]}" "nodes=$CLUSTER_NODES"; cat "$rendered.new";
                    [ -z "$audit_policy" ] || cat "$audit_policy"; } | sha256sum | cut -d' ' -f1)
