@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class QueueStamp {
     public static final String ANNOTATION = "proxysql.dev/queued-at";
-    /** The only accepted shape; fixed width so that stamps also sort as strings (kubectl, jq, CEL). */
-    public static final String SHAPE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{9}Z$";
+    /** The only accepted shape (deploy/policies/queued-at.yaml checks the same); fixed width, so stamps also sort as strings. */
+    public static final String SHAPE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{9}Z$";
     private static final Pattern SHAPE_PATTERN = Pattern.compile(SHAPE);
     private static final DateTimeFormatter FORMAT = new DateTimeFormatterBuilder()
             .appendPattern("uuuu-MM-dd'T'HH:mm:ss")

@@ -120,6 +120,12 @@ class OpsQueueTest {
     }
 
     @Test
+    void thePolicyRefusesExactlyTheShapesTheQueueIgnores() throws Exception {
+        String policy = java.nio.file.Files.readString(java.nio.file.Path.of("deploy/policies/queued-at.yaml"));
+        assertThat(policy).contains("variables.stamp.matches('" + QueueStamp.SHAPE + "')").contains("'" + QueueStamp.ANNOTATION + "'");
+    }
+
+    @Test
     void theSourceNeverRepeatsOrGoesBackEvenWhenTheClockDoes() {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-05T09:00:00.000001Z"));
         Clock clock = new Clock() {
