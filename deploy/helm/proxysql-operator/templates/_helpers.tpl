@@ -31,10 +31,15 @@ app.kubernetes.io/component: operator
 {{- fail "replicaCount > 1 needs leaderElection.enabled: without it every replica would act on every ProxySQL" }}
 {{- end }}
 {{- if and (gt (int .Values.replicaCount) 1) (include "proxysql-operator.publishesCaBundle" .) }}
-{{- fail "replicaCount > 1 needs webhook.certSecretName (a certificate shared by all replicas) or webhook.enabled=false: each replica would generate its own certificate and overwrite the others' CA in the ValidatingWebhookConfiguration" }}
+{{- fail "replicaCount > 1 needs webhook.certSecretName (a certificate shared by all replicas) or webhook.enabled=false: each replica would generate its own certificate and overwrite the others' CA in the webhook configurations" }}
 {{- end }}
 {{- if and .Values.webhook.certSecretName (not .Values.webhook.caBundle) (not (index .Values.webhook.annotations "cert-manager.io/inject-ca-from")) }}
 {{- fail "webhook.certSecretName needs the CA that signed it: set webhook.caBundle, or let cert-manager inject it with webhook.annotations.\"cert-manager.io/inject-ca-from\"" }}
+{{- end }}
+{{- range $key := list "failurePolicy" "queueStampFailurePolicy" }}
+{{- if not (has (index $.Values.webhook $key) (list "Fail" "Ignore")) }}
+{{- fail (printf "webhook.%s: %q is not a failure policy: use Fail or Ignore" $key (toString (index $.Values.webhook $key))) }}
+{{- end }}
 {{- end }}
 {{- range .Values.watchNamespaces }}
 {{- if not (regexMatch "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" .) }}

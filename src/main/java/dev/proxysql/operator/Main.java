@@ -113,7 +113,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--webhook-cert-dir",
             description = "Directory with tls.crt and tls.key for the webhook (e.g. a mounted Secret). Without it, or if it holds "
                     + "neither file, a self-signed CA and serving certificate are generated at start-up and the CA is patched "
-                    + "into the caBundle of the ValidatingWebhookConfiguration.")
+                    + "into the caBundle of the Validating- and MutatingWebhookConfiguration.")
     Path webhookCertDir;
 
     @Option(names = "--webhook-service-namespace", defaultValue = WebhookSettings.DEFAULT_NAMESPACE,
@@ -126,7 +126,7 @@ public final class Main implements Callable<Integer> {
     List<String> webhookHosts = List.of();
 
     @Option(names = "--webhook-configuration-name", defaultValue = WebhookSettings.DEFAULT_CONFIGURATION,
-            description = "ValidatingWebhookConfiguration that gets a generated CA as caBundle (default: ${DEFAULT-VALUE}).")
+            description = "Validating- and MutatingWebhookConfiguration (one name) that get a generated CA as caBundle (default: ${DEFAULT-VALUE}).")
     String webhookConfigurationName;
 
     public static void main(String[] args) {

@@ -1,7 +1,5 @@
 package dev.proxysql.operator.admission;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,20 +8,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.opsmanager.types.Operation.Validation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one HTTP request carrying an {@code admission.k8s.io/v1} AdmissionReview into the answer, independently of
- * the HTTP server (so it is unit-tested without one).
+ * The validating webhook: turns one HTTP request carrying an {@code admission.k8s.io/v1} AdmissionReview into the
+ * answer, independently of the HTTP server (so it is unit-tested without one); the framing is {@link AdmissionEnvelope}'s.
  *
  * <ul>
  *   <li>CREATE of a {@code ProxySQLOpsRequest}: the controller's own checks ({@link RequestValidator}). A refusal is
@@ -42,8 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class AdmissionReviewHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionReviewHandler.class);
     /** Larger than any AdmissionReview of a ProxySQLOpsRequest can be (objects are limited to about 1.5 MiB). */
-    public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
-    static final String API_VERSION = "admission.k8s.io/v1";
+    public static final int MAX_BODY_BYTES = AdmissionEnvelope.MAX_BODY_BYTES;
     static final String GROUP = "ops.kubedb.com";
     static final String KIND = "ProxySQLOpsRequest";
 
@@ -69,52 +63,12 @@ public final class AdmissionReviewHandler {
 
     /** Handles one HTTP request; {@code body} is read at most up to {@link #MAX_BODY_BYTES} (+1 to detect more). */
     public Reply handle(String method, String contentType, InputStream body) {
-        if (!"POST".equals(method)) {
-            return Reply.text(405, "method " + method + " not allowed: the API server POSTs AdmissionReviews");
-        }
-        if (contentType != null && !contentType.isBlank()
-                && !contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("application/json")) {
-            return Reply.text(415, "content type must be application/json (an admission.k8s.io/v1 AdmissionReview)");
-        }
-        byte[] bytes;
-        try {
-            bytes = body.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            return Reply.text(400, "could not read the request body: " + e.getClass().getSimpleName());
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            return Reply.text(413, "AdmissionReview larger than " + MAX_BODY_BYTES + " bytes refused");
-        }
-        return review(bytes);
+        AdmissionEnvelope.Read in = AdmissionEnvelope.read(method, contentType, body);
+        return in.refusal() != null ? in.refusal() : review(in.uid(), in.request());
     }
 
-    /** Answers one AdmissionReview. */
-    Reply review(byte[] body) {
-        JsonNode review;
-        try {
-            review = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            return Reply.text(400, "malformed AdmissionReview: not valid JSON" + where(e.getLocation()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (review == null || !review.isObject()) {
-            return Reply.text(400, "malformed AdmissionReview: expected a JSON object");
-        }
-        String apiVersion = review.path("apiVersion").asText("");
-        String kind = review.path("kind").asText("");
-        if (!API_VERSION.equals(apiVersion) || !"AdmissionReview".equals(kind)) {
-            return Reply.text(400, "malformed AdmissionReview: expected apiVersion " + API_VERSION + " and kind AdmissionReview, got "
-                    + quoted(apiVersion) + " and " + quoted(kind) + " (set admissionReviewVersions: [v1] in the webhook configuration)");
-        }
-        JsonNode request = review.get("request");
-        if (request == null || !request.isObject()) {
-            return Reply.text(400, "malformed AdmissionReview: request is missing");
-        }
-        String uid = request.path("uid").asText("");
-        if (uid.isBlank()) {
-            return Reply.text(400, "malformed AdmissionReview: request.uid is missing");
-        }
+    /** Answers one AdmissionReview's request. */
+    private Reply review(String uid, JsonNode request) {
         String operation = request.path("operation").asText("");
         JsonNode requestKind = request.path("kind");
         String group = requestKind.path("group").asText("");
@@ -176,7 +130,7 @@ public final class AdmissionReviewHandler {
     }
 
     private ObjectNode allowed(List<String> warnings) {
-        ObjectNode response = json.createObjectNode().put("allowed", true);
+        ObjectNode response = AdmissionEnvelope.allowed();
         if (!warnings.isEmpty()) {
             ArrayNode w = response.putArray("warnings");
             warnings.forEach(w::add);
@@ -190,15 +144,8 @@ public final class AdmissionReviewHandler {
         return response;
     }
 
-    private Reply answer(String uid, ObjectNode response) {
-        ObjectNode review = json.createObjectNode().put("apiVersion", API_VERSION).put("kind", "AdmissionReview");
-        ObjectNode r = review.putObject("response").put("uid", uid);
-        r.setAll(response);
-        try {
-            return new Reply(200, "application/json", json.writeValueAsBytes(review));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static Reply answer(String uid, ObjectNode response) {
+        return AdmissionEnvelope.answer(uid, response);
     }
 
     private static String name(ProxySQLOpsRequest r) {
@@ -208,11 +155,6 @@ public final class AdmissionReviewHandler {
         String name = r.getMetadata().getName() != null ? r.getMetadata().getName()
                 : r.getMetadata().getGenerateName() != null ? r.getMetadata().getGenerateName() + "*" : "<unnamed>";
         return r.getMetadata().getNamespace() + "/" + name;
-    }
-
-    /** Where the JSON broke, without quoting any of it. */
-    private static String where(JsonLocation location) {
-        return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     /** The path of the field that could not be read, without its value. */
@@ -225,9 +167,5 @@ public final class AdmissionReviewHandler {
             }
         }
         return "";
-    }
-
-    private static String quoted(String s) {
-        return s.isEmpty() ? "nothing" : "\"" + (s.length() > 64 ? s.substring(0, 64) + "..." : s) + "\"";
     }
 }

@@ -4,12 +4,15 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.proxysql.operator.opsmanager.QueueStamp;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The validating admission webhook: HTTPS (TLS 1.2+) on {@link WebhookSettings#port()}, AdmissionReview v1 at
- * {@link #PATH}. On {@link #start()} it loads or generates its certificate (see {@link WebhookCertificates}), starts
- * listening, and in generated mode publishes the CA into the ValidatingWebhookConfiguration (see
- * {@link CaBundlePublisher}); a failure to publish is logged, not fatal: the controller still validates.
+ * The admission webhooks: HTTPS (TLS 1.2+) on {@link WebhookSettings#port()}, AdmissionReview v1, validating at
+ * {@link #PATH} ({@link AdmissionReviewHandler}) and stamping the queue position at {@link #MUTATE_PATH}
+ * ({@link QueueStampHandler}). On {@link #start()} it loads or generates its certificate (see
+ * {@link WebhookCertificates}), starts listening, and in generated mode publishes the CA into the Validating- and
+ * MutatingWebhookConfiguration (see {@link CaBundlePublisher}); a failure to publish is logged, not fatal: the
+ * controller still validates, and the queue falls back to creationTimestamp.
  *
  * <p>Limits: a request body over {@link AdmissionReviewHandler#MAX_BODY_BYTES} is refused (413); a connection that
  * takes longer than {@link #REQUEST_SECONDS} to send its request, or to take its response, is closed (the JDK server's
@@ -35,12 +40,14 @@ import org.slf4j.LoggerFactory;
 public final class WebhookServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
     public static final String PATH = "/validate/proxysqlopsrequests";
+    public static final String MUTATE_PATH = "/mutate/proxysqlopsrequests";
     static final int REQUEST_SECONDS = 10;
     static final int THREADS = 4;
 
     private final KubernetesClient client;
     private final WebhookSettings settings;
     private final AdmissionReviewHandler handler;
+    private final QueueStampHandler stamper = new QueueStampHandler(QueueStamp.Source.system());
     private HttpsServer server;
     private ExecutorService executor;
     private WebhookCertificates certificates;
@@ -71,36 +78,40 @@ public final class WebhookServer implements AutoCloseable {
             }
         });
         s.createContext(PATH, this::exchange);
+        s.createContext(MUTATE_PATH, this::exchange);
         executor = boundedExecutor();
         s.setExecutor(executor);
         s.start();
         server = s;
-        LOG.info("admission webhook listening on https://{}:{}{} with the certificate {}", settings.bindAddress(), port(), PATH,
-                certificates.source());
+        LOG.info("admission webhook listening on https://{}:{}{} and {} with the certificate {}", settings.bindAddress(), port(), PATH,
+                MUTATE_PATH, certificates.source());
         if (certificates.caBundlePem().isPresent()) {
             publishCaBundle();
         } else {
-            LOG.info("admission webhook: serving the provided certificate; the caBundle of ValidatingWebhookConfiguration {} is "
-                    + "left to the installation (e.g. cert-manager's CA injector)", settings.configurationName());
+            LOG.info("admission webhook: serving the provided certificate; the caBundle of Validating- and MutatingWebhookConfiguration"
+                    + " {} is left to the installation (e.g. cert-manager's CA injector)", settings.configurationName());
         }
     }
 
     /**
-     * Publishes the generated CA into the ValidatingWebhookConfiguration again (start does it once); for a
-     * configuration created after the operator started. Does nothing with a provided certificate.
+     * Publishes the generated CA into the Validating- and MutatingWebhookConfiguration again (start does it once); for
+     * a configuration created after the operator started. Does nothing with a provided certificate.
      */
-    public CaBundlePublisher.Result publishCaBundle() {
+    public Map<CaBundlePublisher.Target, CaBundlePublisher.Result> publishCaBundle() {
+        Map<CaBundlePublisher.Target, CaBundlePublisher.Result> results = new EnumMap<>(CaBundlePublisher.Target.class);
         Optional<String> ca = certificates == null ? Optional.empty() : certificates.caBundlePem();
-        if (ca.isEmpty()) {
-            return new CaBundlePublisher.Result(CaBundlePublisher.Outcome.SKIPPED, List.of(), "no generated CA to publish");
+        for (CaBundlePublisher.Target target : CaBundlePublisher.Target.values()) {
+            CaBundlePublisher.Result result = ca.isEmpty()
+                    ? new CaBundlePublisher.Result(CaBundlePublisher.Outcome.SKIPPED, List.of(), "no generated CA to publish")
+                    : CaBundlePublisher.publish(client, target, settings.configurationName(), ca.get());
+            switch (result.outcome()) {
+                case PATCHED -> LOG.info("admission webhook: {}", result.detail());
+                case NOT_FOUND, NO_WEBHOOKS, SKIPPED -> LOG.warn("admission webhook: {}", result.detail());
+                case FAILED -> LOG.error("admission webhook: {}", result.detail());
+            }
+            results.put(target, result);
         }
-        CaBundlePublisher.Result result = CaBundlePublisher.publish(client, settings.configurationName(), ca.get());
-        switch (result.outcome()) {
-            case PATCHED -> LOG.info("admission webhook: {}", result.detail());
-            case NOT_FOUND, NO_WEBHOOKS, SKIPPED -> LOG.warn("admission webhook: {}", result.detail());
-            case FAILED -> LOG.error("admission webhook: {}", result.detail());
-        }
-        return result;
+        return results;
     }
 
     /** The port listened on (the actual one when the settings asked for an ephemeral port). */
@@ -135,11 +146,14 @@ public final class WebhookServer implements AutoCloseable {
     private void exchange(HttpExchange exchange) throws IOException {
         try (exchange) {
             AdmissionReviewHandler.Reply reply;
-            if (!PATH.equals(exchange.getRequestURI().getPath())) {
-                reply = AdmissionReviewHandler.Reply.text(404, "not found: the webhook serves " + PATH);
+            String path = exchange.getRequestURI().getPath();
+            if (!PATH.equals(path) && !MUTATE_PATH.equals(path)) {
+                reply = AdmissionReviewHandler.Reply.text(404, "not found: the webhook serves " + PATH + " and " + MUTATE_PATH);
             } else {
                 try (InputStream in = exchange.getRequestBody()) {
-                    reply = handler.handle(exchange.getRequestMethod(), exchange.getRequestHeaders().getFirst("Content-Type"), in);
+                    String method = exchange.getRequestMethod();
+                    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+                    reply = PATH.equals(path) ? handler.handle(method, type, in) : stamper.handle(method, type, in);
                 } catch (RuntimeException e) {
                     LOG.error("admission webhook: unexpected error answering a review: {}", e.toString());
                     reply = AdmissionReviewHandler.Reply.text(500, "internal error: " + e.getClass().getSimpleName());

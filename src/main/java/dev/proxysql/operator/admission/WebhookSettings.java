@@ -16,7 +16,8 @@ import java.util.List;
  * @param serviceName       the Service in front of the webhook, whose DNS names the generated certificate covers
  * @param serviceNamespace  its namespace
  * @param extraHosts        further names (or IP addresses) for the generated certificate
- * @param configurationName the ValidatingWebhookConfiguration whose webhooks get the generated CA as caBundle
+ * @param configurationName the Validating- and MutatingWebhookConfiguration (same name) whose webhooks get the generated
+ *                          CA as caBundle
  */
 public record WebhookSettings(boolean enabled, String bindAddress, int port, Path certDir, String serviceName,
                               String serviceNamespace, List<String> extraHosts, String configurationName) {

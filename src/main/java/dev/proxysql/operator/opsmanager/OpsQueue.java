@@ -1,17 +1,25 @@
 package dev.proxysql.operator.opsmanager;
 
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
 
 /**
- * Requests for the same ProxySQL run one at a time, in creation order (name breaks ties). A request waits for every
+ * Requests for the same ProxySQL run one at a time, in the order they were created. A request waits for every
  * earlier request on the same ProxySQL that is not finished yet.
+ *
+ * <p>"Earlier" is {@link #ORDER}: by the {@link QueueStamp} the admission webhook set at creation (nanoseconds); a
+ * request without one (created while the webhook was not installed, or with failurePolicy Ignore while it was down)
+ * counts as created at the start of its {@code creationTimestamp} second. Equal times are ordered by
+ * {@code creationTimestamp}, then by name, so the order is total and the same in every replica.
  */
 public final class OpsQueue {
     static final Comparator<ProxySQLOpsRequest> ORDER = Comparator
-            .comparing((ProxySQLOpsRequest r) -> r.getMetadata().getCreationTimestamp())
+            .comparing(OpsQueue::queuedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(OpsQueue::created, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(r -> r.getMetadata().getName());
 
     private OpsQueue() {
@@ -26,6 +34,20 @@ public final class OpsQueue {
                 .filter(r -> r.getStatus() == null || r.getStatus().getPhase() == null || !r.getStatus().getPhase().isFinal())
                 .filter(r -> ORDER.compare(r, request) < 0)
                 .min(ORDER);
+    }
+
+    static Instant queuedAt(ProxySQLOpsRequest r) {
+        return QueueStamp.of(r).orElseGet(() -> created(r));
+    }
+
+    /** The API server always sets it; null only for an object that was never stored (it then sorts last). */
+    private static Instant created(ProxySQLOpsRequest r) {
+        String t = r.getMetadata().getCreationTimestamp();
+        try {
+            return t == null ? null : Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static String target(ProxySQLOpsRequest r) {

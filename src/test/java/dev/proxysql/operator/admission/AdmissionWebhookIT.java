@@ -83,11 +83,12 @@ class AdmissionWebhookIT {
         operator = new ProxySQLOperator(operatorClient, new OperatorSettings(false, true, Set.of(), false, settings), new SimpleMeterRegistry());
         operator.start();
         webhook = operator.webhook().orElseThrow();
-        assertThat(webhook.publishCaBundle().outcome()).as("no configuration installed yet").isEqualTo(CaBundlePublisher.Outcome.NOT_FOUND);
+        assertThat(webhook.publishCaBundle().get(CaBundlePublisher.Target.VALIDATING).outcome()).as("no configuration installed yet")
+                .isEqualTo(CaBundlePublisher.Outcome.NOT_FOUND);
 
         ValidatingWebhookConfiguration vwc = localCopyOfTheInstalledConfiguration(client, webhook.port());
         client.resource(vwc).fieldManager("test-install").forceConflicts().serverSideApply();
-        CaBundlePublisher.Result published = webhook.publishCaBundle();
+        CaBundlePublisher.Result published = webhook.publishCaBundle().get(CaBundlePublisher.Target.VALIDATING);
         assertThat(published.outcome()).as(published.detail()).isEqualTo(CaBundlePublisher.Outcome.PATCHED);
         String caBundle = Base64.getEncoder().encodeToString(webhook.caBundlePem().orElseThrow().getBytes(StandardCharsets.US_ASCII));
         assertThat(client.admissionRegistration().v1().validatingWebhookConfigurations().withName(CONFIGURATION).get().getWebhooks())

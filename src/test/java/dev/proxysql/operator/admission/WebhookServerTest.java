@@ -86,7 +86,11 @@ class WebhookServerTest {
         HttpResponse<String> ok = http.send(HttpRequest.newBuilder(url(WebhookServer.PATH)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(review)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ok.statusCode()).isEqualTo(200);
-        assertThat(ok.body()).contains("\"uid\":\"u1\"").contains("\"allowed\":true");
+        assertThat(ok.body()).contains("\"uid\":\"u1\"").contains("\"allowed\":true").doesNotContain("patch");
+        HttpResponse<String> stamped = http.send(HttpRequest.newBuilder(url(WebhookServer.MUTATE_PATH)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(review)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stamped.statusCode()).isEqualTo(200);
+        assertThat(stamped.body()).contains("\"uid\":\"u1\"").contains("\"allowed\":true").contains("\"patchType\":\"JSONPatch\"");
 
         HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(url("/validate/other")).POST(HttpRequest.BodyPublishers.ofString(review))
                 .build(), HttpResponse.BodyHandlers.ofString());

@@ -42,7 +42,8 @@ class InstallIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** What deploy/local leaves out of deploy/install: the operator runs as a local process there. */
     private static final Set<String> NOT_IN_LOCAL = Set.of("Deployment " + NAMESPACE + "/proxysql-operator",
-            "Service " + NAMESPACE + "/proxysql-operator-webhook", "ValidatingWebhookConfiguration proxysql-operator");
+            "Service " + NAMESPACE + "/proxysql-operator-webhook", "ValidatingWebhookConfiguration proxysql-operator",
+            "MutatingWebhookConfiguration proxysql-operator");
 
     @Test
     @Order(1)
@@ -64,6 +65,8 @@ class InstallIT {
             assertThat(pod.getSpec().getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
             assertThat(admin.admissionRegistration().v1().validatingWebhookConfigurations().withName("proxysql-operator").get()
                     .getWebhooks().get(0).getFailurePolicy()).isEqualTo("Ignore");
+            assertThat(admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName("proxysql-operator").get()
+                    .getWebhooks().get(0).getFailurePolicy()).isEqualTo("Fail");
             // Applying again changes nothing and fails nothing (an upgrade is the same command).
             Tools.kubectl(kubeconfig, "apply", "-k", "deploy/install").orFail();
         } finally {
@@ -117,16 +120,19 @@ class InstallIT {
         assertThat(container.path("image").asText()).isEqualTo("registry.example.com/proxysql-operator:1.2.3");
         assertThat(scoped.get("ValidatingWebhookConfiguration proxysql-operator").path("webhooks").get(0)
                 .path("namespaceSelector").path("matchExpressions").get(0).path("values").toString()).isEqualTo("[\"team-a\",\"team-b\"]");
+        assertThat(scoped.get("MutatingWebhookConfiguration proxysql-operator").path("webhooks").get(0)
+                .path("namespaceSelector").path("matchExpressions").get(0).path("values").toString()).isEqualTo("[\"team-a\",\"team-b\"]");
 
         Map<String, ObjectNode> ha = Manifests.byKey(helmTemplate(NAMESPACE, "--set", "replicaCount=2",
                 "--set", "webhook.certSecretName=webhook-tls", "--set", "webhook.caBundle=Q0E="));
         assertThat(ha).containsKey("PodDisruptionBudget " + NAMESPACE + "/proxysql-operator");
         assertThat(texts(container(ha).path("args"))).contains("--webhook-cert-dir=/etc/proxysql-operator/webhook-certs");
         assertThat(RbacRules.of(new ArrayList<>(ha.values()))).as("no caBundle to publish: no rule on the webhook configuration")
-                .noneMatch(r -> r.resource().equals("validatingwebhookconfigurations"));
+                .noneMatch(r -> r.resource().endsWith("webhookconfigurations"));
 
         Map<String, ObjectNode> minimal = Manifests.byKey(helmTemplate(NAMESPACE, "--set", "webhook.enabled=false",
-                "--set", "leaderElection.enabled=false", "--set", "catalog.enabled=false", "--set", "policies.doNotTerminate=false"));
+                "--set", "leaderElection.enabled=false", "--set", "catalog.enabled=false", "--set", "policies.doNotTerminate=false",
+                "--set", "policies.queuedAt=false"));
         assertThat(minimal.keySet()).containsExactlyInAnyOrder("ServiceAccount " + NAMESPACE + "/proxysql-operator",
                 "ClusterRole proxysql-operator", "ClusterRole proxysql-operator-cluster", "ClusterRoleBinding proxysql-operator",
                 "ClusterRoleBinding proxysql-operator-cluster", "Deployment " + NAMESPACE + "/proxysql-operator");
@@ -137,6 +143,11 @@ class InstallIT {
                 .contains("leaderElection.enabled");
         assertThat(helmFails("--set", "webhook.certSecretName=webhook-tls")).contains("webhook.caBundle");
         assertThat(helmFails("--set", "watchNamespaces={Not_A_Namespace}")).contains("not a namespace name");
+        assertThat(helmFails("--set", "webhook.queueStampFailurePolicy=ignore"))
+                .contains("webhook.queueStampFailurePolicy: \"ignore\" is not a failure policy: use Fail or Ignore");
+        assertThat(Manifests.byKey(helmTemplate(NAMESPACE, "--set", "webhook.queueStampFailurePolicy=Ignore"))
+                .get("MutatingWebhookConfiguration proxysql-operator").path("webhooks").get(0).path("failurePolicy").asText())
+                .isEqualTo("Ignore");
     }
 
     @Test
@@ -148,7 +159,7 @@ class InstallIT {
         try {
             // Catalog and policy are installed already (kubectl, other tests): Helm must not try to own them.
             Tools.helm(kubeconfig, "install", "proxysql-operator", CHART, "-n", NAMESPACE, "--set", "catalog.enabled=false",
-                    "--set", "policies.doNotTerminate=false", "--wait", "--timeout", "2m").orFail();
+                    "--set", "policies.doNotTerminate=false", "--set", "policies.queuedAt=false", "--wait", "--timeout", "2m").orFail();
             Pod pod = Await.until(TIMEOUT, "the operator pod installed by Helm to be Ready",
                     () -> admin.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/name", "proxysql-operator").list().getItems(),
                     l -> l.size() == 1 && Pods.isReady(l.get(0))).get(0);
@@ -158,6 +169,7 @@ class InstallIT {
             Tools.helm(kubeconfig, "uninstall", "proxysql-operator", "-n", NAMESPACE, "--wait", "--timeout", "2m").orFail();
             assertThat(admin.rbac().clusterRoles().withName("proxysql-operator").get()).isNull();
             assertThat(admin.admissionRegistration().v1().validatingWebhookConfigurations().withName("proxysql-operator").get()).isNull();
+            assertThat(admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName("proxysql-operator").get()).isNull();
             assertThat(admin.apiextensions().v1().customResourceDefinitions().withName("proxysqls.kubedb.com").get())
                     .as("Helm never deletes CRDs").isNotNull();
         } finally {

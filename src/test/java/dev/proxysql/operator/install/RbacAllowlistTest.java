@@ -34,6 +34,7 @@ class RbacAllowlistTest {
             ClusterRole proxysql-operator | core | events | - | create
             ClusterRole proxysql-operator-cluster | catalog.kubedb.com | proxysqlversions | - | get list watch
             ClusterRole proxysql-operator-cluster | admissionregistration.k8s.io | validatingwebhookconfigurations | proxysql-operator | get patch
+            ClusterRole proxysql-operator-cluster | admissionregistration.k8s.io | mutatingwebhookconfigurations | proxysql-operator | get patch
             Role proxysql-operator-leader-election | coordination.k8s.io | leases | - | create
             Role proxysql-operator-leader-election | coordination.k8s.io | leases | proxysql-operator | get update patch
             """;

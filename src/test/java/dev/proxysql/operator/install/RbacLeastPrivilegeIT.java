@@ -12,6 +12,7 @@ import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
+import dev.proxysql.operator.opsmanager.QueueStamp;
 import dev.proxysql.operator.testing.Manifests;
 import dev.proxysql.operator.opsmanager.OpsFixture;
 import dev.proxysql.operator.testing.OperatorFixture;
@@ -25,6 +26,8 @@ import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
@@ -89,6 +92,7 @@ class RbacLeastPrivilegeIT {
             operator.close();
         }
         admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(ACCOUNT).delete();
+        admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(ACCOUNT).delete();
         for (var o : Manifests.parse(OPERATOR_DIR.resolve("rbac.yaml"))) {
             if (o.path("metadata").path("namespace").isMissingNode()) {
                 String kind = o.path("kind").asText();
@@ -119,6 +123,9 @@ class RbacLeastPrivilegeIT {
         Await.until(TIMEOUT, "the operator to patch its CA into ValidatingWebhookConfiguration " + ACCOUNT + " (log: " + operator.log() + ")",
                 () -> admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(ACCOUNT).get(),
                 c -> c.getWebhooks().get(0).getClientConfig().getCaBundle() != null);
+        Await.until(TIMEOUT, "the operator to patch its CA into MutatingWebhookConfiguration " + ACCOUNT + " (log: " + operator.log() + ")",
+                () -> admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(ACCOUNT).get(),
+                c -> c.getWebhooks().get(0).getClientConfig().getCaBundle() != null);
         Await.until(TIMEOUT, "the API server to call the operator's webhook", () -> {
             try {
                 admin.resource(updateVersion(ns, "probe", "no-such-proxysql", "2.7.3-debian")).dryRun().create();
@@ -135,7 +142,9 @@ class RbacLeastPrivilegeIT {
         admin.resource(px).create();
         awaitPhase(admin, ns, "px", DatabasePhase.READY);
 
-        admin.resource(updateVersion(ns, "upgrade", "px", "2.7.3-debian")).create();
+        ProxySQLOpsRequest upgrade = admin.resource(updateVersion(ns, "upgrade", "px", "2.7.3-debian")).create();
+        assertThat(upgrade.getMetadata().getAnnotations()).as("stamped by the packaged operator's mutating webhook")
+                .hasEntrySatisfying(QueueStamp.ANNOTATION, v -> assertThat(v).matches(QueueStamp.SHAPE));
         awaitOps(admin, ns, "upgrade", OpsRequestPhase.SUCCESSFUL);
         admin.resource(restart(ns, "restart", "px")).create();
         awaitOps(admin, ns, "restart", OpsRequestPhase.SUCCESSFUL);
@@ -245,6 +254,9 @@ class RbacLeastPrivilegeIT {
                 a("escalate", "rbac.authorization.k8s.io", "clusterroles", "", "", ACCOUNT),
                 a("patch", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", "", "someone-else"),
                 a("delete", "admissionregistration.k8s.io", "validatingwebhookconfigurations", "", "", ACCOUNT),
+                a("patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", "", "someone-else"),
+                a("delete", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", "", ACCOUNT),
+                a("patch", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", "", "proxysql-queued-at"),
                 a("patch", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", "", "proxysql-do-not-terminate"),
                 a("update", "coordination.k8s.io", "leases", "", NAMESPACE, "someone-else"),
                 a("create", "coordination.k8s.io", "leases", "", n, ""),
@@ -302,6 +314,18 @@ class RbacLeastPrivilegeIT {
         w.getClientConfig().setUrl("https://127.0.0.1:" + webhookPort + "/validate/proxysqlopsrequests");
         w.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels(NAMESPACE_LABEL, "true").build());
         admin.resource(vwc).fieldManager("test-install").forceConflicts().serverSideApply();
+        MutatingWebhookConfiguration mwc;
+        try (var in = Files.newInputStream(OPERATOR_DIR.resolve("webhook.yaml"))) {
+            mwc = admin.load(in).items().stream().filter(MutatingWebhookConfiguration.class::isInstance)
+                    .map(MutatingWebhookConfiguration.class::cast).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        MutatingWebhook m = mwc.getWebhooks().get(0);
+        m.getClientConfig().setService(null);
+        m.getClientConfig().setUrl("https://127.0.0.1:" + webhookPort + "/mutate/proxysqlopsrequests");
+        m.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels(NAMESPACE_LABEL, "true").build());
+        admin.resource(mwc).fieldManager("test-install").forceConflicts().serverSideApply();
         return vwc;
     }
 
