@@ -1,10 +1,12 @@
 package dev.proxysql.operator.opsmanager;
 
+import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,15 +27,29 @@ public final class OpsQueue {
     private OpsQueue() {
     }
 
-    /** The earliest unfinished request on the same ProxySQL that was created before {@code request}, if any. */
+    /**
+     * What {@code request} waits for (nothing once it has started itself): a request on the same ProxySQL that has already started, whatever
+     * the order says (one at a time does not depend on the order being right: a request admitted without a stamp may
+     * sort before one that already runs), else the earliest unfinished one created before it.
+     */
     public static Optional<ProxySQLOpsRequest> blocker(ProxySQLOpsRequest request, Collection<ProxySQLOpsRequest> all) {
-        return all.stream()
+        if (started(request)) {
+            return Optional.empty();
+        }
+        List<ProxySQLOpsRequest> others = all.stream()
                 .filter(r -> r.getMetadata().getNamespace().equals(request.getMetadata().getNamespace()))
                 .filter(r -> target(r).equals(target(request)))
                 .filter(r -> !r.getMetadata().getUid().equals(request.getMetadata().getUid()))
                 .filter(r -> r.getStatus() == null || r.getStatus().getPhase() == null || !r.getStatus().getPhase().isFinal())
-                .filter(r -> ORDER.compare(r, request) < 0)
-                .min(ORDER);
+                .toList();
+        Optional<ProxySQLOpsRequest> started = others.stream().filter(OpsQueue::started).min(ORDER);
+        return started.isPresent() ? started : others.stream().filter(r -> ORDER.compare(r, request) < 0).min(ORDER);
+    }
+
+    /** Left the queue: it may have paused the ProxySQL and changed its pods. */
+    private static boolean started(ProxySQLOpsRequest r) {
+        return r.getStatus() != null && r.getStatus().getProgress() != null && r.getStatus().getProgress().getStep() != null
+                && r.getStatus().getProgress().getStep() != OpsStep.QUEUED;
     }
 
     static Instant queuedAt(ProxySQLOpsRequest r) {

@@ -3,8 +3,10 @@ package dev.proxysql.operator.opsmanager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.common.LocalObjectReference;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsProgress;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestStatus;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -96,6 +98,23 @@ class OpsQueueTest {
             ProxySQLOpsRequest honest = request("z-honest", "px", SECOND, "2026-12-05T09:00:00.900000000Z");
             assertThat(sorted(forged, honest)).as(bad).containsExactly("z-honest", "a-forged");
         }
+    }
+
+    @Test
+    void aRequestThatAlreadyStartedBlocksEvenOneThatSortsBeforeIt() {
+        // zz-first was admitted and started; aa-second, created in the same second without a stamp (the webhook was
+        // down with failurePolicy Ignore), sorts before it by name but must still wait: one at a time comes first.
+        ProxySQLOpsRequest first = request("zz-first", "px", SECOND, null);
+        OpsRequestStatus status = new OpsRequestStatus();
+        OpsProgress progress = new OpsProgress();
+        progress.setStep(OpsStep.REPLACING_PODS);
+        status.setProgress(progress);
+        status.setPhase(OpsRequestPhase.PROGRESSING);
+        first.setStatus(status);
+        ProxySQLOpsRequest second = request("aa-second", "px", SECOND, null);
+        assertThat(sorted(first, second)).containsExactly("aa-second", "zz-first");
+        assertThat(blockerOf(second, first, second)).isEqualTo("zz-first");
+        assertThat(blockerOf(first, first, second)).as("the running one is not blocked by a queued one").isEqualTo("<none>");
     }
 
     @Test
