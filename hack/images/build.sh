@@ -27,7 +27,7 @@ source "$repo/hack/proxysql/versions.env"
 
 [ "$(id -u)" -eq 0 ] || die "run as root: mmdebstrap and buildah mount filesystems"
 started=$(date +%s)
-mkdir -p "$IMAGES_CACHE/base" "$IMAGES_OUT" "$BUILDAH_ROOT" "$BUILDAH_RUNROOT"
+mkdir -p "$IMAGES_CACHE/base" "$IMAGES_OUT" "$BUILDAH_ROOT" "$BUILDAH_RUNROOT" "$BUILDAH_TMP"
 
 need=()
 for p in mmdebstrap buildah runc umoci; do
@@ -85,6 +85,7 @@ if [ -n "${IMAGES_FORCE:-}" ] || [ ! -f "$base_tar" ]; then
     die "mmdebstrap failed"
   fi
   mv "$base_tar.tmp" "$base_tar"
+  find "$IMAGES_CACHE/base" -name 'debian-12-minbase-*.tar' ! -name "$(basename "$base_tar")" -delete
   log "base: root filesystem $(du -h "$base_tar" | cut -f1) in $(elapsed "$t")"
 else
   log "base: cached root filesystem $base_tar"
@@ -196,6 +197,16 @@ while IFS= read -r f; do src_files+=("$repo/$f"); done < <(cd "$repo" && find po
 key=$(key_of "$maven_key" "$jre_key" "$repo/Dockerfile" "$repo/.dockerignore" "${src_files[@]}")
 ensure_exported "$operator_image" "$key" "$repo" "$repo/Dockerfile" \
   --build-arg "MAVEN_IMAGE=$maven_image" --build-arg "JRE_IMAGE=$jre_image"
+
+# Intermediate images built from other inputs than now, and layers no image uses any more, take only disk space.
+for repo_name in localhost/debian-base localhost/debian12-maven-jdk17 localhost/debian12-jre17; do
+  while read -r stale; do
+    log "removing $stale (built from other inputs)"
+    bah rmi "$stale" >/dev/null 2>&1 || true
+  done < <(bah images --noheading --format '{{.Name}}:{{.Tag}}' --filter "reference=$repo_name" 2>/dev/null \
+             | grep -vxF -e "$base_image" -e "$maven_image" -e "$jre_image" || true)
+done
+bah rmi --prune >/dev/null 2>&1 || true
 
 log "done in $(elapsed "$started"); images:"
 for a in "$IMAGES_OUT"/*.tar; do log "  $(basename "$a") $(du -h "$a" | cut -f1)"; done

@@ -11,7 +11,10 @@ log() { printf '[images %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 elapsed() { local s=$(( $(date +%s) - $1 )); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
-bah() { buildah --root "$BUILDAH_ROOT" --runroot "$BUILDAH_RUNROOT" --storage-driver overlay "$@"; }
+# TMPDIR: buildah keeps RUN --mount=type=cache directories (the Dockerfile's Maven repository) below it, here in
+# the cache rather than in /var/tmp.
+BUILDAH_TMP=$IMAGES_CACHE/tmp
+bah() { TMPDIR=$BUILDAH_TMP buildah --root "$BUILDAH_ROOT" --runroot "$BUILDAH_RUNROOT" --storage-driver overlay "$@"; }
 
 # Unmounts whatever buildah's storage still has mounted below our cache (layer mounts, and the private bind mount
 # the overlay driver puts on its own directory), deepest first.
