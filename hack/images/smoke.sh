@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves that the images hack/images/build.sh exported run, without Kubernetes: each archive is converted to an OCI
 # layout (skopeo), unpacked into a runtime bundle (umoci) and run with runc, the way the kubelet's containerd would
-# run it (the image's own entrypoint, user and environment; mounts like the pod's).
+# run it (the image's own entrypoint, user and environment; mounts and security settings like the pod's: no
+# capabilities, no privilege escalation).
 #
 #   hack/images/smoke.sh
 #
@@ -99,12 +100,15 @@ bundle() {
   umoci unpack --image "$work/oci:$(basename "$dir")" "$dir" >/dev/null
 }
 
-# configure DIR NETNS JQ-FILTER: no terminal, the given network namespace, the pod's default capabilities bounding
-# set left as umoci wrote it, plus whatever the filter changes (mounts, env, args).
+# configure DIR NETNS JQ-FILTER: no terminal, the given network namespace, no capabilities at all and no privilege
+# escalation (what the operator's pods set: capabilities drop ALL, allowPrivilegeEscalation false), plus whatever
+# the filter changes (mounts, env, args).
 configure() {
   local dir=$1 netns=$2 filter=$3
   jq --arg netns "/var/run/netns/$netns" '
       .process.terminal = false
+    | .process.capabilities = {bounding: [], effective: [], inheritable: [], permitted: [], ambient: []}
+    | .process.noNewPrivileges = true
     | .linux.namespaces = ([.linux.namespaces[] | select(.type != "network")] + [{type: "network", path: $netns}])
     | '"$filter" "$dir/config.json" >"$dir/config.json.new"
   mv "$dir/config.json.new" "$dir/config.json"
