@@ -138,7 +138,7 @@ uids_of() {
 }
 
 sql() { # sql NETNS HOST PORT USER PASSWORD QUERY
-  ip netns exec "$1" mariadb --connect-timeout=2 --protocol=tcp -h "$2" -P "$3" -u "$4" "-p$5" -N -B -e "$6"
+  ip netns exec "$1" mariadb --connect-timeout=2 --protocol=tcp -h "$2" -P "$3" -u "$4" --password="$5" -N -B -e "$6"
 }
 
 # ---- two "pods": network namespaces joined by a veth pair, loopback up, nothing else ------------------------------
@@ -169,6 +169,12 @@ else
   fail "mariadb did not answer"
 fi
 watch=""
+if got=$(sql "$ns_db" 127.0.0.1 3306 root "$ROOT_PW" 'SELECT COUNT(*) FROM mysql.user WHERE User = "root"') && [ "$got" = 2 ] \
+   && ! sql "$ns_db" 127.0.0.1 3306 root '' 'SELECT 1' >/dev/null 2>&1; then
+  pass "mariadb: root has the password from 127.0.0.1 too, and exactly two accounts (localhost, %)"
+else
+  fail "mariadb: root from 127.0.0.1 inside its namespace: $got accounts, or no password needed"
+fi
 if out=$(sql "$ns_px" "$DB_IP" 3306 root wrong-password 'SELECT 1' 2>&1); then
   fail "mariadb accepted a wrong root password"
 elif grep -q 'ERROR 1045' <<<"$out"; then
@@ -277,7 +283,7 @@ for arg in --version --help; do
   runc --root "$state" delete --force "operator$arg" >/dev/null 2>&1 || true
 done
 op_user=$(jq -r '"\(.process.user.uid):\(.process.user.gid)"' "$work/operator/config.json")
-[ "$op_user" = 65532:65532 ] && pass "operator image runs as $op_user" || fail "operator image runs as $op_user, not 65532:65532"
+if [ "$op_user" = 65532:65532 ]; then pass "operator image runs as $op_user"; else fail "operator image runs as $op_user, not 65532:65532"; fi
 
 # ---- import.sh into a containerd of its own ----------------------------------------------------------------------------
 # What the node will do: `ctr -n k8s.io images import` of every archive, under the names pods use. This containerd

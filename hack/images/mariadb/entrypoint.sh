@@ -38,6 +38,9 @@ if [ ! -d "$datadir/mysql" ]; then
     || { log "mariadb-install-db failed:"; cat "$datadir/install-db.log" >&2; exit 1; }
   pw=$(sql_quote "$root_password")
   {
+    # mariadb-install-db also creates root@<hostname>, root@127.0.0.1 and root@::1 without a password; they would
+    # take precedence over root@'%' for connections from loopback. Only root@localhost and root@'%' stay.
+    echo "DELETE FROM mysql.global_priv WHERE User IN ('root', '') AND Host NOT IN ('localhost', '%');"
     echo "FLUSH PRIVILEGES;"
     echo "ALTER USER 'root'@'localhost' IDENTIFIED BY $pw;"
     echo "CREATE USER 'root'@'%' IDENTIFIED BY $pw;"
