@@ -73,8 +73,12 @@ mmdebstrap_args=(--variant=minbase --mode=root --format=tar
   --aptopt='APT::Install-Recommends "false"' --aptopt='Acquire::Languages "none"'
   # update-alternatives links man pages of packages installed later (Java) and fails when their directory is gone.
   --customize-hook='mkdir -p "$1"/usr/share/man/man1 "$1"/usr/share/man/man7 "$1"/usr/share/man/man8')
-base_key=$(key_of "$(mmdebstrap --version)" "${mmdebstrap_args[@]}" bookworm "$sources")
-base_tar=$IMAGES_CACHE/base/debian-12-minbase-$base_key.tar
+rootfs_key=$(key_of "$(mmdebstrap --version)" "${mmdebstrap_args[@]}" bookworm "$sources")
+base_tar=$IMAGES_CACHE/base/debian-12-minbase-$rootfs_key.tar
+# The image's configuration is an input too: a change to it must give the image another tag (and rebuild the rest).
+base_config=(--env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --env LANG=C.UTF-8 --cmd /bin/bash
+  --created-by "mmdebstrap --variant=minbase bookworm")
+base_key=$(key_of "$rootfs_key" "${base_config[@]}")
 base_image=localhost/debian-base:12-$base_key
 if [ -n "${IMAGES_FORCE:-}" ] || [ ! -f "$base_tar" ]; then
   log "base: mmdebstrap --variant=minbase bookworm (Debian packages from $(awk '/^URIs:/ {print $2}' "$sources" | paste -sd' '))"
@@ -94,8 +98,7 @@ if [ -n "${IMAGES_FORCE:-}" ] || ! have_image "$base_image"; then
   log "base: importing the root filesystem as $base_image"
   ctr=$(bah from scratch)
   bah add --quiet "$ctr" "$base_tar" / >/dev/null
-  bah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --env LANG=C.UTF-8 \
-    --env DEBIAN_FRONTEND=noninteractive --cmd /bin/bash --created-by "mmdebstrap --variant=minbase bookworm" "$ctr"
+  bah config "${base_config[@]}" "$ctr"
   bah commit --quiet --rm "$ctr" "$base_image" >/dev/null
 fi
 
