@@ -52,7 +52,8 @@ public final class ChildApplier {
         return true;
     }
 
-    static String hashOf(HasMetadata desired) {
+    /** The hash {@link #apply} records for {@code desired} (to be called before apply, which annotates it). */
+    public static String hashOf(HasMetadata desired) {
         try {
             byte[] json = Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 16);
@@ -61,7 +62,8 @@ public final class ChildApplier {
         }
     }
 
-    private static String annotation(HasMetadata live) {
+    /** The hash of the intent {@code live} was last applied from, or null. */
+    public static String annotation(HasMetadata live) {
         Map<String, String> annotations = live.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(HASH_ANNOTATION);
     }

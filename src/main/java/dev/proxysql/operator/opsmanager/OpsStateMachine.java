@@ -74,6 +74,7 @@ public final class OpsStateMachine {
     private final OpsEffects effects;
     private final PodObserver pods;
     private final ProxySQLReleases releases;
+    private final TemplateRenderer renderer;
     /** When this operator process started: waits are not counted from earlier (see {@code Run.stepTimedOut}). */
     private final Instant started;
     /**
@@ -102,6 +103,7 @@ public final class OpsStateMachine {
         this.effects = new OpsEffects(client, fieldManager, clock, stops);
         this.pods = new PodObserver(client);
         this.releases = new ProxySQLReleases(client);
+        this.renderer = new TemplateRenderer(client);
         this.started = Instant.now(clock);
     }
 
@@ -182,18 +184,24 @@ public final class OpsStateMachine {
             case QUEUED, UPDATING_DATABASE, RESUMING, DONE -> false;
         };
         run.sts = p != null && needsStatefulSet ? statefulSet(p) : null;
+        if (p != null && (step == OpsStep.UPDATING_STATEFUL_SET || step == OpsStep.ROLLING_BACK_STATEFUL_SET)) {
+            // The template to roll to (or back to): the provisioner's rendering of the spec the request leaves (or found).
+            run.rendered = renderer.render(rollback ? p : run.op.target(run.r, p));
+        }
         TemplateChange change = rollback ? run.previousChange() : run.targetChange();
         boolean droppedTarget = step == OpsStep.UPDATING_STATEFUL_SET && run.progress().getTargetResources() == null
-                && !run.op.targetResources(run.r, p).isEmpty();
+                && run.op.changesResources();
+        String renderProblem = run.rendered == null || run.rendered.ok() ? null : run.rendered.problem();
         Optional<String> blocker = step != OpsStep.QUEUED || p == null ? Optional.empty()
                 : OpsQueue.blocker(run.r, all).map(b -> b.getMetadata().getName());
         return new StepView(step, run.deleting(), run.r.getSpec().getProxyRef().getName(), p != null,
                 p == null || p.getStatus() == null ? null : p.getStatus().getPhase(),
                 p != null && PauseProtocol.isPaused(p), p != null && PauseProtocol.isAcknowledged(p),
                 p == null ? null : ProxySQLNames.statefulSet(p), run.sts != null,
-                run.sts != null && StatefulSetTemplate.has(run.sts, change), run.sts != null && StatefulSetTemplate.observed(run.sts),
-                change.describe(), run.changesTemplate(), droppedTarget, run.progress().getStepStartedAt() != null, run.stepTimedOut(),
-                run.timeoutText(), run.r.getSpec().getApply(), blocker);
+                run.sts != null && renderProblem == null && StatefulSetTemplate.has(run.sts, change),
+                run.sts != null && StatefulSetTemplate.observed(run.sts), change.describe(), run.changesTemplate(), droppedTarget,
+                renderProblem, run.progress().getStepStartedAt() != null, run.stepTimedOut(), run.timeoutText(), run.r.getSpec().getApply(),
+                blocker);
     }
 
     // --- decide and act, per step --------------------------------------------------------------------------------
@@ -267,14 +275,26 @@ public final class OpsStateMachine {
         if (!(outcome instanceof StepOutcome.Proceed)) {
             return otherwise(run, outcome);
         }
-        // What to roll back to is recorded before the template changes, from the template itself.
-        Map<String, String> target = run.op.targetImages(run.r, run.proxysql, run.sts);
-        run.progress().setTargetImages(target);
-        run.progress().setPreviousImages(valuesOf(target.keySet(), StatefulSetTemplate.images(run.sts)));
-        Map<String, ResourceRequirements> targetResources = run.op.targetResources(run.r, run.proxysql);
-        if (!targetResources.isEmpty()) {
-            run.progress().setTargetResources(targetResources);
-            run.progress().setPreviousResources(valuesOf(targetResources.keySet(), StatefulSetTemplate.resources(run.sts)));
+        // What the pods will run, and what to roll back to, recorded before the template changes: the images and changed
+        // resources of the provisioner's rendering of the spec the request leaves, and those of the template itself.
+        TemplateRenderer.Rendered target = renderer.render(run.op.target(run.r, run.proxysql));
+        if (!target.ok()) {
+            return fail(run, new StepOutcome.Fail("step Pausing: cannot render the StatefulSet the request leads to: " + target.problem(),
+                    OpsStep.RESUMING));
+        }
+        Map<String, String> images = StatefulSetTemplate.images(target.statefulSet());
+        run.progress().setTargetImages(images);
+        run.progress().setPreviousImages(valuesOf(images.keySet(), StatefulSetTemplate.images(run.sts)));
+        Map<String, ResourceRequirements> live = StatefulSetTemplate.resources(run.sts);
+        Map<String, ResourceRequirements> changed = new LinkedHashMap<>();
+        StatefulSetTemplate.resources(target.statefulSet()).forEach((container, resources) -> {
+            if (!live.containsKey(container) || !ResourceQuantities.same(resources, live.get(container))) {
+                changed.put(container, resources);
+            }
+        });
+        if (!changed.isEmpty()) {
+            run.progress().setTargetResources(changed);
+            run.progress().setPreviousResources(valuesOf(changed.keySet(), live));
         }
         run.condition(OpsConditions.PAUSE_DATABASE, true, OpsReason.DATABASE_PAUSE_SUCCEEDED, "Successfully paused ProxySQL "
                 + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
@@ -563,6 +583,8 @@ public final class OpsStateMachine {
         final Operation op;
         final ProxySQL proxysql;
         StatefulSet sts;
+        /** The rendered StatefulSet this pass rolls to (or back to), in the steps that change the template. */
+        TemplateRenderer.Rendered rendered;
 
         Run(ProxySQLOpsRequest r, Operation op, ProxySQL proxysql) {
             this.r = r;
@@ -629,12 +651,27 @@ public final class OpsStateMachine {
 
         /** The change this request makes to the pod template, as recorded when it paused the ProxySQL. */
         TemplateChange targetChange() {
-            return new TemplateChange(progress().getTargetImages(), progress().getTargetResources(), op.templateAnnotations(r));
+            return new TemplateChange(changedImages(progress().getTargetImages(), progress().getPreviousImages()),
+                    progress().getTargetResources(), op.templateAnnotations(r), rendered == null || !rendered.ok() ? null : rendered.statefulSet());
         }
 
         /** The template as it was before this request changed it (annotations are not rolled back). */
         TemplateChange previousChange() {
-            return new TemplateChange(progress().getPreviousImages(), progress().getPreviousResources(), Map.of());
+            return new TemplateChange(changedImages(progress().getPreviousImages(), progress().getTargetImages()),
+                    progress().getPreviousResources(), Map.of(), rendered == null || !rendered.ok() ? null : rendered.statefulSet());
+        }
+
+        /** The entries of {@code images} that differ from {@code other}'s: what a change of images is about. */
+        private Map<String, String> changedImages(Map<String, String> images, Map<String, String> other) {
+            Map<String, String> changed = new LinkedHashMap<>();
+            if (images != null) {
+                images.forEach((container, image) -> {
+                    if (other == null || !image.equals(other.get(container))) {
+                        changed.put(container, image);
+                    }
+                });
+            }
+            return changed;
         }
 
         boolean changesImages() {
@@ -660,7 +697,7 @@ public final class OpsStateMachine {
     /** A view for decisions taken after the pass's observation (a refused write, the engine's failure). */
     private StepView view(Run run) {
         return new StepView(run.progress().getStep(), run.deleting(), run.r.getSpec().getProxyRef().getName(), run.proxysql != null,
-                null, false, false, null, run.sts != null, false, false, "", run.changesTemplate(), false,
+                null, false, false, null, run.sts != null, false, false, "", run.changesTemplate(), false, null,
                 run.progress().getStepStartedAt() != null, run.stepTimedOut(), run.timeoutText(), run.r.getSpec().getApply(), Optional.empty());
     }
 

@@ -1,6 +1,8 @@
 package dev.proxysql.operator.opsmanager;
 
+import dev.proxysql.operator.kube.ChildApplier;
 import dev.proxysql.operator.kube.ResourceQuantities;
+import dev.proxysql.operator.topology.StatefulSetFactory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -8,12 +10,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reads and changes the pod template of a StatefulSet: container images and resources, template annotations. */
+/**
+ * Reads and changes the pod template of a StatefulSet: applies the rendered StatefulSet exactly as the provisioner
+ * does (hash-guarded server-side apply under its field manager), and edits template annotations.
+ */
 final class StatefulSetTemplate {
     private final KubernetesClient client;
+    private final ChildApplier applier;
 
     StatefulSetTemplate(KubernetesClient client) {
         this.client = client;
+        this.applier = new ChildApplier(client, StatefulSetFactory.FIELD_MANAGER, () -> { });
     }
 
     static Map<String, String> images(StatefulSet sts) {
@@ -32,32 +39,56 @@ final class StatefulSetTemplate {
         return resources;
     }
 
-    /** Whether the template already has this change (an annotation with a null value must be absent). */
+    /**
+     * Whether the StatefulSet already has this change: it was last applied from the same rendering (the provisioner's
+     * hash annotation), or, without a rendering, its containers have the images and resources; and the annotations
+     * (one with a null value must be absent).
+     */
     static boolean has(StatefulSet sts, TemplateChange change) {
+        if (change.rendered() != null) {
+            return ChildApplier.hashOf(change.rendered()).equals(ChildApplier.annotation(sts)) && annotationsMatch(sts, change);
+        }
         Map<String, String> currentImages = images(sts);
         Map<String, ResourceRequirements> currentResources = resources(sts);
         boolean imagesMatch = change.images().entrySet().stream().allMatch(e -> e.getValue().equals(currentImages.get(e.getKey())));
         boolean resourcesMatch = change.resources().entrySet().stream()
                 .allMatch(e -> currentResources.containsKey(e.getKey()) && ResourceQuantities.same(e.getValue(), currentResources.get(e.getKey())));
+        return imagesMatch && resourcesMatch && annotationsMatch(sts, change);
+    }
+
+    private static boolean annotationsMatch(StatefulSet sts, TemplateChange change) {
         Map<String, String> ann = sts.getSpec().getTemplate().getMetadata().getAnnotations();
-        boolean annotationsMatch = change.annotations().entrySet().stream().allMatch(e -> e.getValue() == null
+        return change.annotations().entrySet().stream().allMatch(e -> e.getValue() == null
                 ? ann == null || !ann.containsKey(e.getKey())
                 : ann != null && e.getValue().equals(ann.get(e.getKey())));
-        return imagesMatch && resourcesMatch && annotationsMatch;
     }
 
     /**
-     * Applies the change. An update with the read resourceVersion: if someone changed the StatefulSet meanwhile, this
-     * fails and is decided again.
+     * Applies the change: the rendered StatefulSet by a forced server-side apply under the provisioner's field manager
+     * (the same write the provisioner makes after the resume, so that it then has nothing to change), then the
+     * annotations by an update with the read resourceVersion (if someone changed the StatefulSet meanwhile, that fails
+     * and is decided again).
      */
     void change(StatefulSet sts, TemplateChange change) {
-        client.resource(sts).edit(s -> {
-            for (Container c : s.getSpec().getTemplate().getSpec().getContainers()) {
-                if (change.images().containsKey(c.getName())) {
-                    c.setImage(change.images().get(c.getName()));
-                }
-                if (change.resources().containsKey(c.getName())) {
-                    c.setResources(change.resources().get(c.getName()));
+        StatefulSet live = sts;
+        if (change.rendered() != null) {
+            // The provisioner's own write: hash-guarded, a no-op when the StatefulSet was last applied from this rendering.
+            if (applier.apply(change.rendered(), sts)) {
+                live = client.resource(sts).get();
+            }
+            if (annotationsMatch(live, change)) {
+                return;
+            }
+        }
+        client.resource(live).edit(s -> {
+            if (change.rendered() == null) {
+                for (Container c : s.getSpec().getTemplate().getSpec().getContainers()) {
+                    if (change.images().containsKey(c.getName())) {
+                        c.setImage(change.images().get(c.getName()));
+                    }
+                    if (change.resources().containsKey(c.getName())) {
+                        c.setResources(change.resources().get(c.getName()));
+                    }
                 }
             }
             Map<String, String> ann = new LinkedHashMap<>(s.getSpec().getTemplate().getMetadata().getAnnotations() == null

@@ -110,6 +110,9 @@ final class StepDecisions {
                     + "dropped status.progress.targetResources; update the CRDs (helm upgrade does not update a chart's crds/)",
                     OpsStep.RESUMING);
         }
+        if (v.renderProblem() != null) {
+            return fail(v, "step UpdatingStatefulSet: cannot render the new StatefulSet: " + v.renderProblem(), OpsStep.ROLLING_BACK_STATEFUL_SET);
+        }
         if (!v.templateTaken()) {
             return v.stepTimedOut()
                     ? fail(v, "step UpdatingStatefulSet: the pod template did not take " + v.change() + " within " + v.timeout(),
@@ -141,6 +144,9 @@ final class StepDecisions {
     static StepOutcome rollingBackStatefulSet(StepView v) {
         if (!v.statefulSetExists()) {
             return new RollbackFailed("StatefulSet " + v.statefulSetName() + " does not exist");
+        }
+        if (v.renderProblem() != null) {
+            return new RollbackFailed("cannot render the previous StatefulSet: " + v.renderProblem());
         }
         if (!v.templateTaken()) {
             return v.stepTimedOut()

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param change             that change, for people
  * @param changesTemplate    the request changes images or resources (so a failure rolls the template back)
  * @param targetFieldDropped the API server dropped {@code status.progress.targetResources} (its CRD predates it)
+ * @param renderProblem      why the StatefulSet to roll to (or back to) cannot be rendered (its ProxySQLVersion or
+ *                           AppBinding is gone), or null
  * @param stepClockStarted   the step's start time is recorded
  * @param stepTimedOut       the step has run longer than the request's timeout
  * @param timeout            the timeout as the request spells it (5m0s)
@@ -33,6 +35,6 @@ import java.util.Optional;
  */
 record StepView(OpsStep step, boolean deleting, String proxysqlName, boolean proxysqlExists, DatabasePhase phase, boolean paused,
                 boolean pauseAcknowledged, String statefulSetName, boolean statefulSetExists, boolean templateTaken,
-                boolean templateObserved, String change, boolean changesTemplate, boolean targetFieldDropped,
+                boolean templateObserved, String change, boolean changesTemplate, boolean targetFieldDropped, String renderProblem,
                 boolean stepClockStarted, boolean stepTimedOut, String timeout, ApplyOption apply, Optional<String> blocker) {
 }

@@ -2,6 +2,7 @@ package dev.proxysql.operator.opsmanager;
 
 import dev.proxysql.operator.kube.ResourceQuantities;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,16 +10,24 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * What an ops request changes in the StatefulSet's pod template, per container: images and resources, plus
- * pod-template annotations (a null value removes one). Containers and annotations not named are left alone.
+ * What an ops request changes in the StatefulSet: the StatefulSet the provisioner's renderer makes from the spec the
+ * request leaves ({@code rendered}; null when the spec does not change), plus pod-template annotations (a null value
+ * removes one; Restart's marker, which is not part of the spec). {@code images} and {@code resources} are what the
+ * change means per container, for people and for the rolling engine, which checks the pods run those images.
  */
-record TemplateChange(Map<String, String> images, Map<String, ResourceRequirements> resources, Map<String, String> annotations) {
+record TemplateChange(Map<String, String> images, Map<String, ResourceRequirements> resources, Map<String, String> annotations,
+                      StatefulSet rendered) {
 
     TemplateChange {
         images = images == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(images));
         resources = resources == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(resources));
         // Map.copyOf refuses null values, which mean "remove this annotation".
         annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
+    }
+
+    /** A change of images, resources and annotations only, with no rendered StatefulSet. */
+    TemplateChange(Map<String, String> images, Map<String, ResourceRequirements> resources, Map<String, String> annotations) {
+        this(images, resources, annotations, null);
     }
 
     /** For people: "proxysql=image, exporter=image; proxysql resources requests cpu=1; annotation=value". */

@@ -5,8 +5,9 @@ import dev.proxysql.operator.kube.ChildApplier;
 import dev.proxysql.operator.provisioner.children.PodDisruptionBudgetFactory;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
 import dev.proxysql.operator.provisioner.children.ServiceFactory;
-import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
+import dev.proxysql.operator.topology.Monitoring;
 import dev.proxysql.operator.topology.ProxySQLNames;
+import dev.proxysql.operator.topology.StatefulSetFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -75,7 +76,7 @@ final class ChildrenWriter {
         applier.apply(SecretFactory.configSecret(p, proxysqlCnf), typed(cache.apply(Secret.class, ProxySQLNames.configSecret(p)), Secret.class));
         applier.apply(ServiceFactory.governing(p), typed(cache.apply(Service.class, ProxySQLNames.governingService(p)), Service.class));
         applier.apply(ServiceFactory.primary(p), typed(cache.apply(Service.class, ProxySQLNames.primaryService(p)), Service.class));
-        if (ServiceFactory.monitoringEnabled(p)) {
+        if (Monitoring.enabled(p)) {
             applier.apply(ServiceFactory.stats(p), typed(cache.apply(Service.class, ProxySQLNames.statsService(p)), Service.class));
         } else {
             delete(cache.apply(Service.class, ProxySQLNames.statsService(p)));

@@ -4,8 +4,6 @@ import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.kubedb.v1.MySQLUser;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfiguration;
-import dev.proxysql.operator.provisioner.children.ServiceFactory;
-import dev.proxysql.operator.provisioner.children.StatefulSetFactory;
 import dev.proxysql.operator.proxysql.config.Backend;
 import dev.proxysql.operator.proxysql.config.BackendMode;
 import dev.proxysql.operator.proxysql.config.BackendServer;
@@ -16,7 +14,9 @@ import dev.proxysql.operator.proxysql.config.MySqlUser;
 import dev.proxysql.operator.proxysql.config.MySqlVariableDefaults;
 import dev.proxysql.operator.proxysql.config.ProxySqlConfigInput;
 import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
+import dev.proxysql.operator.topology.Monitoring;
 import dev.proxysql.operator.topology.ProxySQLNames;
+import dev.proxysql.operator.topology.StatefulSetFactory;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -46,13 +46,11 @@ final class ConfigInputMapper {
         InitSecret initSecret = refs.initSecret()
                 .map(s -> new InitSecret(s.getMetadata().getName(), decoded(s)))
                 .orElse(null);
-        return new ProxySqlConfigInput(cluster, monitor, backend, peers, inline(p), initSecret, ServiceFactory.servesOwnMetrics(p, refs.version()));
+        return new ProxySqlConfigInput(cluster, monitor, backend, peers, inline(p), initSecret, Monitoring.servesOwnMetrics(p, refs.version()));
     }
 
     static StatefulSetFactory.Inputs statefulSetInputs(ProxySQL p, ResolvedReferences refs) {
-        AppBinding binding = refs.backend();
-        return new StatefulSetFactory.Inputs(refs.version(), refs.backendAddress(), ProxySQLNames.monitorSecret(p),
-                binding.getSpec().getType(), binding.getSpec().getVersion(), binding.getSpec().getTlsSecret() != null);
+        return StatefulSetFactory.Inputs.of(p, refs.version(), refs.backend(), refs.backendAddress());
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
 import dev.proxysql.operator.proxysql.config.ProxySqlCnfResult;
 import dev.proxysql.operator.topology.KubeDbLabels;
 import dev.proxysql.operator.topology.PauseProtocol;
+import dev.proxysql.operator.topology.StatefulSetFactory;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -90,7 +91,8 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         this.metrics = metrics;
         this.statusCalculator = new StatusCalculator(clock);
         this.statusWriter = new StatusWriter(client, NAME);
-        this.childrenWriter = new ChildrenWriter(client, new ChildApplier(client, NAME, metrics::childWrite), metrics::childWrite);
+        this.childrenWriter = new ChildrenWriter(client, new ChildApplier(client, StatefulSetFactory.FIELD_MANAGER, metrics::childWrite),
+                metrics::childWrite);
         this.monitorUsers = new MonitorUsers(MonitorUserProvisioner.withDefaultTimeouts()::ensure,
                 (p, fingerprint) -> childrenWriter.recordMonitorUserEnsured(p, MonitorUsers.ENSURED_ANNOTATION, fingerprint), clock);
     }

@@ -2,8 +2,8 @@ package dev.proxysql.operator.provisioner;
 
 import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
-import dev.proxysql.operator.provisioner.children.BackendAddress;
 import dev.proxysql.operator.provisioner.status.Observation.Problem;
+import dev.proxysql.operator.topology.BackendAddress;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Optional;
 

@@ -10,6 +10,9 @@ import static dev.proxysql.operator.opsmanager.OpsFixture.podImages;
 import static dev.proxysql.operator.opsmanager.OpsFixture.updateVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
+import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersionSpec;
+import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
@@ -21,8 +24,11 @@ import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -67,6 +73,51 @@ class OpsManagerIT {
         assertThat(evictions(cluster, ns)).containsExactlyInAnyOrderEntriesOf(Map.of("px-0", 1L, "px-1", 1L, "px-2", 1L));
         awaitReady(client, "px");
         assertThat(eventReasons(client, "upgrade")).contains("Starting", "PauseDatabase", "RestartPod", "ResumeDatabase", "Successful");
+    }
+
+    /**
+     * One source of the pod template: the target version differs from the current one in more than its image (its
+     * catalog entry runs ProxySQL as another user). The pods must be rolled to exactly the template the provisioner
+     * renders for the new spec, so that after the resume the provisioner has nothing to change and no pod is left on
+     * an older revision. (When the ops manager only swapped the image, the provisioner rewrote the template after the
+     * resume: a new revision that no pod ran.)
+     */
+    @Test
+    void theTemplateRolledToIsTheOneTheProvisionerKeepsAfterTheResume(KubernetesClient client, TestNamespace ns) {
+        ProxySQLVersion alt = client.resources(ProxySQLVersion.class).withName("2.7.3-debian").get();
+        alt.setMetadata(new ObjectMetaBuilder().withName("2.7.3-alt").build());
+        // Compares below 2.7.3-debian ("alt" < "debian"), so 2.6.3-debian's update constraints admit it.
+        alt.getSpec().setVersion("2.7.3-alt");
+        ProxySQLVersionSpec.SecurityContext runAs = new ProxySQLVersionSpec.SecurityContext();
+        runAs.setRunAsUser(1001L);
+        alt.getSpec().setSecurityContext(runAs);
+        alt.getSpec().setDeprecated(false);
+        client.resource(alt).fieldManager("test-install").forceConflicts().serverSideApply();
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 2, null)).create();
+        awaitReady(client, "px");
+        assertThat(runAsUsers(client, "px")).as("before").containsOnly(999L);
+
+        client.resource(updateVersion(ns, "alt", "px", "2.7.3-alt", "2m", 1)).create();
+        awaitOps(client, "alt", OpsRequestPhase.SUCCESSFUL);
+        // The provisioner has taken the ProxySQL back: it saw the resume and rendered the StatefulSet for the new spec.
+        Await.until(OpsFixture.TIMEOUT, "the provisioner to see the resume (ProvisionerPaused gone) and ProxySQL px Ready",
+                () -> client.resources(ProxySQL.class).withName("px").get(), p -> !PauseProtocol.isAcknowledged(p)
+                        && p.getStatus().getObservedGeneration() != null
+                        && p.getStatus().getObservedGeneration() >= p.getMetadata().getGeneration()
+                        && p.getStatus().getPhase() == DatabasePhase.READY);
+        StatefulSet sts = client.apps().statefulSets().withName("px").get();
+        assertThat(sts.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser()).isEqualTo(1001L);
+        assertThat(runAsUsers(client, "px")).as("every pod runs the rendered template, as user 1001").containsOnly(1001L);
+        assertThat(client.pods().withLabel("app.kubernetes.io/instance", "px").list().getItems())
+                .as("no pod left on another revision than the StatefulSet's").hasSize(2)
+                .allSatisfy(pod -> assertThat(pod.getMetadata().getLabels().get("controller-revision-hash"))
+                        .isEqualTo(sts.getStatus().getUpdateRevision()));
+    }
+
+    private static List<Long> runAsUsers(KubernetesClient client, String proxysql) {
+        return client.pods().withLabel("app.kubernetes.io/instance", proxysql).list().getItems().stream()
+                .map(p -> p.getSpec().getSecurityContext().getRunAsUser()).toList();
     }
 
     @Test

@@ -164,6 +164,13 @@ class StepDecisionsTest {
         }
 
         @Test
+        void aTemplateThatCannotBeRenderedAnyMoreRollsBack() {
+            assertThat(StepDecisions.updatingStatefulSet(at(OpsStep.UPDATING_STATEFUL_SET).unrenderable("AppBinding gone").view()))
+                    .isEqualTo(new Fail("step UpdatingStatefulSet: cannot render the new StatefulSet: AppBinding gone",
+                            OpsStep.ROLLING_BACK_STATEFUL_SET));
+        }
+
+        @Test
         void aStatefulSetDeletedMidRequestResumes() {
             assertThat(StepDecisions.updatingStatefulSet(at(OpsStep.UPDATING_STATEFUL_SET).noStatefulSet().view()))
                     .isEqualTo(new Fail("step UpdatingStatefulSet: StatefulSet px does not exist", OpsStep.RESUMING));
@@ -199,6 +206,8 @@ class StepDecisionsTest {
         void aRollbackThatItselfFailsResumesAnyway() {
             assertThat(StepDecisions.rollingBackStatefulSet(at(OpsStep.ROLLING_BACK_STATEFUL_SET).noStatefulSet().view()))
                     .isEqualTo(new RollbackFailed("StatefulSet px does not exist"));
+            assertThat(StepDecisions.rollingBackStatefulSet(at(OpsStep.ROLLING_BACK_STATEFUL_SET).unrenderable("AppBinding gone").view()))
+                    .isEqualTo(new RollbackFailed("cannot render the previous StatefulSet: AppBinding gone"));
             assertThat(StepDecisions.rollingBackStatefulSet(at(OpsStep.ROLLING_BACK_STATEFUL_SET).templateNotTaken().timedOut().view()))
                     .isEqualTo(new RollbackFailed("the pod template did not take proxysql=new again within 2m0s"));
             assertThat(StepDecisions.rollingBackStatefulSet(at(OpsStep.ROLLING_BACK_STATEFUL_SET).templateNotObserved().timedOut().view()))
@@ -292,6 +301,7 @@ class StepDecisionsTest {
         private boolean observed = true;
         private boolean changesTemplate = true;
         private boolean dropped;
+        private String renderProblem;
         private boolean clockStarted;
         private boolean timedOut;
         private ApplyOption apply = ApplyOption.IF_READY;
@@ -311,6 +321,7 @@ class StepDecisionsTest {
         View templateNotObserved() { observed = false; return this; }
         View restartOnly() { changesTemplate = false; return this; }
         View targetDropped() { dropped = true; return this; }
+        View unrenderable(String why) { renderProblem = why; taken = false; return this; }
         View clockStarted() { clockStarted = true; return this; }
         View timedOut() { clockStarted = true; timedOut = true; return this; }
         View apply(ApplyOption a) { apply = a; return this; }
@@ -318,7 +329,7 @@ class StepDecisionsTest {
 
         StepView view() {
             return new StepView(step, deleting, "px", proxysqlExists, phase, paused, acknowledged, "px", statefulSet, taken, observed,
-                    "proxysql=new", changesTemplate, dropped, clockStarted, timedOut, "2m0s", apply, blocker);
+                    "proxysql=new", changesTemplate, dropped, renderProblem, clockStarted, timedOut, "2m0s", apply, blocker);
         }
     }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.provisioner.children.BackendAddress;
 import dev.proxysql.operator.proxysql.backend.MonitorUserResult;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.topology.BackendAddress;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;

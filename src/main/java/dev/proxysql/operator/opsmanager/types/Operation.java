@@ -2,8 +2,6 @@ package dev.proxysql.operator.opsmanager.types;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.Map;
 
 /**
@@ -17,12 +15,16 @@ public interface Operation {
     /** Read-only checks before anything is touched. */
     Validation validate(ProxySQLOpsRequest request, ProxySQL proxysql);
 
-    /** Container name to image for the new pod template (only the containers that change). */
-    Map<String, String> targetImages(ProxySQLOpsRequest request, ProxySQL proxysql, StatefulSet sts);
+    /**
+     * The ProxySQL as this request leaves it (a copy; {@code proxysql} is not changed): its pods are rolled to the
+     * StatefulSet the provisioner's renderer makes from it, and {@link #updateDatabase} writes the same change into the
+     * ProxySQL at the end, so that the provisioner renders the same StatefulSet after the resume.
+     */
+    ProxySQL target(ProxySQLOpsRequest request, ProxySQL proxysql);
 
-    /** Container name to resources for the new pod template (only the containers that change). */
-    default Map<String, ResourceRequirements> targetResources(ProxySQLOpsRequest request, ProxySQL proxysql) {
-        return Map.of();
+    /** Whether the request changes container resources (their rollback needs {@code status.progress.targetResources}). */
+    default boolean changesResources() {
+        return false;
     }
 
     /** Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. */

@@ -3,6 +3,7 @@ package dev.proxysql.operator.opsmanager.types;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Map;
 
 /**
@@ -18,9 +19,10 @@ public final class RestartOperation implements Operation {
         return Validation.run();
     }
 
+    /** The spec does not change: the pods are replaced for the template annotation alone. */
     @Override
-    public Map<String, String> targetImages(ProxySQLOpsRequest request, ProxySQL proxysql, StatefulSet sts) {
-        return Map.of();
+    public ProxySQL target(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return Serialization.clone(proxysql);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.proxysql.operator.catalog.UpgradeTargets;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,16 +66,10 @@ public final class UpdateVersionOperation implements Operation {
     }
 
     @Override
-    public Map<String, String> targetImages(ProxySQLOpsRequest request, ProxySQL proxysql, StatefulSet sts) {
-        ProxySQLVersion target = version(request.getSpec().getUpdateVersion().getTargetVersion());
-        Map<String, String> images = new LinkedHashMap<>();
-        images.put(ProxySQLNames.CONTAINER, target.getSpec().getProxysql().getImage());
-        boolean hasExporter = sts.getSpec().getTemplate().getSpec().getContainers().stream()
-                .anyMatch(c -> ProxySQLNames.EXPORTER_CONTAINER.equals(c.getName()));
-        if (hasExporter && target.getSpec().getExporter() != null) {
-            images.put(ProxySQLNames.EXPORTER_CONTAINER, target.getSpec().getExporter().getImage());
-        }
-        return images;
+    public ProxySQL target(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        ProxySQL target = Serialization.clone(proxysql);
+        target.getSpec().setVersion(request.getSpec().getUpdateVersion().getTargetVersion());
+        return target;
     }
 
     @Override

@@ -72,13 +72,15 @@ public final class VerticalScalingOperation implements Operation {
     }
 
     @Override
-    public Map<String, String> targetImages(ProxySQLOpsRequest request, ProxySQL proxysql, StatefulSet sts) {
-        return Map.of();
+    public ProxySQL target(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        ProxySQL target = Serialization.clone(proxysql);
+        withResources(target, resources(request));
+        return target;
     }
 
     @Override
-    public Map<String, ResourceRequirements> targetResources(ProxySQLOpsRequest request, ProxySQL proxysql) {
-        return Map.of(ProxySQLNames.CONTAINER, resources(request));
+    public boolean changesResources() {
+        return true;
     }
 
     @Override

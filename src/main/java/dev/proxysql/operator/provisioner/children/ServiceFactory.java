@@ -1,6 +1,5 @@
 package dev.proxysql.operator.provisioner.children;
 
-import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.kubedb.v1.NamedServiceTemplateSpec;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.kube.OwnerReferences;
@@ -64,15 +63,6 @@ public final class ServiceFactory {
      * Monitored, and the catalog entry names no exporter image: ProxySQL's own Prometheus endpoint (its REST API's
      * {@code /metrics}) serves the metrics port from the proxysql container instead of an exporter sidecar.
      */
-    public static boolean servesOwnMetrics(ProxySQL p, ProxySQLVersion version) {
-        return monitoringEnabled(p) && version.getSpec().getExporter() == null;
-    }
-
-    /** Monitoring is on when the ProxySQL names a monitoring agent. */
-    public static boolean monitoringEnabled(ProxySQL p) {
-        return p.getSpec().getMonitor() != null && p.getSpec().getMonitor().getAgent() != null;
-    }
-
     private static ServiceBuilder base(ProxySQL p, String name, Optional<NamedServiceTemplateSpec> template,
                                        Map<String, String> defaultAnnotations) {
         Map<String, String> annotations = new LinkedHashMap<>(defaultAnnotations);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.kube.ResourceQuantities;
 import dev.proxysql.operator.opsmanager.types.Operation.Validation;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.topology.ProxySQLContainer;
@@ -121,7 +122,15 @@ class VerticalScalingOperationTest {
         assertThat(op.successMessage(request("proxysql: {resources: {requests: {cpu: 250m}}}"), px))
                 .isEqualTo("Successfully vertically scaled ProxySQL px: proxysql container resources requests cpu=250m");
         assertThat(op.conditionType()).isEqualTo("VerticalScale");
-        assertThat(op.targetResources(request("proxysql: {resources: {limits: {memory: 2Gi}}}"), px)).containsOnlyKeys("proxysql");
+    }
+
+    @Test
+    void itsTargetIsTheProxySQLWithTheNewResourcesAndLeavesTheOriginalAlone() {
+        ProxySQL target = op.target(request("proxysql: {resources: {limits: {memory: 2Gi}}}"), px);
+        assertThat(ResourceQuantities.describe(ProxySQLContainer.resources(target))).isEqualTo("limits memory=2Gi");
+        assertThat(ProxySQLContainer.resources(px)).as("the ProxySQL read is not changed")
+                .isNotEqualTo(ProxySQLContainer.resources(target));
+        assertThat(op.changesResources()).isTrue();
     }
 
     private String reject(String block) {

@@ -1,5 +1,6 @@
-package dev.proxysql.operator.provisioner.children;
+package dev.proxysql.operator.topology;
 
+import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.common.MetadataTemplate;
 import dev.proxysql.operator.api.kubedb.v1.PodTemplateSpec;
@@ -32,7 +33,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The ProxySQL StatefulSet. Its update strategy is OnDelete: a template change (new image, new resources) reaches
+ * The ProxySQL StatefulSet, rendered from the ProxySQL's spec and its {@link Inputs}: by the provisioner, and by the ops
+ * manager for the spec an ops request will leave (so that both get the same template, and the provisioner has
+ * nothing to change once the request resumes the ProxySQL). Its update strategy is OnDelete: a template change (new image, new resources) reaches
  * the pods only when an ops request replaces them, one at a time and with checks, never by the StatefulSet
  * controller on its own.
  *
@@ -41,6 +44,11 @@ import java.util.Set;
  * requires are filled in where the user left them empty.
  */
 public final class StatefulSetFactory {
+    /**
+     * The field manager a rendered StatefulSet is applied under, by either controller: with one owner of every rendered
+     * field, a field a later render leaves out is removed by that apply (two managers would each keep it alive).
+     */
+    public static final String FIELD_MANAGER = "proxysql-provisioner";
     /** Environment variables the operator owns; KubeDB rejects them in the pod template too. */
     public static final Set<String> FORBIDDEN_ENV = Set.of("MYSQL_ROOT_PASSWORD", "MYSQL_PROXY_USER", "MYSQL_PROXY_PASSWORD");
     static final long DEFAULT_RUN_AS_USER = 999L;
@@ -56,6 +64,12 @@ public final class StatefulSetFactory {
      */
     public record Inputs(ProxySQLVersion version, BackendAddress backend, String monitorSecretName, String backendType,
                          String backendVersion, boolean backendTls) {
+
+        /** The inputs for {@code p} running {@code version} in front of the backend {@code binding} describes. */
+        public static Inputs of(ProxySQL p, ProxySQLVersion version, AppBinding binding, BackendAddress address) {
+            return new Inputs(version, address, ProxySQLNames.monitorSecret(p), binding.getSpec().getType(),
+                    binding.getSpec().getVersion(), binding.getSpec().getTlsSecret() != null);
+        }
     }
 
     public static StatefulSet build(ProxySQL p, Inputs in) {
@@ -68,7 +82,7 @@ public final class StatefulSetFactory {
 
         List<Container> containers = new ArrayList<>();
         containers.add(proxysqlContainer(p, in, find(podSpec, ProxySQLNames.CONTAINER), template, runAsUser));
-        if (ServiceFactory.monitoringEnabled(p) && in.version().getSpec().getExporter() != null) {
+        if (Monitoring.enabled(p) && in.version().getSpec().getExporter() != null) {
             containers.add(exporterContainer(in, find(podSpec, ProxySQLNames.EXPORTER_CONTAINER), runAsUser));
         }
         podSpec.getContainers().stream()
@@ -147,7 +161,7 @@ public final class StatefulSetFactory {
         List<ContainerPort> ports = new ArrayList<>(List.of(
                 new ContainerPortBuilder().withName("db").withContainerPort(ProxySQLNames.MYSQL_PORT).withProtocol("TCP").build(),
                 new ContainerPortBuilder().withName("admin").withContainerPort(ProxySQLNames.ADMIN_PORT).withProtocol("TCP").build()));
-        if (ServiceFactory.servesOwnMetrics(p, in.version())) {
+        if (Monitoring.servesOwnMetrics(p, in.version())) {
             ports.add(new ContainerPortBuilder().withName("metrics").withContainerPort(ProxySQLNames.METRICS_PORT).withProtocol("TCP").build());
         }
         return ports;

@@ -1,4 +1,4 @@
-package dev.proxysql.operator.provisioner.children;
+package dev.proxysql.operator.topology;
 
 import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBindingSpec;
