@@ -19,6 +19,8 @@ import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,6 +60,40 @@ class RefusedWritesIT {
             assertThat(podImages(client, "px")).as("the pod moved to 2.7.3 and back")
                     .allSatisfy((pod, image) -> assertThat(image).endsWith(":2.6.3-debian"));
             assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.6.3-debian");
+        } finally {
+            AdmissionPolicies.remove(client, policy);
+        }
+        awaitReady(client, "px");
+    }
+
+    /**
+     * The template write refused for good (403: a policy forbids image changes) cannot be fixed by trying again: the
+     * request fails at once, touches no pod and resumes; the provisioner, back in charge, has nothing to change.
+     */
+    @Test
+    void aTemplateWriteDeniedForGoodFailsAtOnceWithoutTouchingAPod(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 2, "0s")).create();
+        awaitReady(client, "px");
+        Map<String, String> uids = client.pods().withLabel("app.kubernetes.io/instance", "px").list().getItems().stream()
+                .collect(Collectors.toMap(pod -> pod.getMetadata().getName(), pod -> pod.getMetadata().getUid()));
+        String policy = "frozen-images-" + ns.name();
+        deny(client, ns, policy, "{apiGroups: [apps], apiVersions: [v1], operations: [UPDATE], resources: [statefulsets]}",
+                "object.spec.template.spec.containers.all(c, oldObject.spec.template.spec.containers.exists(o, o.name == c.name && o.image == c.image))",
+                "images are frozen in this namespace", () -> client.apps().statefulSets().withName("px").dryRun().edit(sts -> {
+                    sts.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("probe:1");
+                    return sts;
+                }));
+        try {
+            client.resource(OpsFixture.updateVersion(ns, "frozen", "px", "2.7.3-debian", "2m", 0)).create();
+
+            ProxySQLOpsRequest failed = awaitOps(client, "frozen", OpsRequestPhase.FAILED);
+            assertThat(message(failed, "Failed")).contains("step UpdatingStatefulSet: the API server refused the new pod template")
+                    .contains("images are frozen in this namespace");
+            assertNotPaused(client, "px");
+            assertThat(podImages(client, "px")).allSatisfy((pod, image) -> assertThat(image).endsWith(":2.6.3-debian"));
+            assertThat(client.pods().withLabel("app.kubernetes.io/instance", "px").list().getItems())
+                    .as("no pod was replaced").allSatisfy(pod -> assertThat(pod.getMetadata().getUid()).isEqualTo(uids.get(pod.getMetadata().getName())));
         } finally {
             AdmissionPolicies.remove(client, policy);
         }
