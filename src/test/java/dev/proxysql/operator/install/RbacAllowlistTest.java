@@ -24,7 +24,7 @@ class RbacAllowlistTest {
             ClusterRole proxysql-operator | kubedb.com | proxysqls/finalizers | - | update
             ClusterRole proxysql-operator | ops.kubedb.com | proxysqlopsrequests | - | get list watch patch
             ClusterRole proxysql-operator | ops.kubedb.com | proxysqlopsrequests/status | - | update
-            ClusterRole proxysql-operator | appcatalog.appscode.com | appbindings | - | list watch
+            ClusterRole proxysql-operator | appcatalog.appscode.com | appbindings | - | get list watch
             ClusterRole proxysql-operator | core | secrets | - | get list watch create patch
             ClusterRole proxysql-operator | core | services | - | list watch create patch delete
             ClusterRole proxysql-operator | apps | statefulsets | - | get list watch create patch delete
