@@ -10,6 +10,7 @@
 #
 # Images (hack/images/README.md):
 #   localhost/proxysql:<v>-local                        every version in hack/proxysql/versions.env
+#   localhost/proxysql:<newest>-exits-local             the newest one whose ProxySQL exits at start (make e2e)
 #   localhost/mariadb:10.11-local                       Debian's mariadb-server, initialises an empty datadir
 #   ghcr.io/proxysql-operator/proxysql-operator:<tag>   the project's Dockerfile, the name deploy/install uses
 # and, kept in buildah's storage only (they are FROM images, not deployed):
@@ -166,6 +167,13 @@ for v in "${versions[@]}"; do
   key=$(key_of "$base_key" "$here/proxysql/Containerfile" "$here/proxysql/entrypoint.sh" "$bin")
   ensure_exported "localhost/proxysql:$v-local" "$key" "$ctx" "$ctx/Containerfile" --build-arg "BASE=$base_image"
 done
+
+# The newest version again, with a ProxySQL that exits at start (a target that must fail and roll back).
+newest=$(printf '%s\n' "${versions[@]}" | sort -V | tail -n1)
+bin=$proxysql_cache/proxysql-$newest/bin/proxysql
+key=$(key_of "$base_key" "$here/proxysql/Containerfile" "$here/proxysql/entrypoint.sh" "$bin" "$here/proxysql-exits/Containerfile")
+ensure_exported "localhost/proxysql:$newest-exits-local" "$key" "$here/proxysql-exits" "$here/proxysql-exits/Containerfile" \
+  --build-arg "BASE=localhost/proxysql:$newest-local"
 
 # ---- 3. the MariaDB backend -----------------------------------------------------------------------------------------
 key=$(key_of "$base_key" "$here/mariadb/Containerfile" "$here/mariadb/entrypoint.sh")
