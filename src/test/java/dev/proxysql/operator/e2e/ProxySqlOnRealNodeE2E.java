@@ -285,9 +285,9 @@ class ProxySqlOnRealNodeE2E {
         Instant start = Instant.now();
         apply(updateVersion("exits", EXITS, "60s", 0));
         ProxySQLOpsRequest done = awaitOps("exits", OpsRequestPhase.FAILED, OpsRequestPhase.SUCCESSFUL);
-        log("UpdateVersion %s -> %s: %s in %d s; Failed condition: %s", OLD, EXITS, done.getStatus().getPhase(),
-                Duration.between(start, Instant.now()).toSeconds(),
-                Conditions.find(done.getStatus().getConditions(), "Failed").map(c -> c.getMessage()).orElse("<none>"));
+        log("UpdateVersion %s -> %s: %s in %d s", OLD, EXITS, done.getStatus().getPhase(),
+                Duration.between(start, Instant.now()).toSeconds());
+        logTimeline(done, null);
         assertThat(done.getStatus().getPhase()).as("conditions: %s", done.getStatus().getConditions()).isEqualTo(OpsRequestPhase.FAILED);
         assertThat(Conditions.find(done.getStatus().getConditions(), "Failed").map(c -> c.getMessage()).orElse(""))
                 .contains("rolled back");
@@ -332,6 +332,7 @@ class ProxySqlOnRealNodeE2E {
                     upgrade.toSeconds());
             log("client load during the upgrade: %s", figures);
             figures.printErrors();
+            logTimeline(done, uids);
 
             assertThat(done.getStatus().getPhase()).as("UpdateVersion phase; conditions: %s", done.getStatus().getConditions())
                     .isEqualTo(OpsRequestPhase.SUCCESSFUL);
@@ -481,9 +482,11 @@ class ProxySqlOnRealNodeE2E {
                 (a, b) -> a, TreeMap::new));
     }
 
-    /** Every UID seen under each pod name of the ProxySQL while it is open. */
+    /** Every UID seen under each pod name of the ProxySQL while it is open, and each pod's changes of state. */
     private static final class UidWatch implements AutoCloseable {
         private final Map<String, Set<String>> seen = new ConcurrentHashMap<>();
+        private final Map<String, String> lastState = new ConcurrentHashMap<>();
+        private final java.util.Queue<String> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final SharedIndexInformer<Pod> informer;
 
         UidWatch() {
@@ -501,13 +504,26 @@ class ProxySqlOnRealNodeE2E {
                 @Override
                 public void onDelete(Pod pod, boolean unknown) {
                     record(pod);
+                    events.add(java.time.LocalTime.now().withNano(0) + " " + pod.getMetadata().getName() + " "
+                            + pod.getMetadata().getUid().substring(0, 8) + " deleted");
                 }
             });
             Await.until(Duration.ofSeconds(30), "the pod informer to sync", informer::hasSynced);
         }
 
         private void record(Pod pod) {
-            seen.computeIfAbsent(pod.getMetadata().getName(), k -> ConcurrentHashMap.newKeySet()).add(pod.getMetadata().getUid());
+            String name = pod.getMetadata().getName();
+            seen.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet()).add(pod.getMetadata().getUid());
+            String image = pod.getSpec().getContainers().get(0).getImage();
+            String state = pod.getMetadata().getUid().substring(0, 8) + " " + image.substring(image.indexOf(':') + 1)
+                    + (pod.getMetadata().getDeletionTimestamp() != null ? " terminating" : ready(pod) ? " Ready" : " not Ready");
+            if (!state.equals(lastState.put(name, state))) {
+                events.add(java.time.LocalTime.now().withNano(0) + " " + name + " " + state);
+            }
+        }
+
+        List<String> events() {
+            return List.copyOf(events);
         }
 
         Set<String> seen(String pod) {
@@ -584,6 +600,19 @@ class ProxySqlOnRealNodeE2E {
                 () -> admin.resources(ProxySQLOpsRequest.class).inNamespace(NS).withName(name).get(),
                 r -> r != null && r.getStatus() != null && wanted.contains(r.getStatus().getPhase())
                         && (r.getMetadata().getFinalizers() == null || r.getMetadata().getFinalizers().isEmpty()));
+    }
+
+    /** The request's conditions in time order, and what the pods went through, to see where the time went. */
+    private static void logTimeline(ProxySQLOpsRequest r, UidWatch pods) {
+        log("ProxySQLOpsRequest %s conditions:", r.getMetadata().getName());
+        r.getStatus().getConditions().stream()
+                .sorted(java.util.Comparator.comparing(c -> String.valueOf(c.getLastTransitionTime())))
+                .forEach(c -> log("  %s %-28s %-5s %-22s %s", c.getLastTransitionTime(), c.getType(), c.getStatus(), c.getReason(),
+                        c.getMessage()));
+        if (pods != null) {
+            log("pods:");
+            pods.events().forEach(e -> log("  %s", e));
+        }
     }
 
     private static void assertNotPaused() {
