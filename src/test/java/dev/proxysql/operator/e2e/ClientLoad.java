@@ -201,7 +201,8 @@ final class ClientLoad implements AutoCloseable {
             Map<String, String> first = new TreeMap<>();
             for (String e : errors) {
                 String[] parts = e.split(" ", 4);
-                String message = parts.length == 4 ? parts[3] : e;
+                // Connection ids differ per error; the kind of error is what counts.
+                String message = (parts.length == 4 ? parts[3] : e).replaceAll("\\(conn=\\d+\\) ", "");
                 byMessage.computeIfAbsent(message, k -> new long[1])[0]++;
                 first.putIfAbsent(message, parts[0]);
             }
