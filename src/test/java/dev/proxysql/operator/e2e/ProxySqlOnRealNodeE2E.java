@@ -68,6 +68,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The operator against real ProxySQL pods on a real node (hack/node/): its own cluster with no kwok nodes, the images
@@ -125,11 +128,13 @@ class ProxySqlOnRealNodeE2E {
                 .setLevel(ch.qos.logback.classic.Level.ERROR);
         repo = findRepository();
         Instant start = Instant.now();
-        // The cluster's watchdog removes it (and with it the real node) if this JVM dies.
-        String kubeconfig = lastLine(run(Duration.ofMinutes(15),
-                Map.of("CLUSTER_REAL_NODE", "1", "CLUSTER_NODES", "0", "CLUSTER_RECREATE", "1",
-                        "CLUSTER_OWNER_PID", Long.toString(ProcessHandle.current().pid())),
-                "hack/control-plane/cluster.sh", "up", CLUSTER));
+        // The cluster's watchdog removes it (and with it the real node) once this JVM has exited, unless it is kept.
+        Map<String, String> env = new java.util.HashMap<>(Map.of("CLUSTER_REAL_NODE", "1", "CLUSTER_NODES", "0",
+                "CLUSTER_RECREATE", "1"));
+        if (!keepCluster()) {
+            env.put("CLUSTER_OWNER_PID", Long.toString(ProcessHandle.current().pid()));
+        }
+        String kubeconfig = lastLine(run(Duration.ofMinutes(15), env, "hack/control-plane/cluster.sh", "up", CLUSTER));
         run(Duration.ofMinutes(10), Map.of(), "hack/node/node.sh", "up", CLUSTER);
         run(Duration.ofMinutes(5), Map.of(), "hack/images/import.sh", "/run/proxysql-operator-node/containerd/containerd.sock",
                 "localhost/mariadb:10.11-local", "localhost/proxysql:" + OLD, "localhost/proxysql:" + NEW,
@@ -178,10 +183,51 @@ class ProxySqlOnRealNodeE2E {
         if (admin != null) {
             admin.close();
         }
-        if (repo != null && !"1".equals(System.getenv("PROXYSQL_TEST_KEEP_CLUSTER"))) {
+        if (repo != null && !keepCluster()) {
             run(Duration.ofMinutes(3), Map.of(), "hack/control-plane/cluster.sh", "down", CLUSTER);
+        } else if (repo != null) {
+            log("cluster kept: export KUBECONFIG=$(hack/control-plane/cluster.sh kubeconfig %s); remove it with"
+                    + " hack/control-plane/cluster.sh down %s", CLUSTER, CLUSTER);
         }
     }
+
+    private static boolean keepCluster() {
+        return "1".equals(System.getenv("PROXYSQL_TEST_KEEP_CLUSTER"));
+    }
+
+    /** On a failure, what the cluster looked like: pods, ops requests, the ProxySQL's status, the last log lines. */
+    @RegisterExtension
+    static final TestWatcher DIAGNOSE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (admin == null) {
+                return;
+            }
+            try {
+                log("DIAGNOSIS after the failure of %s:", context.getDisplayName());
+                for (Pod p : admin.pods().inNamespace(NS).list().getItems()) {
+                    log("  pod %s uid %s image %s phase %s ready %s restarts %s ip %s", p.getMetadata().getName(),
+                            p.getMetadata().getUid().substring(0, 8), p.getSpec().getContainers().get(0).getImage(),
+                            p.getStatus().getPhase(), ready(p), p.getStatus().getContainerStatuses().stream()
+                                    .map(c -> String.valueOf(c.getRestartCount())).collect(Collectors.joining(",")),
+                            p.getStatus().getPodIP());
+                }
+                ProxySQL px = admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get();
+                if (px != null && px.getStatus() != null) {
+                    log("  ProxySQL %s phase %s conditions %s", PX, px.getStatus().getPhase(), describe(px.getStatus().getConditions()));
+                }
+                for (ProxySQLOpsRequest r : admin.resources(ProxySQLOpsRequest.class).inNamespace(NS).list().getItems()) {
+                    logTimeline(r, null);
+                }
+                for (Pod p : proxysqlPods()) {
+                    String tail = admin.pods().inNamespace(NS).withName(p.getMetadata().getName()).tailingLines(15).getLog();
+                    log("  last log lines of %s:%n%s", p.getMetadata().getName(), tail);
+                }
+            } catch (RuntimeException e) {
+                log("  (diagnosis incomplete: %s)", e);
+            }
+        }
+    };
 
     // ---- 1. deploy ---------------------------------------------------------------------------------------------------
 
@@ -226,7 +272,7 @@ class ProxySqlOnRealNodeE2E {
                 p -> p != null && p.getStatus() != null && p.getStatus().getPhase() == DatabasePhase.READY);
         log("MariaDB + ProxySQL %s x%d Ready in %d s", OLD, REPLICAS, Duration.between(start, Instant.now()).toSeconds());
         assertThat(Conditions.isTrue(px.getStatus().getConditions(), "MonitorUserReady"))
-                .as("the operator created the monitor user on MariaDB: %s", px.getStatus().getConditions()).isTrue();
+                .as("the operator created the monitor user on MariaDB: %s", describe(px.getStatus().getConditions())).isTrue();
         for (Pod pod : proxysqlPods()) {
             assertThat(pod.getSpec().getNodeName()).isEqualTo(NODE);
             assertThat(pod.getStatus().getContainerStatuses().get(0).getContainerID()).startsWith("containerd://");
@@ -288,7 +334,7 @@ class ProxySqlOnRealNodeE2E {
         log("UpdateVersion %s -> %s: %s in %d s", OLD, EXITS, done.getStatus().getPhase(),
                 Duration.between(start, Instant.now()).toSeconds());
         logTimeline(done, null);
-        assertThat(done.getStatus().getPhase()).as("conditions: %s", done.getStatus().getConditions()).isEqualTo(OpsRequestPhase.FAILED);
+        assertThat(done.getStatus().getPhase()).as("conditions: %s", describe(done.getStatus().getConditions())).isEqualTo(OpsRequestPhase.FAILED);
         assertThat(Conditions.find(done.getStatus().getConditions(), "Failed").map(c -> c.getMessage()).orElse(""))
                 .contains("rolled back");
 
@@ -334,7 +380,7 @@ class ProxySqlOnRealNodeE2E {
             figures.printErrors();
             logTimeline(done, uids);
 
-            assertThat(done.getStatus().getPhase()).as("UpdateVersion phase; conditions: %s", done.getStatus().getConditions())
+            assertThat(done.getStatus().getPhase()).as("UpdateVersion phase; conditions: %s", describe(done.getStatus().getConditions()))
                     .isEqualTo(OpsRequestPhase.SUCCESSFUL);
             Map<String, String> after = podUids();
             for (String pod : before.keySet()) {
@@ -605,6 +651,10 @@ class ProxySqlOnRealNodeE2E {
     /** The request's conditions in time order, and what the pods went through, to see where the time went. */
     private static void logTimeline(ProxySQLOpsRequest r, UidWatch pods) {
         log("ProxySQLOpsRequest %s conditions:", r.getMetadata().getName());
+        if (r.getStatus() == null || r.getStatus().getConditions() == null) {
+            log("  (no status yet)");
+            return;
+        }
         r.getStatus().getConditions().stream()
                 .sorted(java.util.Comparator.comparing(c -> String.valueOf(c.getLastTransitionTime())))
                 .forEach(c -> log("  %s %-28s %-5s %-22s %s", c.getLastTransitionTime(), c.getType(), c.getStatus(), c.getReason(),
@@ -613,6 +663,12 @@ class ProxySqlOnRealNodeE2E {
             log("pods:");
             pods.events().forEach(e -> log("  %s", e));
         }
+    }
+
+    private static String describe(List<dev.proxysql.operator.api.common.Condition> conditions) {
+        return conditions == null ? "[]" : conditions.stream()
+                .map(c -> c.getType() + "=" + c.getStatus() + " (" + c.getReason() + ": " + c.getMessage() + ")")
+                .collect(Collectors.joining("; ", "[", "]"));
     }
 
     private static void assertNotPaused() {
