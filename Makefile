@@ -26,3 +26,10 @@ node-down:
 node-e2e:
 	@bash hack/node/build.sh >/dev/null
 	@mvn -B -ntp test-compile failsafe:integration-test failsafe:verify -Dit.test=RealNodeE2E -Dfailsafe.failIfNoSpecifiedTests=true
+
+.PHONY: e2e
+## End to end on a real node (ProxySqlOnRealNodeE2E): MariaDB + a 3-replica ProxySQL, UpdateVersion under client load,
+## a failed target rolled back. Builds what it needs on first use; its own cluster, removed afterwards. Root. Not part
+## of make test. See README.md ("End-to-end on a real node").
+e2e:
+	@bash hack/e2e.sh

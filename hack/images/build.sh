@@ -6,9 +6,11 @@
 #
 #   hack/images/build.sh            # build what is missing or out of date, print the archive directory last
 #   IMAGES_FORCE=1 hack/images/build.sh   # rebuild everything (the base root filesystem too)
+#   IMAGES_WITHOUT_OPERATOR=1 hack/images/build.sh   # ProxySQL and MariaDB only (make e2e runs the operator in its JVM)
 #
 # Images (hack/images/README.md):
 #   localhost/proxysql:<v>-local                        every version in hack/proxysql/versions.env
+#   localhost/proxysql:<newest>-exits-local             the newest one whose ProxySQL exits at start (make e2e)
 #   localhost/mariadb:10.11-local                       Debian's mariadb-server, initialises an empty datadir
 #   ghcr.io/proxysql-operator/proxysql-operator:<tag>   the project's Dockerfile, the name deploy/install uses
 # and, kept in buildah's storage only (they are FROM images, not deployed):
@@ -166,49 +168,68 @@ for v in "${versions[@]}"; do
   ensure_exported "localhost/proxysql:$v-local" "$key" "$ctx" "$ctx/Containerfile" --build-arg "BASE=$base_image"
 done
 
+# The newest version again, with a ProxySQL that exits at start (a target that must fail and roll back).
+newest=$(printf '%s\n' "${versions[@]}" | sort -V | tail -n1)
+bin=$proxysql_cache/proxysql-$newest/bin/proxysql
+key=$(key_of "$base_key" "$here/proxysql/Containerfile" "$here/proxysql/entrypoint.sh" "$bin" "$here/proxysql-exits/Containerfile")
+ensure_exported "localhost/proxysql:$newest-exits-local" "$key" "$here/proxysql-exits" "$here/proxysql-exits/Containerfile" \
+  --build-arg "BASE=localhost/proxysql:$newest-local"
+
 # ---- 3. the MariaDB backend -----------------------------------------------------------------------------------------
 key=$(key_of "$base_key" "$here/mariadb/Containerfile" "$here/mariadb/entrypoint.sh")
 ensure_exported localhost/mariadb:10.11-local "$key" "$here/mariadb" "$here/mariadb/Containerfile" --build-arg "BASE=$base_image"
 
 # ---- 4. the operator, from the project's own Dockerfile, on local Maven/JDK and JRE bases --------------------------
-# The build stage downloads from Maven Central over HTTPS: its base trusts the extra CAs this machine trusts (see the
-# Containerfile; a TLS-inspecting proxy's CA, for example), and only those from /usr/local/share/ca-certificates.
-ctx=$IMAGES_CACHE/context/maven-jdk17
-rm -rf "$ctx" && mkdir -p "$ctx/extra-ca-certificates"
-cp "$here/maven-jdk17/Containerfile" "$ctx/"
-echo "Extra CAs of the building machine (hack/images/build.sh)" >"$ctx/extra-ca-certificates/README"
-extra_cas=()
-while IFS= read -r -d '' crt; do
-  cp "$crt" "$ctx/extra-ca-certificates/"
-  extra_cas+=("$ctx/extra-ca-certificates/$(basename "$crt")")
-done < <(find /usr/local/share/ca-certificates -maxdepth 1 -name '*.crt' -print0 2>/dev/null | sort -z)
-[ ${#extra_cas[@]} -eq 0 ] || log "maven-jdk17: the build stage trusts this machine's extra CAs too: ${extra_cas[*]##*/}"
-maven_key=$(key_of "$base_key" "$here/maven-jdk17/Containerfile" "${extra_cas[@]}")
-maven_image=localhost/debian12-maven-jdk17:$maven_key
-ensure_base_image "$maven_image" "$maven_key" "$ctx" "$ctx/Containerfile" --build-arg "BASE=$base_image"
-jre_key=$(key_of "$base_key" "$here/jre17/Containerfile")
-jre_image=localhost/debian12-jre17:$jre_key
-ensure_base_image "$jre_image" "$jre_key" "$here/jre17" "$here/jre17/Containerfile" --build-arg "BASE=$base_image"
+# Skipped with IMAGES_WITHOUT_OPERATOR=1: its key covers every file under src/, so any edit would rebuild it for
+# callers that never run it (make e2e runs the operator in the test JVM).
+if [ -z "${IMAGES_WITHOUT_OPERATOR:-}" ]; then
+  # The build stage downloads from Maven Central over HTTPS: its base trusts the extra CAs this machine trusts (see the
+  # Containerfile; a TLS-inspecting proxy's CA, for example), and only those from /usr/local/share/ca-certificates.
+  ctx=$IMAGES_CACHE/context/maven-jdk17
+  rm -rf "$ctx" && mkdir -p "$ctx/extra-ca-certificates"
+  cp "$here/maven-jdk17/Containerfile" "$ctx/"
+  echo "Extra CAs of the building machine (hack/images/build.sh)" >"$ctx/extra-ca-certificates/README"
+  extra_cas=()
+  while IFS= read -r -d '' crt; do
+    cp "$crt" "$ctx/extra-ca-certificates/"
+    extra_cas+=("$ctx/extra-ca-certificates/$(basename "$crt")")
+  done < <(find /usr/local/share/ca-certificates -maxdepth 1 -name '*.crt' -print0 2>/dev/null | sort -z)
+  [ ${#extra_cas[@]} -eq 0 ] || log "maven-jdk17: the build stage trusts this machine's extra CAs too: ${extra_cas[*]##*/}"
+  maven_key=$(key_of "$base_key" "$here/maven-jdk17/Containerfile" "${extra_cas[@]}")
+  maven_image=localhost/debian12-maven-jdk17:$maven_key
+  ensure_base_image "$maven_image" "$maven_key" "$ctx" "$ctx/Containerfile" --build-arg "BASE=$base_image"
+  jre_key=$(key_of "$base_key" "$here/jre17/Containerfile")
+  jre_image=localhost/debian12-jre17:$jre_key
+  ensure_base_image "$jre_image" "$jre_key" "$here/jre17" "$here/jre17/Containerfile" --build-arg "BASE=$base_image"
 
-# The name deploy/install's Deployment runs (its kustomization sets the tag).
-operator_tag=$(awk '/newTag:/ {print $2}' "$repo/deploy/install/kustomization.yaml")
-[ -n "$operator_tag" ] || die "no newTag in deploy/install/kustomization.yaml"
-operator_image=ghcr.io/proxysql-operator/proxysql-operator:$operator_tag
-# What the Dockerfile copies (.dockerignore: pom.xml and src/), in a stable order.
-src_files=()
-while IFS= read -r f; do src_files+=("$repo/$f"); done < <(cd "$repo" && find pom.xml src -type f | LC_ALL=C sort)
-key=$(key_of "$maven_key" "$jre_key" "$repo/Dockerfile" "$repo/.dockerignore" "${src_files[@]}")
-ensure_exported "$operator_image" "$key" "$repo" "$repo/Dockerfile" \
-  --build-arg "MAVEN_IMAGE=$maven_image" --build-arg "JRE_IMAGE=$jre_image"
+  # The name deploy/install's Deployment runs (its kustomization sets the tag).
+  operator_tag=$(awk '/newTag:/ {print $2}' "$repo/deploy/install/kustomization.yaml")
+  [ -n "$operator_tag" ] || die "no newTag in deploy/install/kustomization.yaml"
+  operator_image=ghcr.io/proxysql-operator/proxysql-operator:$operator_tag
+  # What the Dockerfile copies (.dockerignore: pom.xml and src/), in a stable order.
+  src_files=()
+  while IFS= read -r f; do src_files+=("$repo/$f"); done < <(cd "$repo" && find pom.xml src -type f | LC_ALL=C sort)
+  key=$(key_of "$maven_key" "$jre_key" "$repo/Dockerfile" "$repo/.dockerignore" "${src_files[@]}")
+  ensure_exported "$operator_image" "$key" "$repo" "$repo/Dockerfile" \
+    --build-arg "MAVEN_IMAGE=$maven_image" --build-arg "JRE_IMAGE=$jre_image"
 
-# Intermediate images built from other inputs than now, and layers no image uses any more, take only disk space.
-for repo_name in localhost/debian-base localhost/debian12-maven-jdk17 localhost/debian12-jre17; do
+  # Intermediate images built from other inputs than now, and layers no image uses any more, take only disk space.
+  for repo_name in localhost/debian-base localhost/debian12-maven-jdk17 localhost/debian12-jre17; do
+    while read -r stale; do
+      log "removing $stale (built from other inputs)"
+      bah rmi "$stale" >/dev/null 2>&1 || true
+    done < <(bah images --noheading --format '{{.Name}}:{{.Tag}}' --filter "reference=$repo_name" 2>/dev/null \
+               | grep -vxF -e "$base_image" -e "$maven_image" -e "$jre_image" || true)
+  done
+else
+  log "operator image skipped (IMAGES_WITHOUT_OPERATOR=1)"
+  # Stale base images only: the Maven/JDK and JRE bases were not looked at, so they are not judged stale.
   while read -r stale; do
     log "removing $stale (built from other inputs)"
     bah rmi "$stale" >/dev/null 2>&1 || true
-  done < <(bah images --noheading --format '{{.Name}}:{{.Tag}}' --filter "reference=$repo_name" 2>/dev/null \
-             | grep -vxF -e "$base_image" -e "$maven_image" -e "$jre_image" || true)
-done
+  done < <(bah images --noheading --format '{{.Name}}:{{.Tag}}' --filter "reference=localhost/debian-base" 2>/dev/null \
+             | grep -vxF -e "$base_image" || true)
+fi
 bah rmi --prune >/dev/null 2>&1 || true
 
 log "done in $(elapsed "$started"); images:"

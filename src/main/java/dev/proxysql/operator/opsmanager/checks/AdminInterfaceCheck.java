@@ -44,12 +44,12 @@ public final class AdminInterfaceCheck implements ProxySQLLevelCheck {
         return new VerifyResult(result.verdict(), "pod " + pod + ": " + result.message());
     }
 
-    /** What the provisioner renders into proxysql_servers, with more than one replica: every pod's endpoint. */
+    /** What the provisioner renders into proxysql_servers, with more than one replica: every pod's peer name. */
     Set<ClusterPeer> expectedPeers(ProxySQL p) {
         int replicas = ProxySQLNames.replicas(p);
         Set<ClusterPeer> peers = new LinkedHashSet<>();
         for (int i = 0; replicas > 1 && i < replicas; i++) {
-            AdminEndpoint e = endpoints.of(p, ProxySQLNames.statefulSet(p) + "-" + i);
+            AdminEndpoint e = endpoints.peer(p, ProxySQLNames.statefulSet(p) + "-" + i);
             peers.add(new ClusterPeer(e.host(), e.port()));
         }
         return peers;

@@ -1,0 +1,786 @@
+package dev.proxysql.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.kube.OperatorSerialization;
+import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
+import dev.proxysql.operator.proxysql.admin.AdminCredentials;
+import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
+import dev.proxysql.operator.runtime.OperatorSettings;
+import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.proxysql.AdminSession;
+import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
+import dev.proxysql.operator.topology.PauseProtocol;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * The operator against real ProxySQL pods on a real node (hack/node/): its own cluster with no kwok nodes, the images
+ * of hack/images/ imported into the node's containerd, and the operator in this JVM with both controllers and the
+ * ProxySQL-level check on. Scenarios, in order, on one deployment (a later one builds on the state the earlier left):
+ *
+ * <ol>
+ *   <li>a MariaDB pod (Service, root Secret, AppBinding) and a 3-replica ProxySQL on {@value #OLD} become Ready; the
+ *       ProxySQL Cluster forms (every pod lists the 3 peers by DNS name, checksums agree); an application user writes
+ *       and reads through the {@code px} Service;</li>
+ *   <li>UpdateVersion to {@value #EXITS}, whose ProxySQL exits at start: Failed, rolled back, every pod on
+ *       {@value #OLD} again and serving (before the upgrade: from {@value #NEW} the catalog allows no other target);</li>
+ *   <li>UpdateVersion to {@value #NEW} while clients run through the Service the whole time: Successful, every pod
+ *       replaced exactly once, each running the new build; the client figures are printed, not asserted.</li>
+ * </ol>
+ *
+ * <p>The operator runs outside the cluster, so it cannot resolve cluster names: the check reaches pods at their pod IP
+ * (the host routes the pod CIDR to the node) while still expecting the peers under their DNS names, and the AppBinding
+ * gives the MariaDB Service's ClusterIP in its url (KubeDB writes the Service's name, which only in-cluster resolvers
+ * know; the operator connects to the backend to create the monitor user).
+ *
+ * <p>Not part of {@code make test} (the name matches neither Surefire's nor Failsafe's patterns). Run as root with
+ * {@code make e2e} (hack/e2e.sh builds and imports what it needs first). Cluster {@value #CLUSTER} is removed
+ * afterwards, also on failure ({@code PROXYSQL_TEST_KEEP_CLUSTER=1} keeps it).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProxySqlOnRealNodeE2E {
+
+    static final String CLUSTER = "proxysql-e2e";
+    private static final String NODE = "real-node";
+    private static final String NS = "e2e";
+    private static final String PX = "px";
+    private static final int REPLICAS = 3;
+    private static final String OLD = "2.6.5-local";
+    private static final String NEW = "2.7.1-local";
+    /** Its image's ProxySQL exits at start (hack/e2e.sh builds it from the 2.7.1 image). */
+    private static final String EXITS = "2.7.1-exits-local";
+    private static final String ROOT_PASSWORD = "Root-Pw-e2e-0042";
+    private static final String APP_USER = "shop";
+    private static final String APP_PASSWORD = "Shop-Pw-e2e-0042";
+    private static final Duration POD_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration OPS_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(2);
+
+    private static Path repo;
+    private static KubernetesClient admin;
+    private static KubernetesClient operatorClient;
+    private static ProxySQLOperator operator;
+    private static String mariadbClusterIp;
+
+    @BeforeAll
+    static void startClusterNodeAndOperator() throws Exception {
+        // The driver logs every error packet as a warning; the client load counts and groups them itself.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.mariadb.jdbc"))
+                .setLevel(ch.qos.logback.classic.Level.ERROR);
+        repo = findRepository();
+        Instant start = Instant.now();
+        // The cluster's watchdog removes it (and with it the real node) once this JVM has exited, unless it is kept.
+        Map<String, String> env = new java.util.HashMap<>(Map.of("CLUSTER_REAL_NODE", "1", "CLUSTER_NODES", "0",
+                "CLUSTER_RECREATE", "1"));
+        if (!keepCluster()) {
+            env.put("CLUSTER_OWNER_PID", Long.toString(ProcessHandle.current().pid()));
+        }
+        String kubeconfig = lastLine(run(Duration.ofMinutes(15), env, "hack/control-plane/cluster.sh", "up", CLUSTER));
+        run(Duration.ofMinutes(10), Map.of(), "hack/node/node.sh", "up", CLUSTER);
+        run(Duration.ofMinutes(5), Map.of(), "hack/images/import.sh", "/run/proxysql-operator-node/containerd/containerd.sock",
+                "localhost/mariadb:10.11-local", "localhost/proxysql:" + OLD, "localhost/proxysql:" + NEW,
+                "localhost/proxysql:" + EXITS);
+        log("cluster, node and images ready in %d s", Duration.between(start, Instant.now()).toSeconds());
+
+        Config config = Config.fromKubeconfig(Files.readString(Path.of(kubeconfig)));
+        admin = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build();
+        installCrds();
+        for (String manifest : List.of("deploy/policies/do-not-terminate.yaml", "deploy/policies/queued-at.yaml",
+                "deploy/local/proxysql-local-versions.yaml")) {
+            apply(repo.resolve(manifest));
+        }
+        apply(Serialization.unmarshal("""
+                apiVersion: catalog.kubedb.com/v1alpha1
+                kind: ProxySQLVersion
+                metadata: {name: %1$s}
+                spec:
+                  version: %1$s
+                  proxysql: {image: "localhost/proxysql:%1$s"}
+                  podSecurityPolicies: {databasePolicyName: proxysql-db}
+                  securityContext: {runAsUser: 999}
+                  updateConstraints: {allowlist: [">= %1$s, <= %2$s"]}
+                """.formatted(EXITS, NEW), GenericKubernetesResource.class));
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        Await.present(Duration.ofSeconds(30), "ServiceAccount default in namespace " + NS,
+                () -> admin.serviceAccounts().inNamespace(NS).withName("default").get());
+
+        operatorClient = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(config).withUserAgent("proxysql-operator-e2e").build())
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .withKubernetesSerialization(OperatorSerialization.create()).build();
+        operator = new ProxySQLOperator(operatorClient, new OperatorSettings(true, true, Set.of(), true),
+                new SimpleMeterRegistry(), Optional.empty(), byPodIp());
+        operator.start();
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (operator != null) {
+            operator.close();
+        }
+        if (operatorClient != null) {
+            operatorClient.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (repo != null && !keepCluster()) {
+            run(Duration.ofMinutes(3), Map.of(), "hack/control-plane/cluster.sh", "down", CLUSTER);
+        } else if (repo != null) {
+            log("cluster kept: export KUBECONFIG=$(hack/control-plane/cluster.sh kubeconfig %s); remove it with"
+                    + " hack/control-plane/cluster.sh down %s", CLUSTER, CLUSTER);
+        }
+    }
+
+    private static boolean keepCluster() {
+        return "1".equals(System.getenv("PROXYSQL_TEST_KEEP_CLUSTER"));
+    }
+
+    /** On a failure, what the cluster looked like: pods, ops requests, the ProxySQL's status, the last log lines. */
+    @RegisterExtension
+    static final TestWatcher DIAGNOSE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (admin == null) {
+                return;
+            }
+            try {
+                log("DIAGNOSIS after the failure of %s:", context.getDisplayName());
+                for (Pod p : admin.pods().inNamespace(NS).list().getItems()) {
+                    log("  pod %s uid %s image %s phase %s ready %s restarts %s ip %s", p.getMetadata().getName(),
+                            p.getMetadata().getUid().substring(0, 8), p.getSpec().getContainers().get(0).getImage(),
+                            p.getStatus().getPhase(), ready(p), p.getStatus().getContainerStatuses().stream()
+                                    .map(c -> String.valueOf(c.getRestartCount())).collect(Collectors.joining(",")),
+                            p.getStatus().getPodIP());
+                }
+                ProxySQL px = admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get();
+                if (px != null && px.getStatus() != null) {
+                    log("  ProxySQL %s phase %s conditions %s", PX, px.getStatus().getPhase(), describe(px.getStatus().getConditions()));
+                }
+                for (ProxySQLOpsRequest r : admin.resources(ProxySQLOpsRequest.class).inNamespace(NS).list().getItems()) {
+                    logTimeline(r, null);
+                }
+                for (Pod p : proxysqlPods()) {
+                    String tail = admin.pods().inNamespace(NS).withName(p.getMetadata().getName()).tailingLines(15).getLog();
+                    log("  last log lines of %s:%n%s", p.getMetadata().getName(), tail);
+                }
+            } catch (RuntimeException e) {
+                log("  (diagnosis incomplete: %s)", e);
+            }
+        }
+    };
+
+    // ---- 1. deploy ---------------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void aThreeReplicaProxySqlInFrontOfARealMariaDbFormsItsClusterAndServesAnApplication() throws Exception {
+        Instant start = Instant.now();
+        deployMariaDb();
+        apply(Serialization.unmarshal("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: app-users, namespace: %s}
+                stringData:
+                  MySQLUsers.cnf: |
+                    mysql_users=(
+                     { username="%s"; password="%s"; default_hostgroup=2; active=1 }
+                    )
+                """.formatted(NS, APP_USER, nativePasswordHash(APP_PASSWORD)), Secret.class));
+        apply(Serialization.unmarshal("""
+                apiVersion: kubedb.com/v1
+                kind: ProxySQL
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  version: %s
+                  replicas: %d
+                  backend: {name: mariadb}
+                  deletionPolicy: WipeOut
+                  configuration:
+                    init: {secretName: app-users}
+                  podTemplate:
+                    spec:
+                      nodeSelector: {kubernetes.io/hostname: %s}
+                      containers:
+                      - name: proxysql
+                        resources:
+                          requests: {cpu: 100m, memory: 256Mi}
+                          limits: {memory: 512Mi}
+                """.formatted(PX, NS, OLD, REPLICAS, NODE), ProxySQL.class));
+
+        ProxySQL px = Await.until(POD_TIMEOUT, "ProxySQL " + PX + " to be Ready (3 real pods on " + OLD + ")",
+                () -> admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get(),
+                p -> p != null && p.getStatus() != null && p.getStatus().getPhase() == DatabasePhase.READY);
+        log("MariaDB + ProxySQL %s x%d Ready in %d s", OLD, REPLICAS, Duration.between(start, Instant.now()).toSeconds());
+        assertThat(Conditions.isTrue(px.getStatus().getConditions(), "MonitorUserReady"))
+                .as("the operator created the monitor user on MariaDB: %s", describe(px.getStatus().getConditions())).isTrue();
+        for (Pod pod : proxysqlPods()) {
+            assertThat(pod.getSpec().getNodeName()).isEqualTo(NODE);
+            assertThat(pod.getStatus().getContainerStatuses().get(0).getContainerID()).startsWith("containerd://");
+        }
+
+        Set<String> peers = IntStream.range(0, REPLICAS).mapToObj(i -> PX + "-" + i + "." + PX + "-pods." + NS + ".svc:6032")
+                .collect(Collectors.toCollection(TreeSet::new));
+        for (int i = 0; i < REPLICAS; i++) {
+            String pod = PX + "-" + i;
+            Await.until(CHECK_TIMEOUT, pod + " to list its 3 peers by DNS name in runtime_proxysql_servers " + peers,
+                    () -> adminRows(pod, "SELECT hostname, port FROM runtime_proxysql_servers").stream()
+                            .map(r -> r.get("hostname") + ":" + r.get("port")).collect(Collectors.toCollection(TreeSet::new)),
+                    peers::equals);
+            assertThat(adminValue(pod, "SELECT @@version")).startsWith(ProxySqlBuilds.reportedVersion("2.6.5"));
+        }
+        Map<String, Map<String, String>> checksums = Await.until(CHECK_TIMEOUT,
+                "the 3 pods to agree on the checksums of mysql_servers, mysql_users, mysql_query_rules, proxysql_servers",
+                ProxySqlOnRealNodeE2E::clusterChecksums, c -> c.values().stream().distinct().count() == 1);
+        log("cluster checksums (all pods agree): %s", checksums.values().iterator().next());
+        // Each peer is also seen by the others as in sync: they fetched its checksums over the admin port by DNS name.
+        Await.until(CHECK_TIMEOUT, "every pod to see every peer's proxysql_servers checksum as its own",
+                () -> IntStream.range(0, REPLICAS).allMatch(i -> adminRows(PX + "-" + i,
+                        "SELECT hostname, checksum FROM stats_proxysql_servers_checksums WHERE name = 'proxysql_servers'").stream()
+                        .filter(r -> !"".equals(r.get("checksum")) && !"0x0000000000000000".equals(r.get("checksum")))
+                        .map(r -> r.get("checksum")).distinct().count() == 1
+                        && adminRows(PX + "-" + i, "SELECT hostname FROM stats_proxysql_servers_checksums WHERE name = 'proxysql_servers'"
+                                + " AND checksum NOT IN ('', '0x0000000000000000')").size() == REPLICAS));
+
+        String service = serviceIp(PX);
+        try (Connection app = appConnection(service); Statement sql = app.createStatement()) {
+            sql.execute("CREATE TABLE IF NOT EXISTS shop.orders (id INT PRIMARY KEY, item VARCHAR(40))");
+            sql.executeUpdate("INSERT INTO shop.orders VALUES (1, 'book'), (2, 'lamp')");
+            try (ResultSet rows = sql.executeQuery("SELECT item FROM shop.orders WHERE id = 2")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("lamp");
+            }
+            try (ResultSet server = sql.executeQuery("SELECT @@hostname")) {
+                server.next();
+                assertThat(server.getString(1)).as("the query reached the MariaDB pod through ProxySQL").isEqualTo("mariadb");
+            }
+        }
+        try (Connection direct = mariadbRoot(); Statement sql = direct.createStatement();
+                ResultSet rows = sql.executeQuery("SELECT COUNT(*) FROM shop.orders")) {
+            rows.next();
+            assertThat(rows.getInt(1)).as("the rows are on MariaDB").isEqualTo(2);
+        }
+    }
+
+    // ---- 2. a target that does not start -----------------------------------------------------------------------------
+
+    @Test
+    @Order(2)
+    void aTargetWhoseProxySqlExitsAtStartFailsAndIsRolledBack() throws Exception {
+        Map<String, String> before = podUids();
+        assertThat(before).as("the deployment of scenario 1").hasSize(REPLICAS);
+        Instant start = Instant.now();
+        apply(updateVersion("exits", EXITS, "60s", 0));
+        ProxySQLOpsRequest done = awaitOps("exits", OpsRequestPhase.FAILED, OpsRequestPhase.SUCCESSFUL);
+        log("UpdateVersion %s -> %s: %s in %d s", OLD, EXITS, done.getStatus().getPhase(),
+                Duration.between(start, Instant.now()).toSeconds());
+        logTimeline(done, null);
+        assertThat(done.getStatus().getPhase()).as("conditions: %s", describe(done.getStatus().getConditions())).isEqualTo(OpsRequestPhase.FAILED);
+        assertThat(Conditions.find(done.getStatus().getConditions(), "Failed").map(c -> c.getMessage()).orElse(""))
+                .contains("rolled back");
+
+        ProxySQL px = Await.until(POD_TIMEOUT, "ProxySQL " + PX + " Ready again after the rollback",
+                () -> admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get(),
+                p -> p.getStatus() != null && p.getStatus().getPhase() == DatabasePhase.READY);
+        assertThat(px.getSpec().getVersion()).isEqualTo(OLD);
+        for (Pod pod : proxysqlPods()) {
+            String name = pod.getMetadata().getName();
+            assertThat(pod.getSpec().getContainers().get(0).getImage()).as(name).isEqualTo("localhost/proxysql:" + OLD);
+            assertThat(Await.until(CHECK_TIMEOUT, name + " to answer on its admin port after the rollback",
+                    () -> adminValue(name, "SELECT @@version"), v -> v != null))
+                    .as("%s runs ProxySQL 2.6.5 again", name).isEqualTo(ProxySqlBuilds.reportedVersion("2.6.5"));
+        }
+        assertThat(podUids().get(PX + "-1")).as("only px-0 was tried: px-1 was never replaced").isEqualTo(before.get(PX + "-1"));
+        assertNotPaused();
+        try (Connection app = appConnection(serviceIp(PX)); Statement sql = app.createStatement();
+                ResultSet rows = sql.executeQuery("SELECT item FROM shop.orders WHERE id = 1")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("book");
+        }
+    }
+
+    // ---- 3. upgrade under load ---------------------------------------------------------------------------------------
+
+    @Test
+    @Order(3)
+    void updateVersionUnderClientLoadReplacesEveryPodOnceOntoTheNewBuild() throws Exception {
+        Map<String, String> before = podUids();
+        assertThat(before).as("the deployment of scenarios 1 and 2").hasSize(REPLICAS);
+        try (UidWatch uids = new UidWatch(); ClientLoad load = new ClientLoad(serviceIp(PX), APP_USER, APP_PASSWORD, 4)) {
+            load.start();
+            load.awaitSuccesses(50, Duration.ofSeconds(60));
+            Instant start = Instant.now();
+            apply(updateVersion("upgrade", NEW, "5m", 1));
+            ProxySQLOpsRequest done = awaitOps("upgrade", OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
+            Duration upgrade = Duration.between(start, Instant.now());
+            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
+            ClientLoad.Figures figures = load.stop();
+            log("UpdateVersion %s -> %s: %s in %d s (creation to final phase)", OLD, NEW, done.getStatus().getPhase(),
+                    upgrade.toSeconds());
+            log("client load during the upgrade: %s", figures);
+            figures.printErrors();
+            logTimeline(done, uids);
+
+            assertThat(done.getStatus().getPhase()).as("UpdateVersion phase; conditions: %s", describe(done.getStatus().getConditions()))
+                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+            Map<String, String> after = podUids();
+            for (String pod : before.keySet()) {
+                assertThat(after.get(pod)).as("%s was replaced", pod).isNotEqualTo(before.get(pod));
+                assertThat(uids.seen(pod)).as("%s replaced exactly once: the UIDs seen under its name", pod)
+                        .containsExactlyInAnyOrder(before.get(pod), after.get(pod));
+                assertThat(adminValue(pod, "SELECT @@version")).as("%s runs ProxySQL 2.7.1", pod)
+                        .isEqualTo(ProxySqlBuilds.reportedVersion("2.7.1"));
+                assertThat(Conditions.find(done.getStatus().getConditions(), "CheckPodReady--" + pod).map(c -> c.getMessage()))
+                        .hasValueSatisfying(m -> assertThat(m).contains("lists its 3 cluster peers", "reaches its backend"));
+            }
+            assertThat(admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get().getSpec().getVersion()).isEqualTo(NEW);
+            assertNotPaused();
+            assertThat(figures.ok()).as("queries succeeded during the upgrade").isPositive();
+        }
+    }
+
+    // ---- the backend -------------------------------------------------------------------------------------------------
+
+    private static void deployMariaDb() throws Exception {
+        apply(Serialization.unmarshal("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: mariadb-auth, namespace: %s}
+                type: kubernetes.io/basic-auth
+                stringData: {username: root, password: "%s"}
+                """.formatted(NS, ROOT_PASSWORD), Secret.class));
+        apply(Serialization.unmarshal("""
+                apiVersion: v1
+                kind: Service
+                metadata: {name: mariadb, namespace: %s}
+                spec:
+                  selector: {app: mariadb}
+                  ports: [{name: mysql, port: 3306}]
+                """.formatted(NS), io.fabric8.kubernetes.api.model.Service.class));
+        apply(Serialization.unmarshal("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: mariadb, namespace: %s, labels: {app: mariadb}}
+                spec:
+                  hostname: mariadb
+                  nodeSelector: {kubernetes.io/hostname: %s}
+                  terminationGracePeriodSeconds: 5
+                  containers:
+                  - name: mariadb
+                    image: localhost/mariadb:10.11-local
+                    imagePullPolicy: Never
+                    env:
+                    - name: MARIADB_ROOT_PASSWORD
+                      valueFrom: {secretKeyRef: {name: mariadb-auth, key: password}}
+                    ports: [{name: mysql, containerPort: 3306}]
+                    readinessProbe: {tcpSocket: {port: 3306}, periodSeconds: 1}
+                    volumeMounts: [{name: data, mountPath: /var/lib/mysql}]
+                  volumes: [{name: data, emptyDir: {}}]
+                """.formatted(NS, NODE), Pod.class));
+        Await.until(POD_TIMEOUT, "pod mariadb to be Ready on " + NODE,
+                () -> admin.pods().inNamespace(NS).withName("mariadb").get(), ProxySqlOnRealNodeE2E::ready);
+        mariadbClusterIp = serviceIp("mariadb");
+        String version;
+        try (Connection root = Await.until(Duration.ofSeconds(60), "a root login to MariaDB at its Service " + mariadbClusterIp,
+                ProxySqlOnRealNodeE2E::mariadbRoot, c -> c != null); Statement sql = root.createStatement()) {
+            sql.execute("CREATE DATABASE shop");
+            sql.execute("CREATE USER '" + APP_USER + "'@'%' IDENTIFIED BY '" + APP_PASSWORD + "'");
+            sql.execute("GRANT ALL PRIVILEGES ON shop.* TO '" + APP_USER + "'@'%'");
+            sql.execute("CREATE TABLE shop.txn (id BIGINT AUTO_INCREMENT PRIMARY KEY, client INT, at TIMESTAMP(3))");
+            try (ResultSet rs = sql.executeQuery("SELECT VERSION()")) {
+                rs.next();
+                version = rs.getString(1);
+            }
+        }
+        // As KubeDB writes it for a MariaDB, except: the type names no MySQL flavour (so the backend is one standalone
+        // server, not a Galera cluster) and the url gives the Service's ClusterIP (this JVM cannot resolve
+        // mariadb.e2e.svc); spec.version is the server's own version string, which ProxySQL announces to clients.
+        apply(Serialization.unmarshal("""
+                apiVersion: appcatalog.appscode.com/v1alpha1
+                kind: AppBinding
+                metadata:
+                  name: mariadb
+                  namespace: %1$s
+                  labels:
+                    app.kubernetes.io/component: database
+                    app.kubernetes.io/instance: mariadb
+                    app.kubernetes.io/managed-by: kubedb.com
+                    app.kubernetes.io/name: mariadbs.kubedb.com
+                spec:
+                  appRef: {apiGroup: kubedb.com, kind: MariaDB, name: mariadb, namespace: %1$s}
+                  clientConfig:
+                    url: tcp(%2$s:3306)/
+                  secret: {name: mariadb-auth}
+                  type: example.com/standalone-server
+                  version: "%3$s"
+                """.formatted(NS, mariadbClusterIp, version), GenericKubernetesResource.class));
+    }
+
+    private static Connection mariadbRoot() {
+        Properties p = new Properties();
+        p.setProperty("user", "root");
+        p.setProperty("password", ROOT_PASSWORD);
+        p.setProperty("connectTimeout", "3000");
+        try {
+            return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://" + mariadbClusterIp + ":3306/", p);
+        } catch (SQLException e) {
+            throw new IllegalStateException("MariaDB root login at " + mariadbClusterIp + ":3306: " + e.getMessage(), e);
+        }
+    }
+
+    static Connection appConnection(String host) throws SQLException {
+        return ClientLoad.connect(host, APP_USER, APP_PASSWORD);
+    }
+
+    /** {@code *} + upper-case hex SHA1(SHA1(password)): mysql_native_password's stored hash, as KubeDB users carry it. */
+    private static String nativePasswordHash(String password) throws Exception {
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        byte[] once = sha1.digest(password.getBytes(StandardCharsets.UTF_8));
+        return "*" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(once)).toUpperCase(Locale.ROOT);
+    }
+
+    // ---- ProxySQL pods -----------------------------------------------------------------------------------------------
+
+    /** The check reaches a pod at its IP (routed from the host); its peers still name it by its stable DNS name. */
+    private static AdminEndpoints byPodIp() {
+        return new AdminEndpoints() {
+            @Override
+            public AdminEndpoint of(ProxySQL p, String pod) {
+                Pod live = admin.pods().inNamespace(p.getMetadata().getNamespace()).withName(pod).get();
+                if (live == null || live.getStatus() == null || live.getStatus().getPodIP() == null) {
+                    throw new IllegalStateException("pod " + pod + " has no IP yet");
+                }
+                return new AdminEndpoint(live.getStatus().getPodIP(), 6032);
+            }
+
+            @Override
+            public AdminEndpoint peer(ProxySQL p, String pod) {
+                return AdminEndpoints.podDns().of(p, pod);
+            }
+        };
+    }
+
+    private static List<Pod> proxysqlPods() {
+        return admin.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", PX).list().getItems();
+    }
+
+    private static Map<String, String> podUids() {
+        return proxysqlPods().stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid(),
+                (a, b) -> a, TreeMap::new));
+    }
+
+    /** Every UID seen under each pod name of the ProxySQL while it is open, and each pod's changes of state. */
+    private static final class UidWatch implements AutoCloseable {
+        private final Map<String, Set<String>> seen = new ConcurrentHashMap<>();
+        private final Map<String, String> lastState = new ConcurrentHashMap<>();
+        private final java.util.Queue<String> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final SharedIndexInformer<Pod> informer;
+
+        UidWatch() {
+            informer = admin.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", PX).inform(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(Pod pod) {
+                    record(pod);
+                }
+
+                @Override
+                public void onUpdate(Pod before, Pod pod) {
+                    record(pod);
+                }
+
+                @Override
+                public void onDelete(Pod pod, boolean unknown) {
+                    record(pod);
+                    events.add(java.time.LocalTime.now().withNano(0) + " " + pod.getMetadata().getName() + " "
+                            + pod.getMetadata().getUid().substring(0, 8) + " deleted");
+                }
+            });
+            Await.until(Duration.ofSeconds(30), "the pod informer to sync", informer::hasSynced);
+        }
+
+        private void record(Pod pod) {
+            String name = pod.getMetadata().getName();
+            seen.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet()).add(pod.getMetadata().getUid());
+            String image = pod.getSpec().getContainers().get(0).getImage();
+            String state = pod.getMetadata().getUid().substring(0, 8) + " " + image.substring(image.indexOf(':') + 1)
+                    + (pod.getMetadata().getDeletionTimestamp() != null ? " terminating" : ready(pod) ? " Ready" : " not Ready");
+            if (!state.equals(lastState.put(name, state))) {
+                events.add(java.time.LocalTime.now().withNano(0) + " " + name + " " + state);
+            }
+        }
+
+        List<String> events() {
+            return List.copyOf(events);
+        }
+
+        Set<String> seen(String pod) {
+            return seen.getOrDefault(pod, Set.of());
+        }
+
+        @Override
+        public void close() {
+            informer.close();
+        }
+    }
+
+    private static AdminCredentials clusterCredentials() {
+        Secret auth = admin.secrets().inNamespace(NS).withName(PX + "-auth").get();
+        return new AdminCredentials(decode(auth, "username"), decode(auth, "password"));
+    }
+
+    private static String decode(Secret s, String key) {
+        return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    private static AdminEndpoint podAdmin(String pod) {
+        return byPodIp().of(admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get(), pod);
+    }
+
+    private static List<Map<String, String>> adminRows(String pod, String sql) {
+        try (AdminSession session = AdminSession.open(podAdmin(pod), clusterCredentials())) {
+            return session.rows(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(pod + ": " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String adminValue(String pod, String sql) {
+        List<Map<String, String>> rows = adminRows(pod, sql);
+        return rows.isEmpty() ? null : rows.get(0).values().iterator().next();
+    }
+
+    private static Map<String, Map<String, String>> clusterChecksums() {
+        Map<String, Map<String, String>> byPod = new TreeMap<>();
+        for (int i = 0; i < REPLICAS; i++) {
+            String pod = PX + "-" + i;
+            Map<String, String> values = new TreeMap<>();
+            for (Map<String, String> row : adminRows(pod, "SELECT name, checksum FROM runtime_checksums_values"
+                    + " WHERE name IN ('mysql_servers', 'mysql_users', 'mysql_query_rules', 'proxysql_servers')")) {
+                values.put(row.get("name"), row.get("checksum"));
+            }
+            byPod.put(pod, values);
+        }
+        return byPod;
+    }
+
+    // ---- ops requests ------------------------------------------------------------------------------------------------
+
+    private static ProxySQLOpsRequest updateVersion(String name, String target, String timeout, int maxRetries) {
+        return Serialization.unmarshal("""
+                apiVersion: ops.kubedb.com/v1alpha1
+                kind: ProxySQLOpsRequest
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  type: UpdateVersion
+                  proxyRef: {name: %s}
+                  updateVersion: {targetVersion: %s}
+                  timeout: %s
+                  maxRetries: %d
+                  apply: IfReady
+                """.formatted(name, NS, PX, target, timeout, maxRetries), ProxySQLOpsRequest.class);
+    }
+
+    /** Waits for one of the final phases and for the finalizer to be released, the last thing the operator does. */
+    private static ProxySQLOpsRequest awaitOps(String name, OpsRequestPhase... phases) {
+        Set<OpsRequestPhase> wanted = Set.of(phases);
+        return Await.until(OPS_TIMEOUT, "ProxySQLOpsRequest " + name + " in phase " + wanted + " with its finalizer released",
+                () -> admin.resources(ProxySQLOpsRequest.class).inNamespace(NS).withName(name).get(),
+                r -> r != null && r.getStatus() != null && wanted.contains(r.getStatus().getPhase())
+                        && (r.getMetadata().getFinalizers() == null || r.getMetadata().getFinalizers().isEmpty()));
+    }
+
+    /** The request's conditions in time order, and what the pods went through, to see where the time went. */
+    private static void logTimeline(ProxySQLOpsRequest r, UidWatch pods) {
+        log("ProxySQLOpsRequest %s conditions:", r.getMetadata().getName());
+        if (r.getStatus() == null || r.getStatus().getConditions() == null) {
+            log("  (no status yet)");
+            return;
+        }
+        r.getStatus().getConditions().stream()
+                .sorted(java.util.Comparator.comparing(c -> String.valueOf(c.getLastTransitionTime())))
+                .forEach(c -> log("  %s %-28s %-5s %-22s %s", c.getLastTransitionTime(), c.getType(), c.getStatus(), c.getReason(),
+                        c.getMessage()));
+        if (pods != null) {
+            log("pods:");
+            pods.events().forEach(e -> log("  %s", e));
+        }
+    }
+
+    private static String describe(List<dev.proxysql.operator.api.common.Condition> conditions) {
+        return conditions == null ? "[]" : conditions.stream()
+                .map(c -> c.getType() + "=" + c.getStatus() + " (" + c.getReason() + ": " + c.getMessage() + ")")
+                .collect(Collectors.joining("; ", "[", "]"));
+    }
+
+    private static void assertNotPaused() {
+        ProxySQL p = admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get();
+        assertThat(Conditions.isTrue(p.getStatus().getConditions(), PauseProtocol.PAUSED))
+                .as("ProxySQL %s must not be paused once its ops request is over", PX).isFalse();
+    }
+
+    // ---- cluster plumbing --------------------------------------------------------------------------------------------
+
+    private static String serviceIp(String name) {
+        return admin.services().inNamespace(NS).withName(name).get().getSpec().getClusterIP();
+    }
+
+    private static boolean ready(Pod p) {
+        return p != null && p.getStatus() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static <T extends HasMetadata> void apply(T resource) {
+        resource.getMetadata().setResourceVersion(null);
+        admin.resource(resource).fieldManager("e2e").forceConflicts().serverSideApply();
+    }
+
+    private static void apply(Path manifest) throws IOException {
+        try (InputStream in = Files.newInputStream(manifest)) {
+            for (HasMetadata o : admin.load(in).items()) {
+                apply(o);
+            }
+        }
+    }
+
+    /** The CRDs fabric8's generator wrote into target/classes/META-INF/fabric8 (test-compile), Established. */
+    private static void installCrds() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (var files = Files.list(repo.resolve("target/classes/META-INF/fabric8"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(f)) {
+                    CustomResourceDefinition crd = admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+                    apply(crd);
+                    names.add(crd.getMetadata().getName());
+                }
+            }
+        }
+        assertThat(names).as("CRDs generated by the build").isNotEmpty();
+        for (String name : names) {
+            Await.until(Duration.ofSeconds(30), "CRD " + name + " to be Established",
+                    () -> admin.apiextensions().v1().customResourceDefinitions().withName(name).get(),
+                    crd -> crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                            && crd.getStatus().getConditions().stream()
+                            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("[e2e %s] %s%n", java.time.LocalTime.now().withNano(0), String.format(format, args));
+    }
+
+    private static Path findRepository() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("hack/node/node.sh"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("cannot find hack/node/node.sh in the working directory or its parents");
+    }
+
+    /** Runs a repository script, its stderr shown as ours; fails unless it exits 0. Returns its stdout lines. */
+    private static List<String> run(Duration timeout, Map<String, String> env, String script, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(repo.resolve(script).toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        try {
+            Process process = pb.start();
+            List<String> out = new ArrayList<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        synchronized (out) {
+                            out.add(line);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process went away
+                }
+            });
+            reader.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroy();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
+            }
+            reader.join();
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + process.exitValue()
+                        + " (its messages are above; node logs in ~/.cache/proxysql-operator/node-logs)");
+            }
+            synchronized (out) {
+                return List.copyOf(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String lastLine(List<String> lines) {
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+}
