@@ -8,6 +8,7 @@ import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.OperatorSerialization;
+import dev.proxysql.operator.kube.ResourceQuantities;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
@@ -302,6 +304,15 @@ class ProxySqlOnRealNodeE2E {
                                 + " AND checksum NOT IN ('', '0x0000000000000000')").size() == REPLICAS));
 
         String service = serviceIp(PX);
+        // Ready pods are not yet a programmed Service: until kube-proxy has written the Service's rules the node answers
+        // "network unreachable" for its ClusterIP (the node's namespace has no other route for the Service CIDR).
+        Await.until(CHECK_TIMEOUT, "a client to connect to the " + PX + " Service at " + service + ":6033", () -> {
+            try (Connection probe = appConnection(service)) {
+                return probe.isValid(2);
+            } catch (SQLException e) {
+                return false;
+            }
+        });
         try (Connection app = appConnection(service); Statement sql = app.createStatement()) {
             sql.execute("CREATE TABLE IF NOT EXISTS shop.orders (id INT PRIMARY KEY, item VARCHAR(40))");
             sql.executeUpdate("INSERT INTO shop.orders VALUES (1, 'book'), (2, 'lamp')");
@@ -396,6 +407,81 @@ class ProxySqlOnRealNodeE2E {
             assertNotPaused();
             assertThat(figures.ok()).as("queries succeeded during the upgrade").isPositive();
         }
+    }
+
+    @Test
+    @Order(4)
+    void restartUnderClientLoadReplacesEveryPodOnceAndKeepsTheVersion() throws Exception {
+        ClientLoad.Figures figures = replaceEveryPodOnceUnderLoad("restart", request("restart", "Restart", "restart: {}"));
+        for (Pod pod : proxysqlPods()) {
+            assertThat(adminValue(pod.getMetadata().getName(), "SELECT @@version")).as("%s still runs ProxySQL 2.7.1", pod.getMetadata().getName())
+                    .isEqualTo(ProxySqlBuilds.reportedVersion("2.7.1"));
+        }
+        assertThat(figures.ok()).as("queries succeeded during the restart").isPositive();
+    }
+
+    @Test
+    @Order(5)
+    void verticalScalingGivesEveryRunningProxySqlTheNewResources() throws Exception {
+        String resources = "{\"requests\": {\"cpu\": \"200m\", \"memory\": \"256Mi\"}, \"limits\": {\"memory\": \"512Mi\"}}";
+        replaceEveryPodOnceUnderLoad("scale", request("scale", "VerticalScaling", "verticalScaling: {proxysql: {resources: " + resources + "}}"));
+        ResourceRequirements expected = Serialization.unmarshal(resources, ResourceRequirements.class);
+        for (Pod pod : proxysqlPods()) {
+            assertThat(ResourceQuantities.same(pod.getSpec().getContainers().get(0).getResources(), expected))
+                    .as("%s has the new resources: %s", pod.getMetadata().getName(), pod.getSpec().getContainers().get(0).getResources()).isTrue();
+            assertThat(adminValue(pod.getMetadata().getName(), "SELECT @@version")).as("%s serves under its new limits", pod.getMetadata().getName())
+                    .isEqualTo(ProxySqlBuilds.reportedVersion("2.7.1"));
+        }
+    }
+
+    /**
+     * Creates {@code request} while 4 clients run through the Service, waits until it is Successful and asserts every
+     * ProxySQL pod was replaced exactly once, checked, and the ProxySQL resumed; prints the client figures.
+     */
+    private static ClientLoad.Figures replaceEveryPodOnceUnderLoad(String name, ProxySQLOpsRequest request) throws Exception {
+        Map<String, String> before = podUids();
+        assertThat(before).as("the deployment of the earlier scenarios").hasSize(REPLICAS);
+        try (UidWatch uids = new UidWatch(); ClientLoad load = new ClientLoad(serviceIp(PX), APP_USER, APP_PASSWORD, 4)) {
+            load.start();
+            load.awaitSuccesses(50, Duration.ofSeconds(60));
+            Instant start = Instant.now();
+            apply(request);
+            ProxySQLOpsRequest done = awaitOps(name, OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
+            Duration took = Duration.between(start, Instant.now());
+            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
+            ClientLoad.Figures figures = load.stop();
+            log("%s: %s in %d s (creation to final phase)", request.getSpec().getType(), done.getStatus().getPhase(), took.toSeconds());
+            log("client load during the %s: %s", name, figures);
+            figures.printErrors();
+            logTimeline(done, uids);
+
+            assertThat(done.getStatus().getPhase()).as("%s phase; conditions: %s", name, describe(done.getStatus().getConditions()))
+                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+            Map<String, String> after = podUids();
+            for (String pod : before.keySet()) {
+                assertThat(uids.seen(pod)).as("%s replaced exactly once: the UIDs seen under its name", pod)
+                        .containsExactlyInAnyOrder(before.get(pod), after.get(pod));
+                assertThat(after.get(pod)).as("%s was replaced", pod).isNotEqualTo(before.get(pod));
+                assertThat(Conditions.find(done.getStatus().getConditions(), "CheckPodReady--" + pod).map(c -> c.getMessage()))
+                        .hasValueSatisfying(m -> assertThat(m).contains("lists its 3 cluster peers", "reaches its backend"));
+            }
+            assertNotPaused();
+            return figures;
+        }
+    }
+
+    private static ProxySQLOpsRequest request(String name, String type, String body) {
+        return Serialization.unmarshal("""
+                apiVersion: ops.kubedb.com/v1alpha1
+                kind: ProxySQLOpsRequest
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  type: %s
+                  proxyRef: {name: %s}
+                  %s
+                  timeout: 5m
+                  apply: IfReady
+                """.formatted(name, NS, type, PX, body), ProxySQLOpsRequest.class);
     }
 
     // ---- the backend -------------------------------------------------------------------------------------------------
