@@ -107,6 +107,20 @@ class ProvisionerInputsTest {
                 .containsExactly("db", "admin");
     }
 
+    @Test
+    void theProxySqlContainerKeepsServingAMomentAfterItsPodStartsTerminatingUnlessTheUserSaysOtherwise() {
+        StatefulSet sts = StatefulSetFactory.build(proxysql, ConfigInputMapper.statefulSetInputs(proxysql, refs));
+        assertThat(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
+                .as("preStop sleep, so that kube-proxy stops sending new connections before ProxySQL exits").isEqualTo(5L);
+
+        proxysql.getSpec().setPodTemplate(Serialization.unmarshal(
+                "{\"spec\": {\"containers\": [{\"name\": \"proxysql\", \"lifecycle\": {\"preStop\": {\"sleep\": {\"seconds\": 20}}}}]}}",
+                dev.proxysql.operator.api.kubedb.v1.PodTemplateSpec.class));
+        StatefulSet custom = StatefulSetFactory.build(proxysql, ConfigInputMapper.statefulSetInputs(proxysql, refs));
+        assertThat(custom.getSpec().getTemplate().getSpec().getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
+                .as("the user's own lifecycle").isEqualTo(20L);
+    }
+
     private static ProxySQLVersion withoutExporter() {
         ProxySQLVersion v = version();
         v.getSpec().setExporter(null);
