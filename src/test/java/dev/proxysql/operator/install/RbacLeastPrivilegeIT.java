@@ -39,6 +39,8 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuild
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -298,10 +300,9 @@ class RbacLeastPrivilegeIT {
         admin.resource(mon).create();
         var serviceMonitor = admin.genericKubernetesResources(ServiceMonitorFactory.CONTEXT).inNamespace(ns.name()).withName("mon-stats");
         Await.until(TIMEOUT, "ServiceMonitor mon-stats created (operator log: " + operator.log() + ")", () -> serviceMonitor.get() != null);
-        admin.resources(ProxySQL.class).inNamespace(ns.name()).withName("mon").edit(p -> {
-            p.getSpec().getMonitor().setAgent(AgentSpec.Agent.PROMETHEUS);
-            return p;
-        });
+        // A merge patch, not edit(): the operator is still writing mon (finalizer, status), so an edit could conflict.
+        admin.resources(ProxySQL.class).inNamespace(ns.name()).withName("mon")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"monitor\":{\"agent\":\"prometheus.io\"}}}");
         Await.until(TIMEOUT, "ServiceMonitor mon-stats deleted once the agent is prometheus.io", () -> serviceMonitor.get() == null);
     }
 

@@ -15,6 +15,8 @@ import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,20 +65,20 @@ class ServiceMonitorIT {
         assertThat(endpoint(sm)).containsEntry("port", "metrics").containsEntry("path", "/metrics")
                 .containsEntry("honorLabels", true);
 
-        client.resources(ProxySQL.class).withName("px").edit(x -> {
-            x.getSpec().setMonitor(agent(AgentSpec.Agent.PROMETHEUS_OPERATOR, "30s"));
-            return x;
-        });
+        // Merge patches, not edit(): the operator may be writing px (finalizer, status) meanwhile, and an edit could conflict.
+        setMonitor(client, "{\"prometheus\":{\"serviceMonitor\":{\"interval\":\"30s\"}}}");
         Await.until(TIMEOUT, "ServiceMonitor px-stats to follow the interval to 30s",
                 () -> serviceMonitor(client, ns), s -> s != null && "30s".equals(endpoint(s).get("interval")));
 
-        client.resources(ProxySQL.class).withName("px").edit(x -> {
-            x.getSpec().setMonitor(agent(AgentSpec.Agent.PROMETHEUS, "30s"));
-            return x;
-        });
+        setMonitor(client, "{\"agent\":\"prometheus.io\"}");
         Await.until(TIMEOUT, "ServiceMonitor px-stats deleted once the agent is prometheus.io",
                 () -> serviceMonitor(client, ns) == null);
         assertThat(client.services().withName("px-stats").get()).as("the stats Service stays for prometheus.io").isNotNull();
+    }
+
+    private static void setMonitor(KubernetesClient client, String monitorPatch) {
+        client.resources(ProxySQL.class).withName("px")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"monitor\":" + monitorPatch + "}}");
     }
 
     private static GenericKubernetesResource serviceMonitor(KubernetesClient client, TestNamespace ns) {
