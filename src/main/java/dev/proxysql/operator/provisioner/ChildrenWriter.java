@@ -31,11 +31,13 @@ final class ChildrenWriter {
     private final KubernetesClient client;
     private final ChildApplier applier;
     private final Runnable onWrite;
+    private final ServiceMonitorWriter serviceMonitors;
 
-    ChildrenWriter(KubernetesClient client, ChildApplier applier, Runnable onWrite) {
+    ChildrenWriter(KubernetesClient client, ChildApplier applier, Runnable onWrite, ServiceMonitorWriter serviceMonitors) {
         this.client = client;
         this.applier = applier;
         this.onWrite = onWrite;
+        this.serviceMonitors = serviceMonitors;
     }
 
     /** Makes the auth Secret exist, never overwriting its data; only a generated one gets labels and owner. */
@@ -81,6 +83,7 @@ final class ChildrenWriter {
         } else {
             delete(cache.apply(Service.class, ProxySQLNames.statsService(p)));
         }
+        serviceMonitors.reconcile(p, true);
         applier.apply(StatefulSetFactory.build(p, inputs), typed(cache.apply(StatefulSet.class, ProxySQLNames.statefulSet(p)), StatefulSet.class));
         if (PodDisruptionBudgetFactory.wanted(p)) {
             applier.apply(PodDisruptionBudgetFactory.build(p),
@@ -97,6 +100,7 @@ final class ChildrenWriter {
         delete(cache.apply(Service.class, ProxySQLNames.primaryService(p)));
         delete(cache.apply(Service.class, ProxySQLNames.governingService(p)));
         delete(cache.apply(Service.class, ProxySQLNames.statsService(p)));
+        serviceMonitors.reconcile(p, false);
     }
 
     private void delete(Optional<? extends HasMetadata> live) {

@@ -5,11 +5,13 @@ import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.common.Condition;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
+import dev.proxysql.operator.kube.CachedApiSupport;
 import dev.proxysql.operator.kube.ChildApplier;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.kube.PrunedCaches;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
+import dev.proxysql.operator.provisioner.children.ServiceMonitorFactory;
 import dev.proxysql.operator.provisioner.status.Observation.Problem;
 import dev.proxysql.operator.provisioner.status.Observation;
 import dev.proxysql.operator.provisioner.status.StatusCalculator;
@@ -72,6 +74,8 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     public static final String NAME = "proxysql-provisioner";
     /** How soon to look again when a referenced object is missing; user Secrets are not watched. */
     static final Duration DEPENDENCY_RETRY = Duration.ofSeconds(15);
+    /** How long a discovery answer about the ServiceMonitor CRD is trusted; a CRD installed later is seen this late. */
+    static final Duration SERVICE_MONITOR_DISCOVERY_TTL = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionerReconciler.class);
 
     private final KubernetesClient client;
@@ -91,8 +95,11 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         this.metrics = metrics;
         this.statusCalculator = new StatusCalculator(clock);
         this.statusWriter = new StatusWriter(client, NAME);
-        this.childrenWriter = new ChildrenWriter(client, new ChildApplier(client, StatefulSetFactory.FIELD_MANAGER, metrics::childWrite),
-                metrics::childWrite);
+        ChildApplier applier = new ChildApplier(client, StatefulSetFactory.FIELD_MANAGER, metrics::childWrite);
+        CachedApiSupport serviceMonitorCrd = new CachedApiSupport(
+                () -> client.supports(ServiceMonitorFactory.API_VERSION, ServiceMonitorFactory.KIND), clock, SERVICE_MONITOR_DISCOVERY_TTL);
+        this.childrenWriter = new ChildrenWriter(client, applier, metrics::childWrite,
+                new ServiceMonitorWriter(client, applier, metrics::childWrite, serviceMonitorCrd));
         this.monitorUsers = new MonitorUsers(MonitorUserProvisioner.withDefaultTimeouts()::ensure,
                 (p, fingerprint) -> childrenWriter.recordMonitorUserEnsured(p, MonitorUsers.ENSURED_ANNOTATION, fingerprint), clock);
     }

@@ -3,6 +3,7 @@ package dev.proxysql.operator.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.common.LocalObjectReference;
+import dev.proxysql.operator.api.kubedb.v1.AgentSpec;
 import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
@@ -13,11 +14,13 @@ import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
 import dev.proxysql.operator.opsmanager.QueueStamp;
+import dev.proxysql.operator.provisioner.children.ServiceMonitorFactory;
 import dev.proxysql.operator.testing.Manifests;
 import dev.proxysql.operator.opsmanager.OpsFixture;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.OperatorProcess;
 import dev.proxysql.operator.testing.ServiceAccountKubeconfig;
+import dev.proxysql.operator.testing.ServiceMonitorCrd;
 import dev.proxysql.operator.testing.cluster.AuditLog;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
@@ -36,6 +39,8 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuild
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -91,6 +96,7 @@ class RbacLeastPrivilegeIT {
         if (operator != null) {
             operator.close();
         }
+        ServiceMonitorCrd.remove(admin);
         admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(ACCOUNT).delete();
         admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(ACCOUNT).delete();
         for (var o : Manifests.parse(OPERATOR_DIR.resolve("rbac.yaml"))) {
@@ -119,6 +125,8 @@ class RbacLeastPrivilegeIT {
         // installed one, reached by URL instead of the Service (the local cluster has no pod network).
         // As in an installation, the configuration exists before the operator starts (it publishes its CA once, at start).
         ValidatingWebhookConfiguration vwc = installWebhookConfiguration(admin);
+        // Before the start too, so that the ServiceMonitor rule is exercised (with discovery, which needs no rule).
+        ServiceMonitorCrd.install(admin);
         operator = startOperator(kubeconfig);
         Await.until(TIMEOUT, "the operator to patch its CA into ValidatingWebhookConfiguration " + ACCOUNT + " (log: " + operator.log() + ")",
                 () -> admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(ACCOUNT).get(),
@@ -158,6 +166,8 @@ class RbacLeastPrivilegeIT {
                 () -> admin.apps().statefulSets().inNamespace(ns.name()).withName("px").get() == null);
         setHalted(admin, ns, "px", false);
         awaitPhase(admin, ns, "px", DatabasePhase.READY);
+
+        followsAServiceMonitor(admin, ns);
 
         admin.resources(ProxySQL.class).inNamespace(ns.name()).withName("px").delete();
         Await.until(TIMEOUT, "StatefulSet and Secrets of a WipeOut ProxySQL garbage-collected",
@@ -280,6 +290,21 @@ class RbacLeastPrivilegeIT {
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
+
+    /** A monitored ProxySQL's ServiceMonitor created, then deleted when the agent changes: get, create, patch, delete. */
+    private static void followsAServiceMonitor(KubernetesClient admin, TestNamespace ns) {
+        ProxySQL mon = OperatorFixture.proxysql(ns.name(), "mon", "2.6.3-debian", 1);
+        AgentSpec monitor = new AgentSpec();
+        monitor.setAgent(AgentSpec.Agent.PROMETHEUS_OPERATOR);
+        mon.getSpec().setMonitor(monitor);
+        admin.resource(mon).create();
+        var serviceMonitor = admin.genericKubernetesResources(ServiceMonitorFactory.CONTEXT).inNamespace(ns.name()).withName("mon-stats");
+        Await.until(TIMEOUT, "ServiceMonitor mon-stats created (operator log: " + operator.log() + ")", () -> serviceMonitor.get() != null);
+        // A merge patch, not edit(): the operator is still writing mon (finalizer, status), so an edit could conflict.
+        admin.resources(ProxySQL.class).inNamespace(ns.name()).withName("mon")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"monitor\":{\"agent\":\"prometheus.io\"}}}");
+        Await.until(TIMEOUT, "ServiceMonitor mon-stats deleted once the agent is prometheus.io", () -> serviceMonitor.get() == null);
+    }
 
     /** The Deployment's flags, with free local ports, and the webhook's certificate also valid for 127.0.0.1. */
     private static OperatorProcess startOperator(Path kubeconfig) {

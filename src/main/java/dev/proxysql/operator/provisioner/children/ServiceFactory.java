@@ -17,6 +17,9 @@ import java.util.Optional;
 
 /** The client Service {@code <name>}, the headless governing Service {@code <name>-pods} and {@code <name>-stats}. */
 public final class ServiceFactory {
+    /** The stats Service's port name, which the ServiceMonitor's endpoint refers to. */
+    public static final String METRICS_PORT_NAME = "metrics";
+
     private ServiceFactory() {
     }
 
@@ -54,7 +57,7 @@ public final class ServiceFactory {
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(KubeDbLabels.selector(p.getMetadata().getName()))
-                .withPorts(port("metrics", ProxySQLNames.METRICS_PORT))
+                .withPorts(port(METRICS_PORT_NAME, ProxySQLNames.METRICS_PORT))
                 .endSpec()
                 .build();
     }
