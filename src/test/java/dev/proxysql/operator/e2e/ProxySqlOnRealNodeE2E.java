@@ -15,6 +15,7 @@ import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.node.RepositoryScripts;
 import dev.proxysql.operator.testing.proxysql.AdminSession;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.topology.PauseProtocol;
@@ -34,11 +35,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +59,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -117,7 +114,7 @@ class ProxySqlOnRealNodeE2E {
     private static final Duration OPS_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(2);
 
-    private static Path repo;
+    private static RepositoryScripts scripts;
     private static KubernetesClient admin;
     private static KubernetesClient operatorClient;
     private static ProxySQLOperator operator;
@@ -128,7 +125,7 @@ class ProxySqlOnRealNodeE2E {
         // The driver logs every error packet as a warning; the client load counts and groups them itself.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.mariadb.jdbc"))
                 .setLevel(ch.qos.logback.classic.Level.ERROR);
-        repo = findRepository();
+        scripts = RepositoryScripts.find();
         Instant start = Instant.now();
         // The cluster's watchdog removes it (and with it the real node) once this JVM has exited, unless it is kept.
         Map<String, String> env = new java.util.HashMap<>(Map.of("CLUSTER_REAL_NODE", "1", "CLUSTER_NODES", "0",
@@ -136,9 +133,9 @@ class ProxySqlOnRealNodeE2E {
         if (!keepCluster()) {
             env.put("CLUSTER_OWNER_PID", Long.toString(ProcessHandle.current().pid()));
         }
-        String kubeconfig = lastLine(run(Duration.ofMinutes(15), env, "hack/control-plane/cluster.sh", "up", CLUSTER));
-        run(Duration.ofMinutes(10), Map.of(), "hack/node/node.sh", "up", CLUSTER);
-        run(Duration.ofMinutes(5), Map.of(), "hack/images/import.sh", "/run/proxysql-operator-node/containerd/containerd.sock",
+        String kubeconfig = RepositoryScripts.lastLine(scripts.run(Duration.ofMinutes(15), env, "hack/control-plane/cluster.sh", "up", CLUSTER));
+        scripts.run(Duration.ofMinutes(10), Map.of(), "hack/node/node.sh", "up", CLUSTER);
+        scripts.run(Duration.ofMinutes(5), Map.of(), "hack/images/import.sh", "/run/proxysql-operator-node/containerd/containerd.sock",
                 "localhost/mariadb:10.11-local", "localhost/proxysql:" + OLD, "localhost/proxysql:" + NEW,
                 "localhost/proxysql:" + EXITS);
         log("cluster, node and images ready in %d s", Duration.between(start, Instant.now()).toSeconds());
@@ -148,7 +145,7 @@ class ProxySqlOnRealNodeE2E {
         installCrds();
         for (String manifest : List.of("deploy/policies/do-not-terminate.yaml", "deploy/policies/queued-at.yaml",
                 "deploy/local/proxysql-local-versions.yaml")) {
-            apply(repo.resolve(manifest));
+            apply(scripts.root().resolve(manifest));
         }
         apply(Serialization.unmarshal("""
                 apiVersion: catalog.kubedb.com/v1alpha1
@@ -185,9 +182,9 @@ class ProxySqlOnRealNodeE2E {
         if (admin != null) {
             admin.close();
         }
-        if (repo != null && !keepCluster()) {
-            run(Duration.ofMinutes(3), Map.of(), "hack/control-plane/cluster.sh", "down", CLUSTER);
-        } else if (repo != null) {
+        if (scripts != null && !keepCluster()) {
+            scripts.run(Duration.ofMinutes(3), Map.of(), "hack/control-plane/cluster.sh", "down", CLUSTER);
+        } else if (scripts != null) {
             log("cluster kept: export KUBECONFIG=$(hack/control-plane/cluster.sh kubeconfig %s); remove it with"
                     + " hack/control-plane/cluster.sh down %s", CLUSTER, CLUSTER);
         }
@@ -790,7 +787,7 @@ class ProxySqlOnRealNodeE2E {
     /** The CRDs fabric8's generator wrote into target/classes/META-INF/fabric8 (test-compile), Established. */
     private static void installCrds() throws IOException {
         List<String> names = new ArrayList<>();
-        try (var files = Files.list(repo.resolve("target/classes/META-INF/fabric8"))) {
+        try (var files = Files.list(scripts.root().resolve("target/classes/META-INF/fabric8"))) {
             for (Path f : files.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(f)) {
                     CustomResourceDefinition crd = admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
@@ -813,60 +810,4 @@ class ProxySqlOnRealNodeE2E {
         System.out.printf("[e2e %s] %s%n", java.time.LocalTime.now().withNano(0), String.format(format, args));
     }
 
-    private static Path findRepository() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("hack/node/node.sh"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("cannot find hack/node/node.sh in the working directory or its parents");
-    }
-
-    /** Runs a repository script, its stderr shown as ours; fails unless it exits 0. Returns its stdout lines. */
-    private static List<String> run(Duration timeout, Map<String, String> env, String script, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(repo.resolve(script).toString());
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().putAll(env);
-        try {
-            Process process = pb.start();
-            List<String> out = new ArrayList<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        synchronized (out) {
-                            out.add(line);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process went away
-                }
-            });
-            reader.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroy();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
-            }
-            reader.join();
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + process.exitValue()
-                        + " (its messages are above; node logs in ~/.cache/proxysql-operator/node-logs)");
-            }
-            synchronized (out) {
-                return List.copyOf(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String lastLine(List<String> lines) {
-        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-    }
 }

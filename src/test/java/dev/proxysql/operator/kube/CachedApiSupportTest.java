@@ -2,32 +2,15 @@ package dev.proxysql.operator.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.proxysql.operator.testing.SteppedClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class CachedApiSupportTest {
-    private Instant now = Instant.parse("2026-12-05T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-05T10:00:00Z"));
 
     @Test
     void asksDiscoveryOncePerTtlAndSeesAChangeAfterIt() {
@@ -40,11 +23,11 @@ class CachedApiSupportTest {
 
         assertThat(support.supported()).isFalse();
         served.set(true);
-        now = now.plusSeconds(29);
+        clock.advance(Duration.ofSeconds(29));
         assertThat(support.supported()).as("still the cached answer").isFalse();
         assertThat(calls).hasValue(1);
 
-        now = now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(support.supported()).isTrue();
         assertThat(calls).hasValue(2);
     }

@@ -9,15 +9,13 @@ import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestStatus;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
+import dev.proxysql.operator.testing.SteppedClock;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class OpsQueueTest {
@@ -146,29 +144,13 @@ class OpsQueueTest {
 
     @Test
     void theSourceNeverRepeatsOrGoesBackEvenWhenTheClockDoes() {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-05T09:00:00.000001Z"));
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        SteppedClock clock = new SteppedClock(Instant.parse("2026-12-05T09:00:00.000001Z"));
         QueueStamp.Source source = new QueueStamp.Source(clock);
         Instant first = source.next();
         Instant sameTick = source.next();
-        now.set(Instant.parse("2026-12-05T08:59:59Z")); // NTP stepped back
+        clock.set(Instant.parse("2026-12-05T08:59:59Z")); // NTP stepped back
         Instant afterStep = source.next();
-        now.set(Instant.parse("2026-12-05T09:00:01Z"));
+        clock.set(Instant.parse("2026-12-05T09:00:01Z"));
         Instant later = source.next();
         assertThat(first).isEqualTo(Instant.parse("2026-12-05T09:00:00.000001Z"));
         assertThat(sameTick).isEqualTo(first.plusNanos(1));

@@ -7,14 +7,13 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.proxysql.backend.MonitorUserResult;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.SteppedClock;
 import dev.proxysql.operator.topology.BackendAddress;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,28 +31,13 @@ class MonitorUsersTest {
     private final List<String> recorded = new ArrayList<>();
     private final List<MonitorUserResult> answers = new ArrayList<>();
     private int connections;
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     private final MonitorUsers monitorUsers = new MonitorUsers((host, port, login, monitor, grants) -> {
         connections++;
         assertThat(login.username()).isEqualTo("root");
         return answers.remove(0);
-    }, (p, fingerprint) -> recorded.add(fingerprint), new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    }, (p, fingerprint) -> recorded.add(fingerprint), clock);
 
     @Test
     void aRecordedFingerprintMeansNoConnectionAndReady() {
@@ -88,15 +72,15 @@ class MonitorUsersTest {
         assertThat(failed.check()).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo(MonitorUserResult.UNREACHABLE));
         assertThat(failed.retryAfter()).contains(MonitorUsers.FIRST_RETRY);
 
-        now = now.plusSeconds(5);
+        clock.advance(Duration.ofSeconds(5));
         MonitorUsers.Outcome meanwhile = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty());
         assertThat(connections).as("no reconnect before the retry is due").isEqualTo(1);
         assertThat(meanwhile.check()).as("the previous condition stays").isEmpty();
         assertThat(meanwhile.retryAfter()).contains(MonitorUsers.FIRST_RETRY.minusSeconds(5));
 
-        now = now.plus(MonitorUsers.FIRST_RETRY);
+        clock.advance(MonitorUsers.FIRST_RETRY);
         assertThat(monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty()).retryAfter()).contains(MonitorUsers.FIRST_RETRY.multipliedBy(2));
-        now = now.plus(MonitorUsers.FIRST_RETRY.multipliedBy(2));
+        clock.advance(MonitorUsers.FIRST_RETRY.multipliedBy(2));
         MonitorUsers.Outcome recovered = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty());
 
         assertThat(connections).isEqualTo(3);
@@ -111,7 +95,7 @@ class MonitorUsersTest {
         for (int i = 0; i < 10; i++) {
             answers.add(DOWN);
             delay = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty()).retryAfter().orElseThrow();
-            now = now.plus(delay);
+            clock.advance(delay);
         }
         assertThat(delay).isEqualTo(MonitorUsers.MAX_RETRY);
     }

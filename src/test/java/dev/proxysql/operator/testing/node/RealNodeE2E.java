@@ -15,10 +15,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,9 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Hashtable;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.naming.directory.Attribute;
@@ -58,19 +54,19 @@ class RealNodeE2E {
   private static final String IMAGE = "localhost/busybox:local";
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  private static Path repo;
+  private static RepositoryScripts scripts;
   private static KubernetesClient client;
   private static String ns;
 
   @BeforeAll
   static void startClusterAndNode() throws IOException {
-    repo = findRepository();
+    scripts = RepositoryScripts.find();
     // The cluster's watchdog deletes it (and with it the real node) if this JVM dies.
-    String kubeconfig = lastLine(run(Duration.ofMinutes(15),
+    String kubeconfig = RepositoryScripts.lastLine(scripts.run(Duration.ofMinutes(15),
         Map.of("CLUSTER_REAL_NODE", "1", "CLUSTER_NODES", "0",
             "CLUSTER_OWNER_PID", Long.toString(ProcessHandle.current().pid())),
         "hack/control-plane/cluster.sh", "up", CLUSTER));
-    run(Duration.ofMinutes(10), Map.of(), "hack/node/node.sh", "up", CLUSTER);
+    scripts.run(Duration.ofMinutes(10), Map.of(), "hack/node/node.sh", "up", CLUSTER);
     client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
         .withHttpClientFactory(new JdkHttpClientFactory()).build();
     ns = "e2e-" + Long.toHexString(System.nanoTime() & 0xffffff);
@@ -83,8 +79,8 @@ class RealNodeE2E {
     if (client != null) {
       client.close();
     }
-    if (repo != null && !"1".equals(System.getenv("PROXYSQL_TEST_KEEP_CLUSTER"))) {
-      run(Duration.ofMinutes(2), Map.of(), "hack/control-plane/cluster.sh", "down", CLUSTER);
+    if (scripts != null && !"1".equals(System.getenv("PROXYSQL_TEST_KEEP_CLUSTER"))) {
+      scripts.run(Duration.ofMinutes(2), Map.of(), "hack/control-plane/cluster.sh", "down", CLUSTER);
     }
   }
 
@@ -206,60 +202,4 @@ class RealNodeE2E {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static Path findRepository() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve("hack/node/node.sh"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException("cannot find hack/node/node.sh in the working directory or its parents");
-  }
-
-  /** Runs a repository script, its stderr shown as ours; fails unless it exits 0. Returns its stdout lines. */
-  private static List<String> run(Duration timeout, Map<String, String> env, String script, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(repo.resolve(script).toString());
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.environment().putAll(env);
-    try {
-      Process process = pb.start();
-      List<String> out = new ArrayList<>();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            synchronized (out) {
-              out.add(line);
-            }
-          }
-        } catch (IOException ignored) {
-          // the process went away
-        }
-      });
-      reader.start();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroy();
-        throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
-      }
-      reader.join();
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + process.exitValue()
-            + " (its messages are above; node logs in ~/.cache/proxysql-operator/node-logs)");
-      }
-      synchronized (out) {
-        return List.copyOf(out);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String lastLine(List<String> lines) {
-    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-  }
 }
