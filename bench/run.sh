@@ -126,12 +126,11 @@ YAML
 }
 
 bench_upgrade() {
-  local name=bench-upgrade delay=${BENCH_POD_READY_DELAY_MS:-2000} terminating=${POD_DELETE_DELAY_MS:-300}
-  # 300 ms termination, as every figure in bench/README.md was measured (the test clusters' default is 1000 ms).
-  log "upgrade: cluster $name (pod start-up delay ${delay} ms, termination ${terminating} ms)"
+  local name=bench-upgrade delay=${BENCH_POD_READY_DELAY_MS:-2000}
+  log "upgrade: cluster $name (pod start-up delay ${delay} ms, termination ${POD_DELETE_DELAY_MS:-300} ms: the cluster default)"
   # The audit log lets the driver write a timeline of every API write of each run (target/bench/upgrade-writes-*.txt);
   # it costs the native rollout and the ops request alike.
-  CLUSTER_AUDIT=1 POD_READY_DELAY_MS=$delay POD_DELETE_DELAY_MS=$terminating cluster_up "$name"
+  CLUSTER_AUDIT=1 POD_READY_DELAY_MS=$delay cluster_up "$name"
   driver UpgradeBench -Dbench.audit="$(bash "$CLUSTER_SH" audit-log "$name")" \
     -Dbench.sizes="${BENCH_UPGRADE_SIZES:-3 10}" -Dbench.rounds="${BENCH_UPGRADE_ROUNDS:-3}" \
     -Dbench.podReadyDelayMs="$delay"

@@ -18,7 +18,7 @@
 # Environment (read by `up`; changing any of them makes `up` recreate an existing cluster):
 #   POD_READY_DELAY_MS       time from a pod running to it turning Ready (default 200). A pod can override it
 #                            with the annotation kwok.proxysql.dev/ready-delay: "<Go duration>".
-#   POD_DELETE_DELAY_MS      simulated termination time of a deleted pod (default 1000; see README.md: with 0, an
+#   POD_DELETE_DELAY_MS      simulated termination time of a deleted pod (default 300; see README.md: with 0, an
 #                            evicted StatefulSet pod can block the next eviction for 2 minutes)
 #   NEVER_READY_IMAGE_REGEX  Go RE2 regex; pods with a container image matching it run but never become Ready
 #                            (default "never-ready")
@@ -46,7 +46,7 @@ export KWOK_WORKDIR=${KWOK_WORKDIR:-$CACHE/kwok}
 export KUBECACHEDIR=$KWOK_WORKDIR/kube-cache
 
 POD_READY_DELAY_MS=${POD_READY_DELAY_MS:-200}
-POD_DELETE_DELAY_MS=${POD_DELETE_DELAY_MS:-1000}
+POD_DELETE_DELAY_MS=${POD_DELETE_DELAY_MS:-300}
 NEVER_READY_IMAGE_REGEX=${NEVER_READY_IMAGE_REGEX:-never-ready}
 CLUSTER_NODES=${CLUSTER_NODES:-3}
 CLUSTER_AUDIT=${CLUSTER_AUDIT:-0}

@@ -117,7 +117,12 @@ public final class OpsFixture {
 
     /** Waits for the phase; for a final phase also for the finalizer to be released, the last thing the operator does. */
     public static ProxySQLOpsRequest awaitOps(KubernetesClient client, String name, OpsRequestPhase phase) {
-        return Await.until(TIMEOUT, "ProxySQLOpsRequest " + name + " in phase " + phase + (phase.isFinal() ? " with its finalizer released" : ""),
+        return awaitOps(client, name, phase, TIMEOUT);
+    }
+
+    /** {@link #awaitOps(KubernetesClient, String, OpsRequestPhase)} with a deadline of its own. */
+    public static ProxySQLOpsRequest awaitOps(KubernetesClient client, String name, OpsRequestPhase phase, Duration timeout) {
+        return Await.until(timeout, "ProxySQLOpsRequest " + name + " in phase " + phase + (phase.isFinal() ? " with its finalizer released" : ""),
                 () -> client.resources(ProxySQLOpsRequest.class).withName(name).get(),
                 r -> r != null && r.getStatus() != null && r.getStatus().getPhase() == phase
                         && (!phase.isFinal() || r.getMetadata().getFinalizers() == null || r.getMetadata().getFinalizers().isEmpty()));

@@ -71,9 +71,12 @@ class UpdateVersionOnProxySqlIT {
     @Test
     void everyPodRunsTheNewBuildAndPassesTheCheck(KubernetesClient client, TestNamespace ns) throws Exception {
         try (ProxySqlPods pods = deploy(client, ns, 3)) {
-            client.resource(OpsFixture.updateVersion(ns, "upgrade", "px", local(NEW), "2m", 1)).create();
+            // Room for the PodDisruptionBudget's 2-minute refusal (hack/control-plane/README.md): with a real proxysql
+            // behind every pod the disruption controller can lag behind a pod's replacement and keep its name as
+            // "disrupted" until DeletionTimeout; the request must wait it out, not fail, and this test is about the check.
+            client.resource(OpsFixture.updateVersion(ns, "upgrade", "px", local(NEW), "4m", 1)).create();
 
-            ProxySQLOpsRequest done = awaitOps(client, "upgrade", OpsRequestPhase.SUCCESSFUL);
+            ProxySQLOpsRequest done = awaitOps(client, "upgrade", OpsRequestPhase.SUCCESSFUL, Duration.ofMinutes(5));
             for (String pod : new String[] {"px-0", "px-1", "px-2"}) {
                 assertThat(message(done, "CheckPodReady--" + pod)).contains("runs " + ProxySqlBuilds.reportedVersion(NEW),
                         "lists its 3 cluster peers", "reaches its backend");
