@@ -198,7 +198,7 @@ public final class OpsStateMachine {
                 p == null || p.getStatus() == null ? null : p.getStatus().getPhase(),
                 p != null && PauseProtocol.isPaused(p), p != null && PauseProtocol.isAcknowledged(p),
                 p == null ? null : ProxySQLNames.statefulSet(p), run.sts != null,
-                run.sts != null && renderProblem == null && StatefulSetTemplate.has(run.sts, change),
+                run.sts != null && run.rendered != null && run.rendered.ok() && StatefulSetTemplate.has(run.sts, change),
                 run.sts != null && StatefulSetTemplate.observed(run.sts), change.describe(), run.changesTemplate(), droppedTarget,
                 renderProblem, run.progress().getStepStartedAt() != null, run.stepTimedOut(), run.timeoutText(), run.r.getSpec().getApply(),
                 blocker);
@@ -309,7 +309,7 @@ public final class OpsStateMachine {
         if (outcome instanceof StepOutcome.ApplyTemplate) {
             Optional<String> refused = applyTemplate(run, change);
             return refused.isPresent()
-                    ? fail(run, StepDecisions.fail(view(run), "step UpdatingStatefulSet: the API server refused the new pod template: "
+                    ? fail(run, StepDecisions.fail(run.changesTemplate(), "step UpdatingStatefulSet: the API server refused the new pod template: "
                     + refused.get(), OpsStep.ROLLING_BACK_STATEFUL_SET))
                     : poll();
         }
@@ -393,7 +393,7 @@ public final class OpsStateMachine {
         }
         if (action instanceof Action.Fail fail) {
             return rollback ? rollbackFailed(run, fail.reason())
-                    : fail(run, StepDecisions.fail(view(run), "step ReplacingPods" + (fail.pod() == null ? "" : ", pod " + fail.pod()) + ": "
+                    : fail(run, StepDecisions.fail(run.changesTemplate(), "step ReplacingPods" + (fail.pod() == null ? "" : ", pod " + fail.pod()) + ": "
                     + fail.reason(), OpsStep.ROLLING_BACK_STATEFUL_SET));
         }
         // Wait: persist progress changes (a pod's clock starting, a check result), not the countdown.
@@ -505,7 +505,7 @@ public final class OpsStateMachine {
                 .withName(stale.getMetadata().getName()).get();
         Run run = fresh == null || fresh.getStatus() == null || fresh.getStatus().getProgress() == null ? null
                 : new Run(fresh, op, validator.proxysql(fresh));
-        Optional<StepOutcome> decided = run == null ? Optional.empty() : StepDecisions.refused(view(run), what, failing, run.timeout());
+        Optional<StepOutcome> decided = run == null ? Optional.empty() : StepDecisions.refused(run.progress().getStep(), run.changesTemplate(), what, failing, run.timeout());
         if (decided.isEmpty()) {
             Duration pause = StepDecisions.retryPause(failing);
             LOG.warn("ProxySQLOpsRequest {}/{}: {}; retrying in {} (refused for {} so far)", stale.getMetadata().getNamespace(),
@@ -692,13 +692,6 @@ public final class OpsStateMachine {
         boolean changesTemplate() {
             return changesImages() || changesResources();
         }
-    }
-
-    /** A view for decisions taken after the pass's observation (a refused write, the engine's failure). */
-    private StepView view(Run run) {
-        return new StepView(run.progress().getStep(), run.deleting(), run.r.getSpec().getProxyRef().getName(), run.proxysql != null,
-                null, false, false, null, run.sts != null, false, false, "", run.changesTemplate(), false, null,
-                run.progress().getStepStartedAt() != null, run.stepTimedOut(), run.timeoutText(), run.r.getSpec().getApply(), Optional.empty());
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------

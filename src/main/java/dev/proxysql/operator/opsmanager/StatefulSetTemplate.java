@@ -1,7 +1,6 @@
 package dev.proxysql.operator.opsmanager;
 
 import dev.proxysql.operator.kube.ChildApplier;
-import dev.proxysql.operator.kube.ResourceQuantities;
 import dev.proxysql.operator.topology.StatefulSetFactory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -41,19 +40,10 @@ final class StatefulSetTemplate {
 
     /**
      * Whether the StatefulSet already has this change: it was last applied from the same rendering (the provisioner's
-     * hash annotation), or, without a rendering, its containers have the images and resources; and the annotations
-     * (one with a null value must be absent).
+     * hash annotation), and has the annotations (one with a null value must be absent).
      */
     static boolean has(StatefulSet sts, TemplateChange change) {
-        if (change.rendered() != null) {
-            return ChildApplier.hashOf(change.rendered()).equals(ChildApplier.annotation(sts)) && annotationsMatch(sts, change);
-        }
-        Map<String, String> currentImages = images(sts);
-        Map<String, ResourceRequirements> currentResources = resources(sts);
-        boolean imagesMatch = change.images().entrySet().stream().allMatch(e -> e.getValue().equals(currentImages.get(e.getKey())));
-        boolean resourcesMatch = change.resources().entrySet().stream()
-                .allMatch(e -> currentResources.containsKey(e.getKey()) && ResourceQuantities.same(e.getValue(), currentResources.get(e.getKey())));
-        return imagesMatch && resourcesMatch && annotationsMatch(sts, change);
+        return ChildApplier.hashOf(rendered(change)).equals(ChildApplier.annotation(sts)) && annotationsMatch(sts, change);
     }
 
     private static boolean annotationsMatch(StatefulSet sts, TemplateChange change) {
@@ -71,26 +61,14 @@ final class StatefulSetTemplate {
      */
     void change(StatefulSet sts, TemplateChange change) {
         StatefulSet live = sts;
-        if (change.rendered() != null) {
-            // The provisioner's own write: hash-guarded, a no-op when the StatefulSet was last applied from this rendering.
-            if (applier.apply(change.rendered(), sts)) {
-                live = client.resource(sts).get();
-            }
-            if (annotationsMatch(live, change)) {
-                return;
-            }
+        // The provisioner's own write: hash-guarded, a no-op when the StatefulSet was last applied from this rendering.
+        if (applier.apply(rendered(change), sts)) {
+            live = client.resource(sts).get();
+        }
+        if (annotationsMatch(live, change)) {
+            return;
         }
         client.resource(live).edit(s -> {
-            if (change.rendered() == null) {
-                for (Container c : s.getSpec().getTemplate().getSpec().getContainers()) {
-                    if (change.images().containsKey(c.getName())) {
-                        c.setImage(change.images().get(c.getName()));
-                    }
-                    if (change.resources().containsKey(c.getName())) {
-                        c.setResources(change.resources().get(c.getName()));
-                    }
-                }
-            }
             Map<String, String> ann = new LinkedHashMap<>(s.getSpec().getTemplate().getMetadata().getAnnotations() == null
                     ? Map.of() : s.getSpec().getTemplate().getMetadata().getAnnotations());
             change.annotations().forEach((k, v) -> {
@@ -103,6 +81,13 @@ final class StatefulSetTemplate {
             s.getSpec().getTemplate().getMetadata().setAnnotations(ann);
             return s;
         });
+    }
+
+    private static StatefulSet rendered(TemplateChange change) {
+        if (change.rendered() == null) {
+            throw new IllegalArgumentException("a template change without the rendered StatefulSet: " + change.describe());
+        }
+        return change.rendered();
     }
 
     /** The StatefulSet controller has seen the latest template: its updateRevision is the new one. */

@@ -4,6 +4,7 @@ import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.kube.EnumNames;
+import dev.proxysql.operator.kube.GoDuration;
 import dev.proxysql.operator.opsmanager.StepOutcome.ApplyTemplate;
 import dev.proxysql.operator.opsmanager.StepOutcome.Fail;
 import dev.proxysql.operator.opsmanager.StepOutcome.Finish;
@@ -163,7 +164,12 @@ final class StepDecisions {
 
     /** A failure rolls back only what was changed: with no image or resource change there is no template to restore. */
     static Fail fail(StepView v, String reason, OpsStep next) {
-        return new Fail(reason, next == OpsStep.ROLLING_BACK_STATEFUL_SET && !v.changesTemplate() ? OpsStep.RESUMING : next);
+        return fail(v.changesTemplate(), reason, next);
+    }
+
+    /** {@link #fail(StepView, String, OpsStep)} for a failure found after the pass's observation. */
+    static Fail fail(boolean changesTemplate, String reason, OpsStep next) {
+        return new Fail(reason, next == OpsStep.ROLLING_BACK_STATEFUL_SET && !changesTemplate ? OpsStep.RESUMING : next);
     }
 
     /**
@@ -171,15 +177,15 @@ final class StepDecisions {
      * doubling pause (1 s up to 30 s) until the step timeout, then the request fails (rolling back where the step
      * allows). Resuming, and a finished request, are retried for ever: there is nothing else to do.
      */
-    static Optional<StepOutcome> refused(StepView v, String what, Duration refusedFor, Duration timeout) {
-        if (refusedFor.compareTo(timeout) < 0 || v.step() == OpsStep.RESUMING || v.step() == OpsStep.DONE) {
+    static Optional<StepOutcome> refused(OpsStep step, boolean changesTemplate, String what, Duration refusedFor, Duration timeout) {
+        if (refusedFor.compareTo(timeout) < 0 || step == OpsStep.RESUMING || step == OpsStep.DONE) {
             return Optional.empty();
         }
-        String reason = what + "; still refused after " + v.timeout();
-        return Optional.of(switch (v.step()) {
+        String reason = what + "; still refused after " + GoDuration.format(timeout);
+        return Optional.of(switch (step) {
             case QUEUED, PAUSING -> new Fail(reason, OpsStep.RESUMING);
             case ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS -> new RollbackFailed(reason);
-            default -> fail(v, reason, OpsStep.ROLLING_BACK_STATEFUL_SET);
+            default -> fail(changesTemplate, reason, OpsStep.ROLLING_BACK_STATEFUL_SET);
         });
     }
 

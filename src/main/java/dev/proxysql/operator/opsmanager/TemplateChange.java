@@ -25,10 +25,6 @@ record TemplateChange(Map<String, String> images, Map<String, ResourceRequiremen
         annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
     }
 
-    /** A change of images, resources and annotations only, with no rendered StatefulSet. */
-    TemplateChange(Map<String, String> images, Map<String, ResourceRequirements> resources, Map<String, String> annotations) {
-        this(images, resources, annotations, null);
-    }
 
     /** For people: "proxysql=image, exporter=image; proxysql resources requests cpu=1; annotation=value". */
     String describe() {

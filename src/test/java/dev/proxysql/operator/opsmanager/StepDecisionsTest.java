@@ -247,26 +247,26 @@ class StepDecisionsTest {
 
         @Test
         void areRetriedUntilTheStepTimeout() {
-            assertThat(StepDecisions.refused(at(OpsStep.REPLACING_PODS).view(), "x", Duration.ofSeconds(119), timeout)).isEmpty();
+            assertThat(StepDecisions.refused(OpsStep.REPLACING_PODS, true, "x", Duration.ofSeconds(119), timeout)).isEmpty();
         }
 
         @Test
         void thenFailWhereTheStepAllows() {
             String why = "step ReplacingPods: the API server refused a write (500): no";
-            assertThat(StepDecisions.refused(at(OpsStep.PAUSING).view(), why, timeout, timeout))
+            assertThat(StepDecisions.refused(OpsStep.PAUSING, true, why, timeout, timeout))
                     .contains(new Fail(why + "; still refused after 2m0s", OpsStep.RESUMING));
-            assertThat(StepDecisions.refused(at(OpsStep.REPLACING_PODS).view(), why, timeout, timeout))
+            assertThat(StepDecisions.refused(OpsStep.REPLACING_PODS, true, why, timeout, timeout))
                     .contains(new Fail(why + "; still refused after 2m0s", OpsStep.ROLLING_BACK_STATEFUL_SET));
-            assertThat(StepDecisions.refused(at(OpsStep.REPLACING_PODS).restartOnly().view(), why, timeout, timeout))
+            assertThat(StepDecisions.refused(OpsStep.REPLACING_PODS, false, why, timeout, timeout))
                     .contains(new Fail(why + "; still refused after 2m0s", OpsStep.RESUMING));
-            assertThat(StepDecisions.refused(at(OpsStep.ROLLING_BACK_PODS).view(), why, timeout, timeout))
+            assertThat(StepDecisions.refused(OpsStep.ROLLING_BACK_PODS, true, why, timeout, timeout))
                     .contains(new RollbackFailed(why + "; still refused after 2m0s"));
         }
 
         @ParameterizedTest
         @EnumSource(value = OpsStep.class, names = {"RESUMING", "DONE"})
         void resumingIsRetriedForEver(OpsStep step) {
-            assertThat(StepDecisions.refused(at(step).view(), "x", Duration.ofHours(5), timeout)).isEmpty();
+            assertThat(StepDecisions.refused(step, true, "x", Duration.ofHours(5), timeout)).isEmpty();
         }
 
         @Test

@@ -2,6 +2,7 @@ package dev.proxysql.operator.opsmanager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.proxysql.operator.kube.ChildApplier;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -17,28 +18,31 @@ class TemplateChangeTest {
 
     @Test
     void describesImagesThenResourcesThenAnnotations() {
-        TemplateChange change = new TemplateChange(Map.of("proxysql", "img:2"), Map.of("proxysql", HALF_CPU), Map.of("a", "b"));
+        TemplateChange change = new TemplateChange(Map.of("proxysql", "img:2"), Map.of("proxysql", HALF_CPU), Map.of("a", "b"), null);
         assertThat(change.describe()).isEqualTo("proxysql=img:2; proxysql resources requests cpu=500m; a=b");
-        assertThat(new TemplateChange(null, null, Map.of("a", "b")).describe()).isEqualTo("a=b");
+        assertThat(new TemplateChange(null, null, Map.of("a", "b"), null).describe()).isEqualTo("a=b");
     }
 
     @Test
-    void aStatefulSetHasTheChangeWhenImagesMatchResourcesHaveTheSameAmountsAndAnnotationsAreSet() {
-        StatefulSet sts = sts("img:1", new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("0.5")).build(), Map.of("a", "b"));
-        assertThat(StatefulSetTemplate.has(sts, new TemplateChange(Map.of("proxysql", "img:1"), Map.of("proxysql", HALF_CPU), Map.of("a", "b"))))
-                .isTrue();
-        assertThat(StatefulSetTemplate.has(sts, new TemplateChange(Map.of("proxysql", "img:2"), null, null))).as("other image").isFalse();
-        assertThat(StatefulSetTemplate.has(sts, new TemplateChange(null, Map.of("proxysql",
-                new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("1")).build()), null))).as("other resources").isFalse();
-        assertThat(StatefulSetTemplate.has(sts, new TemplateChange(null, Map.of("sidecar", HALF_CPU), null))).as("no such container").isFalse();
+    void aStatefulSetHasTheChangeWhenItWasLastAppliedFromTheSameRenderingAndHasTheAnnotations() {
+        StatefulSet rendered = sts("img:2", HALF_CPU, Map.of());
+        StatefulSet live = sts("img:2", HALF_CPU, Map.of("a", "b"));
+        live.getMetadata().setAnnotations(Map.of(ChildApplier.HASH_ANNOTATION, ChildApplier.hashOf(rendered)));
+        assertThat(StatefulSetTemplate.has(live, new TemplateChange(null, null, Map.of("a", "b"), rendered))).isTrue();
+        assertThat(StatefulSetTemplate.has(live, new TemplateChange(null, null, Map.of("a", "c"), rendered))).as("other annotation value").isFalse();
         Map<String, String> removeA = new HashMap<>();
         removeA.put("a", null);
-        assertThat(StatefulSetTemplate.has(sts, new TemplateChange(null, null, removeA))).as("annotation still there").isFalse();
+        assertThat(StatefulSetTemplate.has(live, new TemplateChange(null, null, removeA, rendered))).as("annotation still there").isFalse();
+        assertThat(StatefulSetTemplate.has(live, new TemplateChange(null, null, Map.of(), sts("img:3", HALF_CPU, Map.of()))))
+                .as("applied from another rendering").isFalse();
+        StatefulSet neverApplied = sts("img:2", HALF_CPU, Map.of());
+        assertThat(StatefulSetTemplate.has(neverApplied, new TemplateChange(null, null, Map.of(), rendered)))
+                .as("same template, but not applied from this rendering").isFalse();
     }
 
     private static StatefulSet sts(String image, ResourceRequirements resources, Map<String, String> annotations) {
         return new StatefulSetBuilder().withNewSpec().withNewTemplate().withNewMetadata().withAnnotations(annotations).endMetadata()
                 .withNewSpec().addNewContainer().withName("proxysql").withImage(image).withResources(resources).endContainer().endSpec()
-                .endTemplate().endSpec().build();
+                .endTemplate().endSpec().withNewMetadata().endMetadata().build();
     }
 }
