@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the operator on dedicated local control planes (see bench/README.md).
-#   bench/run.sh [scale|upgrade|all]      default: all
+#   bench/run.sh [scale|upgrade|all]      default: all (on kwok nodes)
+#   sudo bench/run.sh realpods            the upgrade on real pods (hack/node/): ops request vs native RollingUpdate
+#                                         of 2.6.5 -> 2.7.1, clients writing through the Service during each. Root.
 # Builds what it needs (control-plane binaries, the operator jar, the bench drivers), starts one cluster per
 # benchmark, runs the operator as a separate JVM, prints a results table per benchmark and deletes the cluster.
 # Settings (environment):
@@ -21,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 WHAT=${1:-all}
-case "$WHAT" in scale|upgrade|all) ;; *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;; esac
+case "$WHAT" in scale|upgrade|all|realpods) ;; *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;; esac
 
 OUT=$REPO/target/bench
 # By default the operator runs as it would in its installed Deployment: the image's JVM options (Dockerfile
@@ -74,7 +76,11 @@ header() {
   echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start"
   echo "java:     $(java -version 2>&1 | head -1)"
   echo "versions: operator $(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1), JOSDK $(sed -n 's:.*<josdk.version>\(.*\)</josdk.version>.*:\1:p' pom.xml), fabric8 $(sed -n 's:.*<fabric8.version>\(.*\)</fabric8.version>.*:\1:p' pom.xml), Kubernetes $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION"
-  echo "operator: java $OPERATOR_JAVA_OPTS -jar ${BENCH_OPERATOR_JAR:-target/proxysql-operator.jar} --no-leader-election --webhook-port=0 --controllers=provisioner,ops_manager --no-proxysql-checks"
+  if [ "$WHAT" = realpods ]; then
+    echo "operator: the Deployment of deploy/install (image from the Dockerfile, hack/images/build.sh), ProxySQL checks on"
+  else
+    echo "operator: java $OPERATOR_JAVA_OPTS -jar ${BENCH_OPERATOR_JAR:-target/proxysql-operator.jar} --no-leader-election --webhook-port=0 --controllers=provisioner,ops_manager --no-proxysql-checks"
+  fi
 }
 
 # Starts cluster $1 (extra settings in the environment) and installs CRDs, the version catalog and the policies.
@@ -137,10 +143,31 @@ bench_upgrade() {
   cluster_down "$name"
 }
 
+# The real node, the images (hack/images/build.sh: ProxySQL 2.6.5/2.7.1, MariaDB, the operator's Dockerfile) and the
+# operator installed as its Deployment (hack/node/install-operator.sh: kubectl apply -k deploy/install), which runs
+# with the ProxySQL checks on, as installed.
+bench_realpods() {
+  local name=bench-real
+  [ "$(id -u)" -eq 0 ] || { log "realpods needs root (the real node: namespaces, mounts, cgroups)"; exit 1; }
+  log "realpods: images, cluster $name with the real node, the operator's Deployment"
+  bash hack/node/build.sh >/dev/null
+  bash hack/images/build.sh >/dev/null
+  started_clusters+=("$name")
+  KUBECONFIG=$(CLUSTER_REAL_NODE=1 CLUSTER_NODES=0 CLUSTER_RECREATE=1 CLUSTER_OWNER_PID=$$ bash "$CLUSTER_SH" up "$name" | tail -n 1)
+  export KUBECONFIG
+  bash hack/node/node.sh up "$name"
+  bash hack/images/import.sh /run/proxysql-operator-node/containerd/containerd.sock localhost/mariadb:10.11-local \
+    localhost/proxysql:2.6.5-local localhost/proxysql:2.7.1-local >/dev/null
+  bash hack/node/install-operator.sh "$name"
+  driver RealPodUpgradeBench -Dbench.clients="${BENCH_REALPODS_CLIENTS:-4}"
+  cluster_down "$name"
+}
+
 build
 header
 case "$WHAT" in
   scale) bench_scale ;;
   upgrade) bench_upgrade ;;
   all) bench_scale; bench_upgrade ;;
+  realpods) bench_realpods ;;
 esac

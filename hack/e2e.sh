@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The end-to-end test on a real node (make e2e): builds what it needs, then runs ProxySqlOnRealNodeE2E, which starts
-# its own cluster "proxysql-e2e" with the real node, imports the images into the node's containerd, runs the
-# operator in the test JVM against real ProxySQL and MariaDB pods, and removes the cluster and the node afterwards.
+# its own cluster "proxysql-e2e" with the real node, imports the images into the node's containerd, installs the
+# operator as its Deployment (kubectl apply -k deploy/install, hack/node/install-operator.sh) against real ProxySQL
+# and MariaDB pods, and removes the cluster and the node afterwards.
 #
 #   sudo hack/e2e.sh                       # everything; prints the phase times at the end
+#   E2E_OPERATOR=jvm hack/e2e.sh           # the operator in the test JVM instead of its Deployment (no operator image)
 #   PROXYSQL_TEST_KEEP_CLUSTER=1 hack/e2e.sh   # keep the cluster for a look (hack/control-plane/cluster.sh down proxysql-e2e)
 #
 # Each build step caches (~/.cache/proxysql-operator): control plane and node binaries (hack/control-plane/build.sh,
 # hack/node/build.sh), ProxySQL from source (hack/proxysql/build.sh, via the image build), the ProxySQL and MariaDB
-# images (hack/images/build.sh without the operator image, which this test does not run). Steps run one after the
+# images (hack/images/build.sh; the operator image only for the Deployment). Steps run one after the
 # other: the machine may be shared. Needs root (namespaces, mounts, cgroups).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,7 +46,11 @@ trap cleanup EXIT
 
 step "control plane binaries" bash "$repo/hack/control-plane/build.sh" >/dev/null
 step "node binaries and images" bash "$repo/hack/node/build.sh" >/dev/null
-step "ProxySQL, MariaDB images" env IMAGES_WITHOUT_OPERATOR=1 bash "$repo/hack/images/build.sh" >/dev/null
+if [ "${E2E_OPERATOR:-deployment}" = jvm ]; then
+  step "ProxySQL, MariaDB images" env IMAGES_WITHOUT_OPERATOR=1 bash "$repo/hack/images/build.sh" >/dev/null
+else
+  step "ProxySQL, MariaDB, operator images" bash "$repo/hack/images/build.sh" >/dev/null
+fi
 cd "$repo"
 step "ProxySqlOnRealNodeE2E (mvn)" mvn -B -ntp test-compile failsafe:integration-test failsafe:verify \
   -Dit.test=ProxySqlOnRealNodeE2E -Dfailsafe.failIfNoSpecifiedTests=true

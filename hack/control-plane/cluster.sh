@@ -53,6 +53,8 @@ CLUSTER_AUDIT=${CLUSTER_AUDIT:-0}
 CLUSTER_AUDIT_POLICY=${CLUSTER_AUDIT_POLICY:-}
 CLUSTER_WAIT_SECONDS=${CLUSTER_WAIT_SECONDS:-90}
 CLUSTER_REAL_NODE=${CLUSTER_REAL_NODE:-0}
+# The ClusterIP of the "kubernetes" Service: the first address of the apiserver's default Service CIDR.
+REAL_NODE_KUBERNETES_IP=10.0.0.1
 
 # Components whose absence would silently break our tests; `up` checks that they really started.
 REQUIRED_CONTROLLERS=(statefulset-controller garbage-collector-controller namespace-controller
@@ -129,6 +131,10 @@ render_config() {
   for f in "$here/kwokctl-config.yaml" "$here"/stages/*.yaml; do
     text=$(<"$f")
     if [ "$f" = "$here/kwokctl-config.yaml" ] && { [ "$CLUSTER_REAL_NODE" = 1 ] || [ "$CLUSTER_REAL_NODE" = true ]; }; then
+      # Pods reach the apiserver as https://10.0.0.1:443, the ClusterIP of the "kubernetes" Service (the apiserver's
+      # default --service-cluster-ip-range is 10.0.0.0/24, which kwokctl keeps): the serving certificate must name it.
+      # kwokctl's own SANs are kubernetes.default.svc[.cluster.local], localhost, loopback and the host's addresses.
+      text=${text/$'\n'options:$'\n'/$'\n'options:$'\n'  kubeApiserverCertSANs: [\"$REAL_NODE_KUBERNETES_IP\"]$'\n'}
       text+=$'\n'$(real_node_patches "$name")
     fi
     text=${text//@BIN@/"$bin"}

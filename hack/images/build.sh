@@ -180,7 +180,7 @@ key=$(key_of "$base_key" "$here/mariadb/Containerfile" "$here/mariadb/entrypoint
 ensure_exported localhost/mariadb:10.11-local "$key" "$here/mariadb" "$here/mariadb/Containerfile" --build-arg "BASE=$base_image"
 
 # ---- 4. the operator, from the project's own Dockerfile, on local Maven/JDK and JRE bases --------------------------
-# Skipped with IMAGES_WITHOUT_OPERATOR=1: its key covers every file under src/, so any edit would rebuild it for
+# Skipped with IMAGES_WITHOUT_OPERATOR=1: its key covers every file under src/main, so any edit would rebuild it for
 # callers that never run it (make e2e runs the operator in the test JVM).
 if [ -z "${IMAGES_WITHOUT_OPERATOR:-}" ]; then
   # The build stage downloads from Maven Central over HTTPS: its base trusts the extra CAs this machine trusts (see the
@@ -206,9 +206,11 @@ if [ -z "${IMAGES_WITHOUT_OPERATOR:-}" ]; then
   operator_tag=$(awk '/newTag:/ {print $2}' "$repo/deploy/install/kustomization.yaml")
   [ -n "$operator_tag" ] || die "no newTag in deploy/install/kustomization.yaml"
   operator_image=ghcr.io/proxysql-operator/proxysql-operator:$operator_tag
-  # What the Dockerfile copies (.dockerignore: pom.xml and src/), in a stable order.
+  # What the jar is built from, in a stable order: pom.xml and src/main. The Dockerfile copies src/test too (its
+  # -DskipTests compiles it), but nothing of it goes into the jar, so an edit to a test (make e2e's own) does not
+  # rebuild the image.
   src_files=()
-  while IFS= read -r f; do src_files+=("$repo/$f"); done < <(cd "$repo" && find pom.xml src -type f | LC_ALL=C sort)
+  while IFS= read -r f; do src_files+=("$repo/$f"); done < <(cd "$repo" && find pom.xml src/main -type f | LC_ALL=C sort)
   key=$(key_of "$maven_key" "$jre_key" "$repo/Dockerfile" "$repo/.dockerignore" "${src_files[@]}")
   ensure_exported "$operator_image" "$key" "$repo" "$repo/Dockerfile" \
     --build-arg "MAVEN_IMAGE=$maven_image" --build-arg "JRE_IMAGE=$jre_image"

@@ -54,7 +54,7 @@ PRIVATE_DIRS=(/run/netns /run/containerd /var/lib/cni /var/log/containers)
 # Kernel settings the kubelet sets at start (pkg/kubelet/cm setupKernelTunables); `down` restores them.
 KUBELET_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys
   kernel.keys.root_maxbytes)
-COMPONENTS=(relay-host holder relay-node containerd kubelet kube-proxy coredns)
+COMPONENTS=(relay-host holder relay-node relay-pods containerd kubelet kube-proxy coredns)
 
 log() { printf '[node %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -386,6 +386,11 @@ start_relays() {
   [ -n "$port" ] || die "cannot read the apiserver port from $(kubeconfig_path "$name")"
   start relay-host socat "UNIX-LISTEN:$RUN/apiserver.sock,fork,mode=600" "TCP:127.0.0.1:$port"
   start relay-node nsenter --net="/run/netns/$NETNS" -- socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr" "UNIX-CONNECT:$RUN/apiserver.sock"
+  # For pods (an operator running as a Deployment): the same relay on the node's own address, published as the
+  # endpoint of the "kubernetes" Service (publish_apiserver_endpoint). A pod's connection to it ends inside the
+  # node's namespace, so PXO-NODE-ISOLATION (new connections out of eth0) stays as it is.
+  start relay-pods nsenter --net="/run/netns/$NETNS" -- socat "TCP-LISTEN:$port,bind=$NODE_IP,fork,reuseaddr" "UNIX-CONNECT:$RUN/apiserver.sock"
+  echo "$port" >"$RUN/apiserver.port"
   local deadline=$(( $(date +%s) + 10 ))
   wait_until "$deadline" in_netns "$(control_plane_bin)/kubectl" --kubeconfig "$(kubeconfig_path "$name")" \
       --request-timeout=3s get --raw=/readyz \
@@ -403,6 +408,58 @@ start_containerd() {
   ctr_ images import "$bin/pause.oci.tar" >>"$LOGS/containerd.log" 2>&1 || die "importing the pause image failed; see $LOGS/containerd.log"
   ctr_ images import "$bin/busybox.oci.tar" >>"$LOGS/containerd.log" 2>&1 || die "importing the busybox image failed; see $LOGS/containerd.log"
   ctr_ images ls -q | grep -qx "localhost/pause:$PAUSE_TAG" || die "localhost/pause:$PAUSE_TAG is not in containerd after the import"
+}
+
+# kwokctl clusters run the apiserver with --endpoint-reconciler-type=none (its 127.0.0.1 is no valid endpoint), so
+# the "kubernetes" Service has no endpoints: pods' in-cluster clients (KUBERNETES_SERVICE_HOST=10.0.0.1) would get
+# "connection refused". We publish the pods' relay on the node's address as its endpoint, as the apiserver would
+# publish itself: an EndpointSlice for kube-proxy, and the Endpoints (marked not to be mirrored again) for clients
+# that read those. Nothing else writes them while the reconciler is off; `down` deletes them with the Node.
+publish_apiserver_endpoint() {
+  local name=$1 port
+  port=$(<"$RUN/apiserver.port")
+  kctl "$name" apply --server-side --field-manager=proxysql-operator-node -f - >/dev/null <<EOF
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: kubernetes
+  namespace: default
+  labels:
+    kubernetes.io/service-name: kubernetes
+    endpointslice.kubernetes.io/managed-by: node.proxysql.dev
+addressType: IPv4
+endpoints:
+- addresses: ["$NODE_IP"]
+  conditions: {ready: true}
+ports:
+- {name: https, port: $port, protocol: TCP}
+---
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: kubernetes
+  namespace: default
+  labels:
+    endpointslice.kubernetes.io/skip-mirror: "true"
+subsets:
+- addresses: [{ip: "$NODE_IP"}]
+  ports: [{name: https, port: $port, protocol: TCP}]
+EOF
+}
+unpublish_apiserver_endpoint() {
+  kctl "$1" delete endpointslice kubernetes -n default --ignore-not-found >/dev/null 2>&1 || true
+  kctl "$1" delete endpoints kubernetes -n default --ignore-not-found >/dev/null 2>&1 || true
+}
+
+# What a pod's client does after kube-proxy's DNAT: https://<kubernetes ClusterIP>:443 verified against the cluster's
+# CA (the serving certificate names the ClusterIP when the cluster was created with CLUSTER_REAL_NODE=1), connected
+# to the published endpoint. The node's namespace itself has no route to the Service CIDR (pods reach it through
+# their gateway, where PREROUTING translates it), hence --connect-to instead of the ClusterIP.
+pods_reach_apiserver() {
+  local pki
+  pki="$(cluster_dir "$1")/pki"
+  [ "$(in_netns curl -sf -m 3 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
+    --connect-to "$2:443:$NODE_IP:$(<"$RUN/apiserver.port")" "https://$2:443/readyz")" = ok ]
 }
 
 node_ready() {
@@ -481,6 +538,9 @@ cmd_up() {
   start kube-proxy nsenter --target "$(pid_of holder)" --mount --net -- "$bin/kube-proxy" \
     --config="$RUN/config/kube-proxy.yaml" --v=2
   wait_until "$deadline" kube_proxy_synced || die "kube-proxy did not program the kubernetes Service; log: $LOGS/kube-proxy.log"
+  publish_apiserver_endpoint "$name"
+  wait_until "$deadline" pods_reach_apiserver "$name" "$kubeip" \
+    || die "https://$kubeip:443 (the kubernetes Service) does not reach the apiserver with a valid certificate from the node; was cluster $name created with CLUSTER_REAL_NODE=1 (its certificate must name $kubeip)? Logs: $LOGS/relay-pods.log $LOGS/kube-proxy.log"
   log "starting CoreDNS"
   start coredns nsenter --target "$(pid_of holder)" --mount --net -- "$bin/coredns" -conf "$RUN/config/Corefile"
   wait_until "$deadline" coredns_ready || die "CoreDNS did not become ready; log: $LOGS/coredns.log"
@@ -517,7 +577,7 @@ teardown() {
   stop_components containerd
   stop_pids "containerd shim" "$(shim_pids)"
   # 3. The relays and the namespace holder: with it, the node's mount namespace and all its mounts go.
-  stop_components relay-node relay-host holder
+  stop_components relay-pods relay-node relay-host holder
   # Anything else still in the node's network namespace (e.g. a stray exec).
   if [ -e "/run/netns/$NETNS" ]; then
     pids=$(ip netns pids "$NETNS" 2>/dev/null || true)
@@ -558,11 +618,12 @@ teardown() {
     done <"$RUN/created-dirs"
   fi
   rm -rf "$RUN" "$DATA"
-  # 8. The Node object and its pods, if the cluster is still there.
+  # 8. The Node object, its pods and the kubernetes Service's endpoint, if the cluster is still there.
   if [ -f "$(kubeconfig_path "$name")" ] && [ "$(kctl "$name" get --raw=/readyz 2>/dev/null)" = ok ]; then
     kctl "$name" delete pods --all-namespaces --field-selector "spec.nodeName=$NODE_NAME" --force --grace-period=0 \
       >/dev/null 2>&1 || true
     kctl "$name" delete node "$NODE_NAME" --ignore-not-found >/dev/null 2>&1 || true
+    unpublish_apiserver_endpoint "$name"
   fi
 }
 
@@ -606,7 +667,7 @@ cmd_logs() {
   local comp=${2:-} f
   case "$comp" in
     "") for f in "$LOGS"/*.log; do [ -f "$f" ] || continue; printf '==> %s <==\n' "$f"; tail -n 20 "$f"; echo; done ;;
-    relay) cat "$LOGS/relay-host.log" "$LOGS/relay-node.log" ;;
+    relay) cat "$LOGS/relay-host.log" "$LOGS/relay-node.log" "$LOGS/relay-pods.log" ;;
     *) [ -f "$LOGS/$comp.log" ] || die "no log for '$comp' in $LOGS"; cat "$LOGS/$comp.log" ;;
   esac
 }

@@ -42,7 +42,7 @@ public final class UpgradeBench {
     private static final String NS = "bench-upgrade";
     private static final String FROM = "2.6.3-debian";
     private static final String TO = "2.7.3-debian";
-    private static final String NATIVE_LABEL = "bench.proxysql.dev/native";
+    static final String NATIVE_LABEL = "bench.proxysql.dev/native";
     private static final double TARGET_RATIO = 1.2;
 
     private static Audit audit;
@@ -233,7 +233,11 @@ public final class UpgradeBench {
     }
 
     private static boolean rolledOut(KubernetesClient client, String name, int size) {
-        StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName(name).get();
+        return rolledOut(client, NS, name, size);
+    }
+
+    static boolean rolledOut(KubernetesClient client, String ns, String name, int size) {
+        StatefulSet s = client.apps().statefulSets().inNamespace(ns).withName(name).get();
         StatefulSetStatus st = s == null ? null : s.getStatus();
         return st != null && st.getObservedGeneration() != null && st.getObservedGeneration() >= s.getMetadata().getGeneration()
                 && Objects.equals(st.getUpdatedReplicas(), size) && Objects.equals(st.getReadyReplicas(), size)
@@ -242,11 +246,19 @@ public final class UpgradeBench {
     }
 
     private static StatefulSet nativeStatefulSet(StatefulSet model, String name, int size) {
+        return nativeStatefulSet(model, NS, name, size);
+    }
+
+    /**
+     * A plain StatefulSet with the operator's pod template, labelled {@value #NATIVE_LABEL}={@code name} instead of the
+     * operator's labels (so that none of its Services or its PodDisruptionBudget selects these pods).
+     */
+    static StatefulSet nativeStatefulSet(StatefulSet model, String ns, String name, int size) {
         PodTemplateSpec template = Serialization.clone(model.getSpec().getTemplate());
         Map<String, String> labels = new LinkedHashMap<>(Map.of(NATIVE_LABEL, name));
         template.getMetadata().setLabels(labels);
         return new StatefulSetBuilder()
-                .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).withLabels(labels).build())
+                .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).withLabels(labels).build())
                 .withNewSpec()
                 .withReplicas(size)
                 .withServiceName(name)

@@ -3,6 +3,7 @@ package dev.proxysql.operator;
 import ch.qos.logback.classic.Level;
 import dev.proxysql.operator.admission.WebhookSettings;
 import dev.proxysql.operator.kube.GoDuration;
+import dev.proxysql.operator.runtime.DnsCache;
 import dev.proxysql.operator.runtime.LeaderElectionSettings;
 import dev.proxysql.operator.runtime.OperatorRuntime;
 import dev.proxysql.operator.runtime.OperatorSettings;
@@ -130,6 +131,7 @@ public final class Main implements Callable<Integer> {
     String webhookConfigurationName;
 
     public static void main(String[] args) {
+        DnsCache.trustLookupsBriefly();
         System.exit(commandLine().execute(args));
     }
 
