@@ -407,7 +407,8 @@ start_containerd() {
   log "importing localhost/pause:$PAUSE_TAG and localhost/busybox:local"
   ctr_ images import "$bin/pause.oci.tar" >>"$LOGS/containerd.log" 2>&1 || die "importing the pause image failed; see $LOGS/containerd.log"
   ctr_ images import "$bin/busybox.oci.tar" >>"$LOGS/containerd.log" 2>&1 || die "importing the busybox image failed; see $LOGS/containerd.log"
-  ctr_ images ls -q | grep -qx "localhost/pause:$PAUSE_TAG" || die "localhost/pause:$PAUSE_TAG is not in containerd after the import"
+  # grep without -q: under pipefail, grep -q quitting at the first match can kill ctr with SIGPIPE and fail the pipe.
+  ctr_ images ls -q | grep -x "localhost/pause:$PAUSE_TAG" >/dev/null || die "localhost/pause:$PAUSE_TAG is not in containerd after the import"
 }
 
 # kwokctl clusters run the apiserver with --endpoint-reconciler-type=none (its 127.0.0.1 is no valid endpoint), so
@@ -468,9 +469,9 @@ node_ready() {
 
 # The kubernetes Service has no endpoints here (the apiserver publishes none), so kube-proxy puts a REJECT rule
 # for it into the filter table: proof that it has read the Services and programmed iptables.
-kube_proxy_synced() { in_netns iptables-save | grep -q -- 'default/kubernetes:https'; }
+kube_proxy_synced() { in_netns iptables-save | grep -- 'default/kubernetes:https' >/dev/null; }
 coredns_ready() { in_netns curl -sf -m 2 -o /dev/null http://127.0.0.1:8181/ready; }
-dns_answers() { "$bin_busybox" nslookup kubernetes.default.svc.cluster.local "$NODE_IP" | grep -q "Address.*$1"; }
+dns_answers() { "$bin_busybox" nslookup kubernetes.default.svc.cluster.local "$NODE_IP" | grep "Address.*$1" >/dev/null; }
 
 cmd_up() {
   local name=$1 start_ns bin svc_cidr kubeip deadline

@@ -20,8 +20,10 @@ import java.util.stream.Collectors;
  * cannot help).
  * <ol>
  *   <li><b>Version</b> ({@code SELECT @@version}): the build the process runs, compared by major.minor.patch with the
- *       version the pod must run. Refused or timed-out connections are pending (the process may still be starting);
- *       a refused login or another version fails.</li>
+ *       version the pod must run. Refused or timed-out connections are pending (the process may still be starting),
+ *       and so is an unreachable one (unknown host, no route): on a real cluster the pod's DNS name is published
+ *       some time after the new pod starts and cluster DNS may answer with the replaced pod's address for its TTL.
+ *       A refused login, a failed query or another version fails.</li>
  *   <li><b>Cluster membership</b> ({@code runtime_proxysql_servers}), with more than one replica: the node lists
  *       every peer of the ProxySQL (its stable DNS names, admin port), itself included, and no other. Otherwise
  *       pending: a node syncs {@code proxysql_servers} from its peers, so a wrong list may still converge.</li>
@@ -44,10 +46,7 @@ public final class NodeCheck {
         String where = "admin interface " + admin.endpoint();
         AdminResult<RunningVersion> running = admin.runningVersion();
         if (!running.isSuccess()) {
-            AdminFailureKind kind = running.failure().kind();
-            String message = where + ": " + running.failure().message();
-            return kind == AdminFailureKind.CONNECTION_REFUSED || kind == AdminFailureKind.TIMEOUT
-                    ? VerifyResult.pending(message) : VerifyResult.failed(message);
+            return unanswered(where, running.failure().kind(), running.failure().message());
         }
         VersionMatch match = VersionMatch.of(expectedRelease, running.value());
         if (!match.matches()) {
@@ -70,6 +69,15 @@ public final class NodeCheck {
             return VerifyResult.pending(where + " " + version + "; " + backend);
         }
         return VerifyResult.passed(where + " " + version + " and reaches its backend");
+    }
+
+    /** The verdict when the version question got no answer: pending while asking again can help, else failed. */
+    static VerifyResult unanswered(String where, AdminFailureKind kind, String failure) {
+        String message = where + ": " + failure;
+        return switch (kind) {
+            case CONNECTION_REFUSED, TIMEOUT, UNREACHABLE -> VerifyResult.pending(message);
+            case AUTHENTICATION_FAILED, QUERY_FAILED -> VerifyResult.failed(message);
+        };
     }
 
     /** Null when {@code actual} is exactly {@code expected}, else what is missing and what is extra. */

@@ -2,6 +2,7 @@ package dev.proxysql.operator.opsmanager.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.proxysql.admin.AdminFailure;
 import dev.proxysql.operator.proxysql.admin.AdminFailureKind;
 import dev.proxysql.operator.proxysql.admin.AdminResult;
@@ -22,6 +23,17 @@ class NodeCheckTest {
     private static final BackendServerState ONLINE = new BackendServerState(2, "db", 3306, "ONLINE");
     private static final BackendServerState SHUNNED = new BackendServerState(2, "db", 3306, "SHUNNED");
     private static final Instant T = Instant.parse("2026-12-05T00:00:00Z");
+
+    @Test
+    void aPodNotReachedYetIsPendingAndOnlyARefusedLoginOrQueryFails() {
+        // On a real node: the replaced pod's DNS name not published yet, or still the old pod's address for its TTL.
+        assertThat(NodeCheck.unanswered("px-0", AdminFailureKind.UNREACHABLE, "unknown host px-0.px-pods.demo.svc").verdict())
+                .isEqualTo(VerifyResult.Verdict.PENDING);
+        assertThat(NodeCheck.unanswered("px-0", AdminFailureKind.CONNECTION_REFUSED, "refused").verdict()).isEqualTo(VerifyResult.Verdict.PENDING);
+        assertThat(NodeCheck.unanswered("px-0", AdminFailureKind.TIMEOUT, "timed out").verdict()).isEqualTo(VerifyResult.Verdict.PENDING);
+        assertThat(NodeCheck.unanswered("px-0", AdminFailureKind.AUTHENTICATION_FAILED, "denied").verdict()).isEqualTo(VerifyResult.Verdict.FAILED);
+        assertThat(NodeCheck.unanswered("px-0", AdminFailureKind.QUERY_FAILED, "bad answer").message()).isEqualTo("px-0: bad answer");
+    }
 
     @Test
     void exactlyTheExpectedPeersIsMembership() {
