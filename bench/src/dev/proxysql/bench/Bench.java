@@ -62,7 +62,12 @@ final class Bench {
 
     /** The backend of deploy/samples/backend.yaml (a Secret and an AppBinding) in {@code ns}. */
     static void backend(KubernetesClient client, Path repo, String ns) {
-        try (InputStream in = Files.newInputStream(repo.resolve("deploy/samples/backend.yaml"))) {
+        applyIn(client, repo.resolve("deploy/samples/backend.yaml"), ns);
+    }
+
+    /** Every object of a manifest of namespaced objects, applied into {@code ns}. */
+    static void applyIn(KubernetesClient client, Path manifest, String ns) {
+        try (InputStream in = Files.newInputStream(manifest)) {
             for (HasMetadata o : client.load(in).items()) {
                 o.getMetadata().setNamespace(ns);
                 client.resource(o).fieldManager("bench").forceConflicts().serverSideApply();

@@ -7,21 +7,17 @@ import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,9 +42,10 @@ public final class RealPodUpgradeBench {
     private static final String FROM = "2.6.5-local";
     private static final String TO = "2.7.1-local";
     private static final int REPLICAS = 3;
-    private static final String ROOT_PASSWORD = "Root-Pw-bench-0042";
+    /** As hack/node/workload/mariadb.yaml and proxysql.yaml give them (the Secret, the user's hash). */
+    private static final String ROOT_PASSWORD = "Root-Pw-e2e-0042";
     private static final String APP_USER = "shop";
-    private static final String APP_PASSWORD = "Shop-Pw-bench-0042";
+    private static final String APP_PASSWORD = "Shop-Pw-e2e-0042";
     private static final Duration TIMEOUT = Duration.ofMinutes(8);
 
     record Run(String what, double seconds, Set<String> podsReplacedTwice, SqlClients.Figures clients) {
@@ -58,44 +55,16 @@ public final class RealPodUpgradeBench {
         Path kubeconfig = Path.of(Bench.required("kubeconfig"));
         int clients = Bench.intSetting("clients", 4);
         KubernetesClient client = Bench.client(kubeconfig);
-        String node = Bench.setting("node", "real-node");
+        Path repo = Path.of(Bench.setting("repo", "."));
 
         apply(client, """
                 apiVersion: v1
                 kind: Namespace
                 metadata: {name: %s}
                 """.formatted(NS), io.fabric8.kubernetes.api.model.Namespace.class);
-        String mariadb = deployMariaDb(client, node);
-        apply(client, """
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: app-users, namespace: %s}
-                stringData:
-                  MySQLUsers.cnf: |
-                    mysql_users=(
-                     { username="%s"; password="%s"; default_hostgroup=2; active=1 }
-                    )
-                """.formatted(NS, APP_USER, nativePasswordHash(APP_PASSWORD)), Secret.class);
-        apply(client, """
-                apiVersion: kubedb.com/v1
-                kind: ProxySQL
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  version: %s
-                  replicas: %d
-                  backend: {name: mariadb}
-                  deletionPolicy: WipeOut
-                  configuration:
-                    init: {secretName: app-users}
-                  podTemplate:
-                    spec:
-                      nodeSelector: {kubernetes.io/hostname: %s}
-                      containers:
-                      - name: proxysql
-                        resources:
-                          requests: {cpu: 100m, memory: 256Mi}
-                          limits: {memory: 512Mi}
-                """.formatted(PX, NS, FROM, REPLICAS, node), ProxySQL.class);
+        String mariadb = deployMariaDb(client, repo);
+        // The application user's Secret and ProxySQL px: 3 replicas of FROM on the real node, as make e2e deploys them.
+        Bench.applyIn(client, repo.resolve("hack/node/workload/proxysql.yaml"), NS);
         await("ProxySQL " + PX + " Ready on " + FROM, () -> {
             ProxySQL p = client.resources(ProxySQL.class).inNamespace(NS).withName(PX).get();
             return p != null && p.getStatus() != null && p.getStatus().getPhase() == DatabasePhase.READY;
@@ -112,7 +81,7 @@ public final class RealPodUpgradeBench {
                 """.formatted(NATIVE, NS, UpgradeBench.NATIVE_LABEL, NATIVE), Service.class);
         await("StatefulSet " + NATIVE + " rolled out", () -> UpgradeBench.rolledOut(client, NS, NATIVE, REPLICAS));
         Report.log("MariaDB at %s, ProxySQL %s and StatefulSet %s (its pod template) Ready with %d real pods each on %s",
-                mariadb, PX, NATIVE, REPLICAS, FROM);
+                mariadb, PX, NATIVE, REPLICAS, model.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
 
         List<Run> runs = new ArrayList<>();
         String toImage = "localhost/proxysql:" + TO;
@@ -223,40 +192,8 @@ public final class RealPodUpgradeBench {
     }
 
     /** MariaDB 10.11 in one real pod with a Service, root Secret and AppBinding; the database the clients write to. */
-    private static String deployMariaDb(KubernetesClient client, String node) throws Exception {
-        apply(client, """
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: mariadb-auth, namespace: %s}
-                type: kubernetes.io/basic-auth
-                stringData: {username: root, password: "%s"}
-                """.formatted(NS, ROOT_PASSWORD), Secret.class);
-        apply(client, """
-                apiVersion: v1
-                kind: Service
-                metadata: {name: mariadb, namespace: %s}
-                spec:
-                  selector: {app: mariadb}
-                  ports: [{name: mysql, port: 3306}]
-                """.formatted(NS), Service.class);
-        apply(client, """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: mariadb, namespace: %s, labels: {app: mariadb}}
-                spec:
-                  nodeSelector: {kubernetes.io/hostname: %s}
-                  terminationGracePeriodSeconds: 5
-                  containers:
-                  - name: mariadb
-                    image: localhost/mariadb:10.11-local
-                    imagePullPolicy: Never
-                    env:
-                    - name: MARIADB_ROOT_PASSWORD
-                      valueFrom: {secretKeyRef: {name: mariadb-auth, key: password}}
-                    readinessProbe: {tcpSocket: {port: 3306}, periodSeconds: 1}
-                    volumeMounts: [{name: data, mountPath: /var/lib/mysql}]
-                  volumes: [{name: data, emptyDir: {}}]
-                """.formatted(NS, node), Pod.class);
+    private static String deployMariaDb(KubernetesClient client, Path repo) throws Exception {
+        Bench.applyIn(client, repo.resolve("hack/node/workload/mariadb.yaml"), NS);
         String ip = client.services().inNamespace(NS).withName("mariadb").get().getSpec().getClusterIP();
         Connection[] root = new Connection[1];
         await("a root login to MariaDB at " + ip, () -> {
@@ -299,13 +236,6 @@ public final class RealPodUpgradeBench {
         p.setProperty("password", password);
         p.setProperty("connectTimeout", "2000");
         return p;
-    }
-
-    /** mysql_native_password's stored hash, {@code *} + upper-case hex SHA1(SHA1(password)). */
-    private static String nativePasswordHash(String password) throws Exception {
-        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-        byte[] once = sha1.digest(password.getBytes(StandardCharsets.UTF_8));
-        return "*" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(once)).toUpperCase(Locale.ROOT);
     }
 
     private static <T extends HasMetadata> void apply(KubernetesClient client, String yaml, Class<T> type) {

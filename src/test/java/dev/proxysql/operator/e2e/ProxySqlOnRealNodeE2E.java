@@ -41,7 +41,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,9 +49,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -122,6 +119,7 @@ class ProxySqlOnRealNodeE2E {
     private static final String NEW = "2.7.1-local";
     /** Its image's ProxySQL exits at start (hack/e2e.sh builds it from the 2.7.1 image). */
     private static final String EXITS = "2.7.1-exits-local";
+    /** As hack/node/workload/mariadb.yaml and proxysql.yaml give them (the Secret, the user's hash). */
     private static final String ROOT_PASSWORD = "Root-Pw-e2e-0042";
     private static final String APP_USER = "shop";
     private static final String APP_PASSWORD = "Shop-Pw-e2e-0042";
@@ -286,36 +284,8 @@ class ProxySqlOnRealNodeE2E {
     void aThreeReplicaProxySqlInFrontOfARealMariaDbFormsItsClusterAndServesAnApplication() throws Exception {
         Instant start = Instant.now();
         deployMariaDb();
-        apply(Serialization.unmarshal("""
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: app-users, namespace: %s}
-                stringData:
-                  MySQLUsers.cnf: |
-                    mysql_users=(
-                     { username="%s"; password="%s"; default_hostgroup=2; active=1 }
-                    )
-                """.formatted(NS, APP_USER, nativePasswordHash(APP_PASSWORD)), Secret.class));
-        apply(Serialization.unmarshal("""
-                apiVersion: kubedb.com/v1
-                kind: ProxySQL
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  version: %s
-                  replicas: %d
-                  backend: {name: mariadb}
-                  deletionPolicy: WipeOut
-                  configuration:
-                    init: {secretName: app-users}
-                  podTemplate:
-                    spec:
-                      nodeSelector: {kubernetes.io/hostname: %s}
-                      containers:
-                      - name: proxysql
-                        resources:
-                          requests: {cpu: 100m, memory: 256Mi}
-                          limits: {memory: 512Mi}
-                """.formatted(PX, NS, OLD, REPLICAS, NODE), ProxySQL.class));
+        // Secret app-users (the application user by its hash) and ProxySQL px: 3 replicas of OLD on NODE.
+        applyWorkload("proxysql.yaml");
 
         ProxySQL px = Await.until(POD_TIMEOUT, "ProxySQL " + PX + " to be Ready (3 real pods on " + OLD + ")",
                 () -> admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get(),
@@ -585,41 +555,7 @@ class ProxySqlOnRealNodeE2E {
     // ---- the backend -------------------------------------------------------------------------------------------------
 
     private static void deployMariaDb() throws Exception {
-        apply(Serialization.unmarshal("""
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: mariadb-auth, namespace: %s}
-                type: kubernetes.io/basic-auth
-                stringData: {username: root, password: "%s"}
-                """.formatted(NS, ROOT_PASSWORD), Secret.class));
-        apply(Serialization.unmarshal("""
-                apiVersion: v1
-                kind: Service
-                metadata: {name: mariadb, namespace: %s}
-                spec:
-                  selector: {app: mariadb}
-                  ports: [{name: mysql, port: 3306}]
-                """.formatted(NS), io.fabric8.kubernetes.api.model.Service.class));
-        apply(Serialization.unmarshal("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: mariadb, namespace: %s, labels: {app: mariadb}}
-                spec:
-                  hostname: mariadb
-                  nodeSelector: {kubernetes.io/hostname: %s}
-                  terminationGracePeriodSeconds: 5
-                  containers:
-                  - name: mariadb
-                    image: localhost/mariadb:10.11-local
-                    imagePullPolicy: Never
-                    env:
-                    - name: MARIADB_ROOT_PASSWORD
-                      valueFrom: {secretKeyRef: {name: mariadb-auth, key: password}}
-                    ports: [{name: mysql, containerPort: 3306}]
-                    readinessProbe: {tcpSocket: {port: 3306}, periodSeconds: 1}
-                    volumeMounts: [{name: data, mountPath: /var/lib/mysql}]
-                  volumes: [{name: data, emptyDir: {}}]
-                """.formatted(NS, NODE), Pod.class));
+        applyWorkload("mariadb.yaml");
         Await.until(POD_TIMEOUT, "pod mariadb to be Ready on " + NODE,
                 () -> admin.pods().inNamespace(NS).withName("mariadb").get(), ProxySqlOnRealNodeE2E::ready);
         mariadbClusterIp = serviceIp("mariadb");
@@ -675,11 +611,14 @@ class ProxySqlOnRealNodeE2E {
         return ClientLoad.connect(host, APP_USER, APP_PASSWORD);
     }
 
-    /** {@code *} + upper-case hex SHA1(SHA1(password)): mysql_native_password's stored hash, as KubeDB users carry it. */
-    private static String nativePasswordHash(String password) throws Exception {
-        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-        byte[] once = sha1.digest(password.getBytes(StandardCharsets.UTF_8));
-        return "*" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(once)).toUpperCase(Locale.ROOT);
+    /** The objects of hack/node/workload/{@code file} (shared with bench/run.sh realpods), in namespace {@value #NS}. */
+    private static void applyWorkload(String file) throws IOException {
+        try (InputStream in = Files.newInputStream(scripts.root().resolve("hack/node/workload/" + file))) {
+            for (HasMetadata o : admin.load(in).items()) {
+                o.getMetadata().setNamespace(NS);
+                apply(o);
+            }
+        }
     }
 
     // ---- ProxySQL pods -----------------------------------------------------------------------------------------------
