@@ -147,6 +147,9 @@ expect "host -> pod IP $web_ip:8080" hello-from-web curl -sS -m 3 "http://$web_i
 expect "host -> ClusterIP $svc_ip:80" hello-from-web curl -sS -m 3 "http://$svc_ip/"
 expect "DNS refuses names outside the cluster (no upstream)" REFUSED \
   k exec -n "$NS" client -- nslookup example.com
+# In-cluster API clients (an operator's pod) dial the kubernetes Service; node.sh publishes its relay as the endpoint.
+expect "pod -> kubernetes Service $kube_ip:443 (the API server, through the node's relay)" rc=0 \
+  k exec -n "$NS" client -- sh -c "echo | timeout 5 nc $kube_ip 443 >/dev/null; echo rc=\$?"
 
 # Pods cannot open connections to the host (unless NODE_ALLOW_HOST_PORTS lists the port): a listener of ours on
 # the host's end of the veth must stay unreachable from a pod.
