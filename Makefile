@@ -28,8 +28,9 @@ node-e2e:
 	@mvn -B -ntp test-compile failsafe:integration-test failsafe:verify -Dit.test=RealNodeE2E -Dfailsafe.failIfNoSpecifiedTests=true
 
 .PHONY: e2e
-## End to end on a real node (ProxySqlOnRealNodeE2E): MariaDB + a 3-replica ProxySQL, UpdateVersion under client load,
-## a failed target rolled back. Builds what it needs on first use; its own cluster, removed afterwards. Root. Not part
+## End to end on a real node (ProxySqlOnRealNodeE2E): the operator's Deployment (kubectl apply -k deploy/install; E2E_OPERATOR=jvm
+## runs it in the test JVM), MariaDB + a 3-replica ProxySQL, UpdateVersion under client load with the operator pod deleted,
+## Restart, VerticalScaling, a failed target rolled back. Builds what it needs on first use; its own cluster, removed afterwards. Root. Not part
 ## of make test. See README.md ("End-to-end on a real node").
 e2e:
 	@bash hack/e2e.sh
