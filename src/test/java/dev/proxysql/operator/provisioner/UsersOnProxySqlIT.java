@@ -164,6 +164,68 @@ class UsersOnProxySqlIT {
         }
     }
 
+    /**
+     * Where the truth lives: query rules and variables in the config Secret (proxysql.cnf, which ProxySQL reads when its
+     * datadir is empty), users' hashes on the backend (put in by the provisioner and saved to disk). A pod restarted with
+     * its datadir keeps everything from proxysql.db at once; a pod recreated empty and a new replica read proxysql.cnf
+     * and get the users from the provisioner. Written in the deprecated spec shape (spec.initConfig).
+     */
+    @Test
+    void theConfigurationSurvivesARestartARecreatedPodAndANewReplica(KubernetesClient client, TestNamespace ns) throws Exception {
+        MARIADB.execute("CREATE OR REPLACE USER 'shop'@'%' IDENTIFIED BY 'ShopPw123'");
+        try (ProxySqlPods pods = deploy(client, ns, ProxySqlBuilds.oldest(), 1, 2, """
+                initConfig:
+                  mysqlUsers:
+                  - {username: shop, max_connections: 40}
+                  mysqlQueryRules:
+                  - {rule_id: 10, active: 1, match_digest: "^SELECT .* FOR UPDATE$", destination_hostgroup: 2, apply: 1}
+                  mysqlVariables: {max_connections: 1234}
+                  adminVariables: {refresh_interval: 2500}
+                """)) {
+            assertDescribed(pods, "px-0", TIMEOUT, "after provisioning");
+
+            ProxySqlNode restarted = pods.node("px-0");
+            restarted.stop();
+            restarted.start();
+            assertDescribed(pods, "px-0", Duration.ZERO, "restarted with its datadir, before any resync");
+
+            String oldUid = client.pods().withName("px-0").get().getMetadata().getUid();
+            client.pods().withName("px-0").delete();
+            Await.until(TIMEOUT, "pod px-0 recreated with a fresh ProxySQL", () -> pods.node("px-0"),
+                    n -> n != null && n != restarted && n.running());
+            assertThat(client.pods().withName("px-0").get().getMetadata().getUid()).isNotEqualTo(oldUid);
+            assertDescribed(pods, "px-0", SYNC_BOUND, "recreated with an empty datadir");
+
+            client.resources(ProxySQL.class).withName("px").edit(p -> {
+                p.getSpec().setReplicas(2);
+                return p;
+            });
+            awaitNode(pods, "px-1");
+            assertDescribed(pods, "px-1", SYNC_BOUND, "a new replica");
+        } finally {
+            MARIADB.execute("DROP USER IF EXISTS 'shop'@'%'");
+        }
+    }
+
+    /** Users, query rules and variables of the pod's runtime are those the ProxySQL describes (at once if {@code within} is zero). */
+    private static void assertDescribed(ProxySqlPods pods, String pod, Duration within, String when) throws Exception {
+        String shop = backendHash("shop");
+        Map<String, Map<String, String>> users = within.isZero() ? users(pods.node(pod))
+                : awaitUsers(pods, pod, within, u -> u.containsKey("shop"));
+        assertThat(users).as("%s: users of %s", when, pod).containsOnlyKeys("shop");
+        assertThat(users.get("shop")).as(when).containsEntry("password_hex", shop).containsEntry("max_connections", "40");
+        try (AdminSession admin = pods.node(pod).session()) {
+            assertThat(admin.rows("SELECT rule_id, match_digest, destination_hostgroup FROM runtime_mysql_query_rules"))
+                    .as("%s: query rules of %s", when, pod)
+                    .containsExactly(Map.of("rule_id", "10", "match_digest", "^SELECT .* FOR UPDATE$", "destination_hostgroup", "2"));
+            assertThat(admin.value("SELECT variable_value FROM runtime_global_variables WHERE variable_name = 'mysql-max_connections'"))
+                    .as(when).isEqualTo("1234");
+            assertThat(admin.value("SELECT variable_value FROM runtime_global_variables WHERE variable_name = 'admin-refresh_interval'"))
+                    .as(when).isEqualTo("2500");
+        }
+        assertThat(loginThrough(pods.node(pod), "shop", "ShopPw123")).as(when).isEqualTo("shop@%");
+    }
+
     // ------------------------------------------------------------------------------------------------------------------
 
     /** A ProxySQL {@code px} on {@code build} with {@code spec} (YAML under spec), pods for up to {@code capacity} replicas. */
