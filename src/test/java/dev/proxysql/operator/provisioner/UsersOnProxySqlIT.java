@@ -10,6 +10,7 @@ import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.InProcessOperator;
+import dev.proxysql.operator.topology.PauseProtocol;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
@@ -71,7 +72,7 @@ class UsersOnProxySqlIT {
             LocalBackendBinding::installVersions);
 
     @Test
-    void declaredUsersGetTheBackendsHashOnEveryPodAndAMissingOneIsReported(KubernetesClient client, TestNamespace ns) throws Exception {
+    void declaredUsersGetTheBackendsHashOnEveryPodAMissingOneIsReportedAndNothingMovesWhilePaused(KubernetesClient client, TestNamespace ns) throws Exception {
         MARIADB.execute("CREATE OR REPLACE USER 'shop'@'%' IDENTIFIED BY 'ShopPw123'",
                 "CREATE OR REPLACE USER 'reporter'@'%' IDENTIFIED BY 'ReportPw123'", "DROP USER IF EXISTS 'ghost'@'%'");
         client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("px-init").endMetadata()
@@ -106,6 +107,19 @@ class UsersOnProxySqlIT {
             Condition synced = awaitCondition(client, c -> "True".equals(c.getStatus()), SYNC_BOUND);
             assertThat(synced.getReason()).isEqualTo("UsersSynced");
             assertThat(loginThrough(awaitNode(pods, "px-1"), "ghost", "GhostPw123")).isEqualTo("ghost@%");
+
+            // Paused (as by an ops request): a backend change is not followed until the pause ends.
+            ProvisionerIT.setPaused(client, ns, "px", true);
+            Await.until(TIMEOUT, "the provisioner's pause acknowledgement", () -> client.resources(ProxySQL.class).withName("px").get(),
+                    p -> Conditions.isTrue(p.getStatus().getConditions(), PauseProtocol.PROVISIONER_PAUSED));
+            String before = backendHash("shop");
+            MARIADB.execute("ALTER USER 'shop'@'%' IDENTIFIED BY 'ShopNewPw456'");
+            Await.holds(SYNC_BOUND, "shop's old hash on px-0 while paused",
+                    () -> before.equals(users(pods.node("px-0")).getOrDefault("shop", Map.of()).get("password_hex")));
+            ProvisionerIT.setPaused(client, ns, "px", false);
+            String after = backendHash("shop");
+            awaitUsers(pods, "px-0", SYNC_BOUND, u -> u.containsKey("shop") && after.equals(u.get("shop").get("password_hex")));
+            assertThat(loginThrough(pods.node("px-0"), "shop", "ShopNewPw456")).isEqualTo("shop@%");
         } finally {
             MARIADB.execute("DROP USER IF EXISTS 'shop'@'%'", "DROP USER IF EXISTS 'reporter'@'%'", "DROP USER IF EXISTS 'ghost'@'%'");
         }
