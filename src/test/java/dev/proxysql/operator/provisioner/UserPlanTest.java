@@ -71,14 +71,17 @@ class UserPlanTest {
      */
     @Test
     void cachingSha2HashesAreCarriedAsHexAndNeedProxySql26() {
-        byte[] salt = new byte[20];
-        salt[3] = '\n';
-        salt[7] = '\'';
-        String hash = hex("$A$005$") + HexFormat.of().withUpperCase().formatHex(salt) + hex("x".repeat(43));
+        // MySQL's salt: 20 bytes in 1..127 other than '$', so a newline or a quote may be among them, never a NUL.
+        String hash = hex("$A$005$" + "ab\n'cdefghijklmnopq" + "x".repeat(43));
         BackendAccount sha2 = new BackendAccount("app8", "%", "caching_sha2_password", hash, "", false, false, false);
 
         UserPlan.Plan newer = UserPlan.of(List.of(), true, List.of(sha2), "db:3306", RESERVED, Set.of(), true);
         assertThat(newer.rows()).singleElement().extracting(MySqlUserRow::passwordHex).isEqualTo(hash);
+
+        BackendAccount withNul = new BackendAccount("nul8", "%", "caching_sha2_password", hex("$A$005$") + "00" + hex("x".repeat(62)),
+                "", false, false, false);
+        assertThat(UserPlan.of(List.of(), true, List.of(withNul), "db:3306", RESERVED, Set.of(), true).problems())
+                .singleElement().satisfies(p -> assertThat(p.message()).contains("NUL byte"));
 
         UserPlan.Plan older = UserPlan.of(List.of(new DeferredUser("app8", "spec.configuration.init.inline.mysqlUsers[0]",
                 DeferredUser.PASSWORD_FROM_BACKEND)), false, List.of(sha2), "db:3306", RESERVED, Set.of(), false);

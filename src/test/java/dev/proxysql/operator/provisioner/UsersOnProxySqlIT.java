@@ -7,9 +7,8 @@ import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.provisioner.status.ConditionTypes;
-import dev.proxysql.operator.runtime.OperatorSettings;
-import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.InProcessOperator;
+import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.topology.PauseProtocol;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
@@ -25,7 +24,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,7 +32,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -62,13 +59,7 @@ class UsersOnProxySqlIT {
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
     @RegisterExtension
-    static final InProcessOperator OPERATOR = new InProcessOperator(
-            client -> {
-                ProxySQLOperator operator = new ProxySQLOperator(client, new OperatorSettings(true, false, Set.of(), true),
-                        new SimpleMeterRegistry(), Optional.empty(), ProxySqlPods.endpoints());
-                operator.start();
-                return operator;
-            },
+    static final InProcessOperator OPERATOR = new InProcessOperator(client -> OperatorFixture.startOnLocalProxySql(client, false),
             LocalBackendBinding::installVersions);
 
     @Test
