@@ -158,16 +158,21 @@ final class UserSync {
         return plan.problems().isEmpty() ? "" : "; " + String.join("; ", plan.problems().stream().map(UserPlan.Problem::message).toList());
     }
 
-    /** An Event per user problem not already named by the condition's previous message, so each is told once. */
+    /**
+     * An Event per user problem not already named by the condition's previous message, so each is told once; one when
+     * the backend or a pod becomes unreachable.
+     */
     private Outcome report(ProxySQL p, Check check, List<UserPlan.Problem> problems, Duration retry) {
         List<Condition> previous = p.getStatus() == null ? List.of() : p.getStatus().getConditions();
-        String before = Conditions.find(previous, ConditionTypes.INTERNAL_USERS_SYNCED).map(Condition::getMessage).orElse("");
+        Optional<Condition> last = Conditions.find(previous, ConditionTypes.INTERNAL_USERS_SYNCED);
+        String before = last.map(Condition::getMessage).orElse("");
         for (UserPlan.Problem problem : problems) {
             if (!before.contains(problem.message())) {
                 events.warning(p, problem.reason(), problem.message());
             }
         }
-        if (problems.isEmpty() && !check.ok() && !before.equals(check.message())) {
+        // A pod or the backend not reached: told when it starts, not again for every pass with another error text.
+        if (problems.isEmpty() && !check.ok() && !last.map(Condition::getReason).orElse("").equals(check.reason())) {
             events.warning(p, check.reason(), check.message());
         }
         return new Outcome(check, retry);
