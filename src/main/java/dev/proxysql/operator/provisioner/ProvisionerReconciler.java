@@ -9,12 +9,14 @@ import dev.proxysql.operator.kube.CachedApiSupport;
 import dev.proxysql.operator.kube.ChildApplier;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
+import dev.proxysql.operator.kube.EventRecorder;
 import dev.proxysql.operator.kube.PrunedCaches;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
 import dev.proxysql.operator.provisioner.children.ServiceMonitorFactory;
 import dev.proxysql.operator.provisioner.status.Observation.Problem;
 import dev.proxysql.operator.provisioner.status.Observation;
 import dev.proxysql.operator.provisioner.status.StatusCalculator;
+import dev.proxysql.operator.proxysql.backend.BackendUserReader;
 import dev.proxysql.operator.proxysql.backend.MonitorUserProvisioner;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
@@ -85,11 +87,21 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     private final StatusWriter statusWriter;
     private final ChildrenWriter childrenWriter;
     private final MonitorUsers monitorUsers;
+    private final Optional<UserSync> userSync;
     private final Map<Class<? extends HasMetadata>, InformerEventSource<? extends HasMetadata, ProxySQL>> children = new LinkedHashMap<>();
     private InformerEventSource<ProxySQLVersion, ProxySQL> versions;
     private InformerEventSource<AppBinding, ProxySQL> appBindings;
 
     public ProvisionerReconciler(KubernetesClient client, ProxySQLHealthCheck healthCheck, Clock clock, ProvisionerMetrics metrics) {
+        this(client, healthCheck, clock, metrics, Optional.empty());
+    }
+
+    /**
+     * {@code podEndpoints}: where pods' admin interfaces are reached to put users into ProxySQL; empty where pods run
+     * no ProxySQL (the local kwok cluster's tests), and then declared users and syncUsers are not acted on.
+     */
+    public ProvisionerReconciler(KubernetesClient client, ProxySQLHealthCheck healthCheck, Clock clock, ProvisionerMetrics metrics,
+                                 Optional<UserSync.PodEndpoints> podEndpoints) {
         this.client = client;
         this.healthCheck = healthCheck;
         this.metrics = metrics;
@@ -102,6 +114,8 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
                 new ServiceMonitorWriter(client, applier, metrics::childWrite, serviceMonitorCrd));
         this.monitorUsers = new MonitorUsers(MonitorUserProvisioner.withDefaultTimeouts()::ensure,
                 (p, fingerprint) -> childrenWriter.recordMonitorUserEnsured(p, MonitorUsers.ENSURED_ANNOTATION, fingerprint), clock);
+        this.userSync = podEndpoints.map(endpoints -> new UserSync(BackendUserReader.withDefaultTimeouts()::read,
+                p -> ReadyPods.names(client, p), endpoints, new EventRecorder(client, NAME, clock)));
     }
 
     @Override
@@ -199,21 +213,31 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
                 s.getSpec().getReplicas(), s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0 : s.getStatus().getReadyReplicas()));
         Optional<Observation.Health> health = halted ? Optional.empty() : sts.map(s -> healthCheck.check(p, s));
         ProxySQLStatus status = statusCalculator.compute(new Observation(p.getMetadata().getGeneration(), previous, problem,
-                halted, paused, replicas, health, provisioned.monitorUser().check()));
+                halted, paused, replicas, health, provisioned.monitorUser().check(), provisioned.users()));
         if (statusWriter.write(p, status)) {
             metrics.statusWrite();
             LOG.info("ProxySQL {}/{}: phase {}", p.getMetadata().getNamespace(), p.getMetadata().getName(), EnumNames.of(status.getPhase()));
         }
-        Optional<Duration> retry = problem.isPresent() ? Optional.of(DEPENDENCY_RETRY) : provisioned.monitorUser().retryAfter();
+        Optional<Duration> retry = problem.isPresent() ? Optional.of(DEPENDENCY_RETRY)
+                : earliest(provisioned.monitorUser().retryAfter(), provisioned.usersRetry());
         return retry.map(r -> UpdateControl.<ProxySQL>noUpdate().rescheduleAfter(r)).orElseGet(UpdateControl::noUpdate);
     }
 
-    /** What provisioning found: the problem that stopped it, if any, and what became of the monitor user. */
-    private record Provisioned(Optional<Problem> problem, MonitorUsers.Outcome monitorUser) {
-        static final Provisioned NOTHING = new Provisioned(Optional.empty(), new MonitorUsers.Outcome(Optional.empty(), Optional.empty()));
+    private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().compareTo(b.get()) <= 0 ? a.get() : b.get());
+    }
+
+    /**
+     * What provisioning found: the problem that stopped it, if any, what became of the monitor user, and of the users
+     * put into ProxySQL (and when to sync them again).
+     */
+    private record Provisioned(Optional<Problem> problem, MonitorUsers.Outcome monitorUser, Observation.Users users,
+                               Optional<Duration> usersRetry) {
+        static final Provisioned NOTHING = new Provisioned(Optional.empty(), new MonitorUsers.Outcome(Optional.empty(), Optional.empty()),
+                Observation.Users.NONE, Optional.empty());
 
         static Provisioned stoppedBy(Optional<Problem> problem) {
-            return new Provisioned(problem, NOTHING.monitorUser());
+            return new Provisioned(problem, NOTHING.monitorUser(), NOTHING.users(), Optional.empty());
         }
     }
 
@@ -238,12 +262,23 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         if (!cnf.isValid()) {
             return Provisioned.stoppedBy(Optional.of(new Problem("InvalidConfiguration", cnf.errorSummary())));
         }
+        boolean usersWanted = userSync.isPresent() && UserSync.wanted(p, cnf.deferredUsers());
         if (paused) {
-            return Provisioned.NOTHING;
+            return new Provisioned(Optional.empty(), NOTHING_MONITOR, new Observation.Users(usersWanted, Optional.empty()), Optional.empty());
         }
         childrenWriter.ensureAuthSecret(p, refs.authSecret(), password, cache);
         childrenWriter.ensureMonitorSecret(p, refs.monitorSecret(), monitor.password(), cache);
         childrenWriter.applyRunningParts(p, cnf.cnfOrThrow(), ConfigInputMapper.statefulSetInputs(p, refs), cache);
-        return new Provisioned(Optional.empty(), monitorUsers.ensure(p, refs, monitor, refs.monitorSecret()));
+        MonitorUsers.Outcome monitorUser = monitorUsers.ensure(p, refs, monitor, refs.monitorSecret());
+        if (!usersWanted) {
+            return new Provisioned(Optional.empty(), monitorUser, Observation.Users.NONE, Optional.empty());
+        }
+        // After the monitor user and the StatefulSet: users need running pods, and an unreachable pod or backend
+        // must not delay either.
+        UserSync.Outcome users = userSync.get().sync(p, refs, cnf.deferredUsers(), monitor, password);
+        return new Provisioned(Optional.empty(), monitorUser, new Observation.Users(true, Optional.of(users.check())),
+                Optional.of(users.retryAfter()));
     }
+
+    private static final MonitorUsers.Outcome NOTHING_MONITOR = new MonitorUsers.Outcome(Optional.empty(), Optional.empty());
 }

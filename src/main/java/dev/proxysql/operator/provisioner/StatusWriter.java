@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 final class StatusWriter {
     static final Set<String> OWNED_TYPES = Set.of(ConditionTypes.PROVISIONING_STARTED, ConditionTypes.PROVISIONED,
             ConditionTypes.REPLICA_READY, ConditionTypes.ACCEPTING_CONNECTION, ConditionTypes.READY, ConditionTypes.HALTED,
-            ConditionTypes.DEPENDENCY_READY, PauseProtocol.PROVISIONER_PAUSED, ConditionTypes.MONITOR_USER_READY);
+            ConditionTypes.DEPENDENCY_READY, PauseProtocol.PROVISIONER_PAUSED, ConditionTypes.MONITOR_USER_READY,
+            ConditionTypes.INTERNAL_USERS_SYNCED);
 
     private final KubernetesClient client;
     private final String fieldManager;

@@ -83,7 +83,9 @@ public final class ProxySQLOperator implements AutoCloseable {
         this.opsMetrics = new OpsMetrics(registry);
         Clock clock = Clock.systemUTC();
         if (settings.provisioner()) {
-            operator.register(new ProvisionerReconciler(client, ProxySQLHealthCheck.podReadiness(), clock, provisionerMetrics),
+            // Users go into ProxySQL only where its admin interface can be reached, as for the ops manager's checks.
+            operator.register(new ProvisionerReconciler(client, ProxySQLHealthCheck.podReadiness(), clock, provisionerMetrics,
+                            settings.proxysqlChecks() ? Optional.of(adminEndpoints::of) : Optional.empty()),
                     c -> watch(c, settings));
         }
         if (settings.opsManager()) {

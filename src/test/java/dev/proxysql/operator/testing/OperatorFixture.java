@@ -11,6 +11,7 @@ import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.cluster.TestCluster;
+import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -86,6 +87,17 @@ public final class OperatorFixture {
     public static ProxySQLOperator startBoth(KubernetesClient operatorClient, StopPoints stops) {
         ProxySQLOperator operator = new ProxySQLOperator(operatorClient, new OperatorSettings(true, true, Set.of(), false),
                 new SimpleMeterRegistry(), Optional.empty(), AdminEndpoints.podDns(), stops);
+        operator.start();
+        return operator;
+    }
+
+    /**
+     * The provisioner (and the ops manager, if asked) with the ProxySQL-level work on, reaching every pod's admin
+     * interface at the real ProxySQL process that stands for it ({@link ProxySqlPods#endpoints()}).
+     */
+    public static ProxySQLOperator startOnLocalProxySql(KubernetesClient operatorClient, boolean opsManager) {
+        ProxySQLOperator operator = new ProxySQLOperator(operatorClient, new OperatorSettings(true, opsManager, Set.of(), true),
+                new SimpleMeterRegistry(), Optional.empty(), ProxySqlPods.endpoints());
         operator.start();
         return operator;
     }

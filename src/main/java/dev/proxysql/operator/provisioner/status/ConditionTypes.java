@@ -15,6 +15,13 @@ public final class ConditionTypes {
      * password and the monitor's grants. Informational: it does not block provisioning and does not enter the phase.
      */
     public static final String MONITOR_USER_READY = "MonitorUserReady";
+    /**
+     * KubeDB's type: the users the ProxySQL declares ({@code configuration.init}) and, with {@code syncUsers}, the
+     * backend's application users are in every pod's {@code mysql_users} with the backend's password hashes. False
+     * names the users that are not (missing on the backend, colliding with ProxySQL's admin users) or the pod or
+     * backend that could not be reached. Informational, like {@link #MONITOR_USER_READY}: not part of the phase.
+     */
+    public static final String INTERNAL_USERS_SYNCED = "InternalUsersSynced";
 
     private ConditionTypes() {
     }

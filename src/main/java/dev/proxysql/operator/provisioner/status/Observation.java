@@ -15,10 +15,26 @@ import java.util.Optional;
  * @param statefulSet     the StatefulSet's replica counts, when it exists
  * @param health          whether ProxySQL accepts connections, when it could be judged
  * @param monitorUser     whether the monitor user is ensured on the backend, when it was judged this time
+ * @param users           whether declared and synced users are in every pod's mysql_users: {@link Users#NONE} when
+ *                        the ProxySQL has no such users
  */
 public record Observation(long generation, List<Condition> previous, Optional<Problem> dependency, boolean halted,
                           boolean paused, Optional<Replicas> statefulSet, Optional<Health> health,
-                          Optional<Check> monitorUser) {
+                          Optional<Check> monitorUser, Users users) {
+
+    /** Without users to put into ProxySQL. */
+    public Observation(long generation, List<Condition> previous, Optional<Problem> dependency, boolean halted,
+                       boolean paused, Optional<Replicas> statefulSet, Optional<Health> health, Optional<Check> monitorUser) {
+        this(generation, previous, dependency, halted, paused, statefulSet, health, monitorUser, Users.NONE);
+    }
+
+    /**
+     * {@code wanted}: the ProxySQL declares users or sets syncUsers (else the condition goes); {@code check}: the
+     * outcome when judged this time (empty keeps the previous condition: paused, halted, not reached yet).
+     */
+    public record Users(boolean wanted, Optional<Check> check) {
+        public static final Users NONE = new Users(false, Optional.empty());
+    }
 
     /** A reason (CamelCase) and a message a person can act on. */
     public record Problem(String reason, String message) {

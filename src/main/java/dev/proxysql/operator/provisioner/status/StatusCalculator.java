@@ -42,6 +42,7 @@ public final class StatusCalculator {
         }
         keepProvisioned(o, owned);
         monitorUser(o, owned);
+        users(o, owned);
         if (o.paused()) {
             owned.add(condition(o, PauseProtocol.PROVISIONER_PAUSED, true, "PausedByOpsRequest",
                     "The provisioner changes no child object while the ProxySQL is paused."));
@@ -77,6 +78,18 @@ public final class StatusCalculator {
                 .map(c -> condition(o, ConditionTypes.MONITOR_USER_READY, c.ok(), c.reason(), c.message()))
                 .or(() -> Conditions.find(o.previous(), ConditionTypes.MONITOR_USER_READY).map(c ->
                         condition(o, ConditionTypes.MONITOR_USER_READY, c.isTrue(), c.getReason(), c.getMessage())))
+                .ifPresent(owned::add);
+    }
+
+    /** Like the monitor user's, but only while the ProxySQL has users to put into ProxySQL. */
+    private void users(Observation o, List<Condition> owned) {
+        if (!o.users().wanted()) {
+            return;
+        }
+        o.users().check()
+                .map(c -> condition(o, ConditionTypes.INTERNAL_USERS_SYNCED, c.ok(), c.reason(), c.message()))
+                .or(() -> Conditions.find(o.previous(), ConditionTypes.INTERNAL_USERS_SYNCED).map(c ->
+                        condition(o, ConditionTypes.INTERNAL_USERS_SYNCED, c.isTrue(), c.getReason(), c.getMessage())))
                 .ifPresent(owned::add);
     }
 

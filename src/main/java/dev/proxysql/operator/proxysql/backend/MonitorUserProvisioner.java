@@ -2,7 +2,6 @@ package dev.proxysql.operator.proxysql.backend;
 
 import dev.proxysql.operator.proxysql.admin.AdminFailureKind;
 import dev.proxysql.operator.proxysql.admin.FailureClassifier;
-import dev.proxysql.operator.proxysql.admin.PlainLogin;
 import dev.proxysql.operator.proxysql.admin.SecretRedactor;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import java.sql.Connection;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -43,8 +41,6 @@ public final class MonitorUserProvisioner {
 
     private final Duration connectTimeout;
     private final Duration socketTimeout;
-    // Used directly, not through DriverManager: no JVM-wide registration or global login timeout involved.
-    private final java.sql.Driver driver = new org.mariadb.jdbc.Driver();
 
     /** Short timeouts: this runs inside a reconcile, and an unreachable backend must not hold it for long. */
     public MonitorUserProvisioner(Duration connectTimeout, Duration socketTimeout) {
@@ -98,14 +94,7 @@ public final class MonitorUserProvisioner {
     }
 
     private Connection open(String host, int port, Credentials login) throws SQLException {
-        Properties p = PlainLogin.properties(login.username(), login.password(),
-                Math.toIntExact(connectTimeout.toMillis()), Math.toIntExact(socketTimeout.toMillis()));
-        String host4url = host.contains(":") ? "[" + host + "]" : host;
-        Connection c = driver.connect("jdbc:mariadb://" + host4url + ":" + port + "/", p);
-        if (c == null) { // Driver.connect's "not my URL"; cannot happen for jdbc:mariadb:
-            throw new SQLException("Connector/J did not accept the URL for " + address(host, port));
-        }
-        return c;
+        return BackendConnections.open(host, port, login, connectTimeout, socketTimeout);
     }
 
     /** Lower-cased names from {@code SHOW PRIVILEGES}, which needs no privilege; decides the server-defined grants. */
@@ -127,7 +116,7 @@ public final class MonitorUserProvisioner {
         }
     }
 
-    private static MonitorUserResult connectFailure(SQLException e, String backend, String who) {
+    static MonitorUserResult connectFailure(SQLException e, String backend, String who) {
         AdminFailureKind kind = FailureClassifier.kindOf(e, FailureClassifier.Phase.CONNECT);
         String summary = switch (kind) {
             case AUTHENTICATION_FAILED -> "backend " + backend + " refused the login of " + who;
@@ -143,7 +132,7 @@ public final class MonitorUserProvisioner {
         return MonitorUserResult.failed(reason, summary + ": " + FailureClassifier.detail(e));
     }
 
-    private static String kindReason(SQLException e) {
+    static String kindReason(SQLException e) {
         return FailureClassifier.kindOf(e, FailureClassifier.Phase.QUERY) == AdminFailureKind.TIMEOUT
                 ? MonitorUserResult.TIMEOUT : MonitorUserResult.STATEMENT_FAILED;
     }
@@ -167,7 +156,7 @@ public final class MonitorUserProvisioner {
     }
 
     private static String address(String host, int port) {
-        return (host != null && host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return BackendConnections.address(host, port);
     }
 
     /** A statement the backend refused; carries what was being done and what that needs. */

@@ -53,7 +53,8 @@ final class MySqlUsersSection {
             if (inlinePath != null) {
                 problems.warn(declared.path(), "replaced by the inline user at " + inlinePath);
             } else if (row.get().stringValue("password").filter(p -> !p.isEmpty()).isEmpty()) {
-                deferred.add(new DeferredUser(username.get(), declared.path(), DeferredUser.PASSWORD_FROM_BACKEND));
+                deferred.add(new DeferredUser(username.get(), declared.path(), DeferredUser.PASSWORD_FROM_BACKEND,
+                        row.get().declaredColumns()));
             } else {
                 if (row.get().intValue("default_hostgroup").isEmpty()) {
                     problems.warn(declared.path(), "has no default_hostgroup; ProxySQL then uses hostgroup 0, which has"
@@ -62,8 +63,12 @@ final class MySqlUsersSection {
                 rendered.add(row.get().toGroup());
             }
         }
-        inlineNames.forEach((name, path) ->
-                deferred.add(new DeferredUser(name, path, DeferredUser.PASSWORD_FROM_BACKEND)));
+        for (MySqlUser user : inline) {
+            String path = user == null ? null : inlineNames.get(user.username());
+            if (path != null && !deferred.stream().anyMatch(d -> d.path().equals(path))) {
+                deferred.add(new DeferredUser(user.username(), path, DeferredUser.PASSWORD_FROM_BACKEND, DeferredUser.columnsOf(user)));
+            }
+        }
         Optional<Setting> setting = rendered.isEmpty() ? Optional.empty()
                 : Optional.of(new Setting(TableSchema.MYSQL_USERS.tableName(), new ListValue(List.copyOf(rendered))));
         return new Outcome(setting, deferred);

@@ -64,6 +64,18 @@ record TableRow(TableSchema schema, Map<Column, LibconfigValue> cells, String pa
         return get(columnName).filter(LibconfigValue.Str.class::isInstance).map(v -> ((LibconfigValue.Str) v).value());
     }
 
+    /** The cells other than username and password, as Integer or String values by column name. */
+    Map<String, Object> declaredColumns() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        cells.forEach((column, value) -> {
+            if (!column.name().equals("username") && !column.name().equals("password")) {
+                out.put(column.name(), value instanceof LibconfigValue.Int i ? (Object) i.value()
+                        : value instanceof LibconfigValue.Str s ? s.value() : String.valueOf(value));
+            }
+        });
+        return out;
+    }
+
     /** The row as a libconfig group, columns in ProxySQL's order. */
     Group toGroup() {
         List<Setting> settings = new ArrayList<>();

@@ -198,7 +198,11 @@ class ProxySqlCnfGoldenTest {
         assertThat(cnf.has("mysql_users")).isFalse();
         assertThat(result.cnfOrThrow()).doesNotContain("\"app\"").doesNotContain("reporting");
         assertThat(result.deferredUsers()).containsExactly(
-                new DeferredUser("app", "spec.configuration.init.inline.mysqlUsers[0]", DeferredUser.PASSWORD_FROM_BACKEND),
+                new DeferredUser("app", "spec.configuration.init.inline.mysqlUsers[0]", DeferredUser.PASSWORD_FROM_BACKEND,
+                        Map.ofEntries(Map.entry("active", 1), Map.entry("use_ssl", 0), Map.entry("default_hostgroup", 2),
+                                Map.entry("default_schema", "shop"), Map.entry("schema_locked", 0),
+                                Map.entry("transaction_persistent", 1), Map.entry("fast_forward", 0), Map.entry("backend", 1),
+                                Map.entry("frontend", 1), Map.entry("max_connections", 200), Map.entry("comment", "application"))),
                 new DeferredUser("reporting", "spec.configuration.init.inline.mysqlUsers[1]", DeferredUser.PASSWORD_FROM_BACKEND));
     }
 
@@ -231,6 +235,8 @@ class ProxySqlCnfGoldenTest {
             assertThat(u.get("default_hostgroup")).contains(integer(2));
         });
         assertThat(result.deferredUsers()).extracting(DeferredUser::username).containsExactly("analytics", "app");
+        assertThat(result.deferredUsers().get(0).columns()).as("a Secret user's declared columns go with it")
+                .isEqualTo(Map.of("default_hostgroup", 3));
         List<Group> rules = cnf.rows("mysql_query_rules");
         assertThat(rules).extracting(r -> r.get("rule_id").orElseThrow()).containsExactly(integer(5), integer(7));
         assertThat(rules.get(1).get("match_digest")).as("inline rule 7 replaced the Secret's").contains(str("^SHOW TABLES"));

@@ -118,11 +118,15 @@ public final class ProxySqlPods implements AutoCloseable {
         }
         try {
             Map<String, String> peers = new LinkedHashMap<>();
+            String config = config();
             List<String> names = ProxySqlPeers.stableDnsNames(name, namespace, addressByPod.size());
             for (int i = 0; i < names.size() && addressByPod.size() > 1; i++) {
-                peers.put(names.get(i), addressByPod.get(name + "-" + i));
+                // Only the peers the config lists: a ProxySQL scaled up later has fewer replicas than the fixture has room for.
+                if (config.contains("hostname=\"" + names.get(i) + "\"")) {
+                    peers.put(names.get(i), addressByPod.get(name + "-" + i));
+                }
             }
-            ProxySqlNode node = fleet.createNode(version, config(), addressByPod.get(podName), peers);
+            ProxySqlNode node = fleet.createNode(version, config, addressByPod.get(podName), peers);
             nodeByPod.put(podName, node);
             node.start();
             LOG.info("pod {} (UID {}): ProxySQL {} runs at {}", podName, pod.getMetadata().getUid(), version, node.address());

@@ -1,0 +1,37 @@
+package dev.proxysql.operator.proxysql.backend;
+
+import dev.proxysql.operator.proxysql.admin.PlainLogin;
+import dev.proxysql.operator.proxysql.config.Credentials;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * How the operator logs in to a backend server with the AppBinding's credentials: plain TCP, bounded connect and
+ * read timeouts (this runs inside a reconcile), the password only in driver properties.
+ */
+final class BackendConnections {
+    // Used directly, not through DriverManager: no JVM-wide registration or global login timeout involved.
+    private static final java.sql.Driver DRIVER = new org.mariadb.jdbc.Driver();
+
+    private BackendConnections() {
+    }
+
+    static Connection open(String host, int port, Credentials login, Duration connectTimeout, Duration socketTimeout)
+            throws SQLException {
+        Properties p = PlainLogin.properties(login.username(), login.password(),
+                Math.toIntExact(connectTimeout.toMillis()), Math.toIntExact(socketTimeout.toMillis()));
+        String host4url = host.contains(":") ? "[" + host + "]" : host;
+        Connection c = DRIVER.connect("jdbc:mariadb://" + host4url + ":" + port + "/", p);
+        if (c == null) { // Driver.connect's "not my URL"; cannot happen for jdbc:mariadb:
+            throw new SQLException("Connector/J did not accept the URL for " + address(host, port));
+        }
+        return c;
+    }
+
+    /** host:port, an IPv6 address in brackets. */
+    static String address(String host, int port) {
+        return (host != null && host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}
