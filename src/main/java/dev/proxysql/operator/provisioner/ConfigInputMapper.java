@@ -17,6 +17,7 @@ import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
 import dev.proxysql.operator.topology.Monitoring;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import dev.proxysql.operator.topology.StatefulSetFactory;
+import dev.proxysql.operator.topology.TlsLayout;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -46,7 +47,8 @@ final class ConfigInputMapper {
         InitSecret initSecret = refs.initSecret()
                 .map(s -> new InitSecret(s.getMetadata().getName(), decoded(s)))
                 .orElse(null);
-        return new ProxySqlConfigInput(cluster, monitor, backend, peers, inline(p), initSecret, Monitoring.servesOwnMetrics(p, refs.version()));
+        return new ProxySqlConfigInput(cluster, monitor, backend, peers, inline(p), initSecret, Monitoring.servesOwnMetrics(p, refs.version()),
+                TlsLayout.enabled(p));
     }
 
     static StatefulSetFactory.Inputs statefulSetInputs(ProxySQL p, ResolvedReferences refs) {

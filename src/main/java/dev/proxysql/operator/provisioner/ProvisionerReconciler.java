@@ -10,6 +10,7 @@ import dev.proxysql.operator.kube.ChildApplier;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.kube.PrunedCaches;
+import dev.proxysql.operator.provisioner.children.CertificateFactory;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
 import dev.proxysql.operator.provisioner.children.ServiceMonitorFactory;
 import dev.proxysql.operator.provisioner.status.Observation.Problem;
@@ -74,7 +75,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     public static final String NAME = "proxysql-provisioner";
     /** How soon to look again when a referenced object is missing; user Secrets are not watched. */
     static final Duration DEPENDENCY_RETRY = Duration.ofSeconds(15);
-    /** How long a discovery answer about the ServiceMonitor CRD is trusted; a CRD installed later is seen this late. */
+    /** How long a discovery answer about an optional CRD (ServiceMonitor, cert-manager's Certificate) is trusted; a CRD installed later is seen this late. */
     static final Duration SERVICE_MONITOR_DISCOVERY_TTL = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionerReconciler.class);
 
@@ -85,6 +86,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     private final StatusWriter statusWriter;
     private final ChildrenWriter childrenWriter;
     private final MonitorUsers monitorUsers;
+    private final TlsProvisioner tls;
     private final Map<Class<? extends HasMetadata>, InformerEventSource<? extends HasMetadata, ProxySQL>> children = new LinkedHashMap<>();
     private InformerEventSource<ProxySQLVersion, ProxySQL> versions;
     private InformerEventSource<AppBinding, ProxySQL> appBindings;
@@ -100,6 +102,9 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
                 () -> client.supports(ServiceMonitorFactory.API_VERSION, ServiceMonitorFactory.KIND), clock, SERVICE_MONITOR_DISCOVERY_TTL);
         this.childrenWriter = new ChildrenWriter(client, applier, metrics::childWrite,
                 new ServiceMonitorWriter(client, applier, metrics::childWrite, serviceMonitorCrd));
+        CachedApiSupport certificateCrd = new CachedApiSupport(
+                () -> client.supports(CertificateFactory.API_VERSION, CertificateFactory.KIND), clock, SERVICE_MONITOR_DISCOVERY_TTL);
+        this.tls = new TlsProvisioner(client, applier, metrics::childWrite, certificateCrd, clock);
         this.monitorUsers = new MonitorUsers(MonitorUserProvisioner.withDefaultTimeouts()::ensure,
                 (p, fingerprint) -> childrenWriter.recordMonitorUserEnsured(p, MonitorUsers.ENSURED_ANNOTATION, fingerprint), clock);
     }
@@ -238,8 +243,16 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         if (!cnf.isValid()) {
             return Provisioned.stoppedBy(Optional.of(new Problem("InvalidConfiguration", cnf.errorSummary())));
         }
+        Optional<Problem> invalidTls = TlsProvisioner.validate(p);
+        if (invalidTls.isPresent()) {
+            return Provisioned.stoppedBy(invalidTls);
+        }
         if (paused) {
             return Provisioned.NOTHING;
+        }
+        Optional<Problem> certificates = tls.ensure(p);
+        if (certificates.isPresent()) {
+            return Provisioned.stoppedBy(certificates);
         }
         childrenWriter.ensureAuthSecret(p, refs.authSecret(), password, cache);
         childrenWriter.ensureMonitorSecret(p, refs.monitorSecret(), monitor.password(), cache);
