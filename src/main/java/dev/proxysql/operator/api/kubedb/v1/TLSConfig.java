@@ -17,12 +17,12 @@ import java.util.Map;
         value = "!has(self.issuerRef) || !has(self.issuerRef.kind) || self.issuerRef.kind in ['Issuer', 'ClusterIssuer']",
         message = "spec.tls.issuerRef.kind must be Issuer or ClusterIssuer (a cert-manager issuer)",
         fieldPath = ".issuerRef.kind",
-        reason = "FieldValueNotSupported")
+        reason = "FieldValueInvalid")
 @ValidationRule(
         value = "!has(self.issuerRef) || !has(self.issuerRef.apiGroup) || self.issuerRef.apiGroup == 'cert-manager.io'",
         message = "spec.tls.issuerRef.apiGroup must be cert-manager.io",
         fieldPath = ".issuerRef.apiGroup",
-        reason = "FieldValueNotSupported")
+        reason = "FieldValueInvalid")
 public class TLSConfig {
     private TypedLocalObjectReference issuerRef;
     @SchemaFrom(type = FreeFormObject[].class)
