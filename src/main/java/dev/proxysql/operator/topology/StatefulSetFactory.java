@@ -71,14 +71,22 @@ public final class StatefulSetFactory {
     /**
      * Inputs beyond the ProxySQL itself: its version, and how the image reaches the backend. {@code monitorSecretName}
      * is the {@code <name>-monitor} Secret: the pod never sees the backend's own (AppBinding's) credentials.
+     * {@code backendTlsSecret} is the AppBinding's {@code spec.tlsSecret} (its {@code ca.crt} verifies the backend), or null.
      */
     public record Inputs(ProxySQLVersion version, BackendAddress backend, String monitorSecretName, String backendType,
-                         String backendVersion, boolean backendTls) {
+                         String backendVersion, String backendTlsSecret) {
 
         /** The inputs for {@code p} running {@code version} in front of the backend {@code binding} describes. */
         public static Inputs of(ProxySQL p, ProxySQLVersion version, AppBinding binding, BackendAddress address) {
+            var tlsSecret = binding.getSpec().getTlsSecret();
             return new Inputs(version, address, ProxySQLNames.monitorSecret(p), binding.getSpec().getType(),
-                    binding.getSpec().getVersion(), binding.getSpec().getTlsSecret() != null);
+                    binding.getSpec().getVersion(), tlsSecret == null || tlsSecret.getName() == null || tlsSecret.getName().isBlank()
+                            ? null : tlsSecret.getName());
+        }
+
+        /** Whether ProxySQL talks TLS to the backend. */
+        public boolean backendTls() {
+            return backendTlsSecret != null;
         }
     }
 
@@ -99,7 +107,7 @@ public final class StatefulSetFactory {
                 .filter(c -> !ProxySQLNames.CONTAINER.equals(c.getName()) && !ProxySQLNames.EXPORTER_CONTAINER.equals(c.getName()))
                 .forEach(containers::add);
         podSpec.setContainers(containers);
-        podSpec.setVolumes(volumes(p, podSpec.getVolumes()));
+        podSpec.setVolumes(volumes(p, in, podSpec.getVolumes()));
         if (TlsLayout.enabled(p)) {
             List<Container> init = new ArrayList<>(List.of(tlsFilesContainer(in, runAsUser)));
             podSpec.getInitContainers().stream().filter(c -> !TlsLayout.INIT_CONTAINER.equals(c.getName())).forEach(init::add);
@@ -166,6 +174,9 @@ public final class StatefulSetFactory {
                 new VolumeMountBuilder().withName(CONFIG_VOLUME).withMountPath(ProxySQLNames.CONFIG_MOUNT).withReadOnly(true).build()));
         if (TlsLayout.enabled(p)) {
             mounts.add(tlsMount());
+        }
+        if (in.backendTls()) {
+            mounts.add(new VolumeMountBuilder().withName(TlsLayout.BACKEND_VOLUME).withMountPath(TlsLayout.BACKEND_MOUNT).withReadOnly(true).build());
         }
         return new ContainerBuilder(base)
                 .withName(ProxySQLNames.CONTAINER)
@@ -256,7 +267,7 @@ public final class StatefulSetFactory {
                 .build();
     }
 
-    private static List<Volume> volumes(ProxySQL p, List<Volume> user) {
+    private static List<Volume> volumes(ProxySQL p, Inputs in, List<Volume> user) {
         List<Volume> volumes = new ArrayList<>();
         volumes.add(new VolumeBuilder().withName(DATA_VOLUME).withNewEmptyDir().endEmptyDir().build());
         volumes.add(new VolumeBuilder().withName(CONFIG_VOLUME).withNewSecret()
@@ -265,9 +276,13 @@ public final class StatefulSetFactory {
             volumes.add(new VolumeBuilder().withName(TlsLayout.VOLUME).withNewSecret()
                     .withSecretName(TlsLayout.certSecret(p, TlsLayout.SERVER)).withDefaultMode(0440).endSecret().build());
         }
+        if (in.backendTls()) {
+            volumes.add(new VolumeBuilder().withName(TlsLayout.BACKEND_VOLUME).withNewSecret()
+                    .withSecretName(in.backendTlsSecret()).withDefaultMode(0440).endSecret().build());
+        }
         if (user != null) {
             user.stream().filter(v -> !DATA_VOLUME.equals(v.getName()) && !CONFIG_VOLUME.equals(v.getName())
-                    && !TlsLayout.VOLUME.equals(v.getName())).forEach(volumes::add);
+                    && !TlsLayout.VOLUME.equals(v.getName()) && !TlsLayout.BACKEND_VOLUME.equals(v.getName())).forEach(volumes::add);
         }
         return volumes;
     }

@@ -28,6 +28,10 @@ public final class TlsLayout {
     public static final String SERVER_MOUNT = "/etc/proxysql-tls/server";
     public static final String INIT_CONTAINER = "tls-files";
     public static final String VOLUME = "server-tls";
+    /** The AppBinding's {@code spec.tlsSecret}, whose {@code ca.crt} ProxySQL verifies the backend with ({@code mysql-ssl_p2s_ca}). */
+    public static final String BACKEND_VOLUME = "backend-tls";
+    /** Where KubeDB mounts the backend certificate Secret (also {@code BackendTls.KUBEDB_MOUNT_PATH}). */
+    public static final String BACKEND_MOUNT = "/var/lib/certs";
     /** The datadir file name ProxySQL reads for each key of a {@code kubernetes.io/tls} Secret. */
     public static final Map<String, String> DATADIR_FILES = Map.of(
             "tls.crt", "proxysql-cert.pem", "tls.key", "proxysql-key.pem", "ca.crt", "proxysql-ca.pem");

@@ -74,6 +74,18 @@ class TlsRenderingTest {
     }
 
     @Test
+    void anAppBindingTlsSecretIsMountedAndItsCaVerifiesTheBackend() {
+        ProxySQL p = OperatorFixture.proxysql("demo", "px", "2.6.3-debian", 1);
+        refs.backend().getSpec().setTlsSecret(new dev.proxysql.operator.api.common.LocalObjectReference("mysql-client-cert"));
+        PodSpec pod = pod(p);
+        assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName())
+                .isEqualTo("mysql-client-cert"));
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(TlsLayout.BACKEND_MOUNT));
+        assertThat(env(pod, "BACKEND_TLS_ENABLED")).isEqualTo("true");
+        assertThat(cnf(p)).contains("ssl_p2s_ca=\"/var/lib/certs/ca.crt\"", "use_ssl=1").doesNotContain("ssl_p2s_cert", "ssl_p2s_key");
+    }
+
+    @Test
     void badSpecTlsIsNamedByField() {
         ProxySQL p = OperatorFixture.proxysql("demo", "px", "2.6.3-debian", 1);
         TLSConfig tls = new TLSConfig();

@@ -75,9 +75,15 @@ public final class MySqlVariableDefaults {
             section.withDefault("have_ssl", new Bool(true));
         }
         if (backend.tls() != null) {
-            section.withDefault("ssl_p2s_cert", new Str(backend.tls().certFile()))
-                    .withDefault("ssl_p2s_key", new Str(backend.tls().keyFile()))
-                    .withDefault("ssl_p2s_ca", new Str(backend.tls().caFile()));
+            if (backend.tls().certFile() != null) {
+                section.withDefault("ssl_p2s_cert", new Str(backend.tls().certFile()));
+            }
+            if (backend.tls().keyFile() != null) {
+                section.withDefault("ssl_p2s_key", new Str(backend.tls().keyFile()));
+            }
+            if (backend.tls().caFile() != null) {
+                section.withDefault("ssl_p2s_ca", new Str(backend.tls().caFile()));
+            }
         }
         return section;
     }
