@@ -7,7 +7,6 @@ import static dev.proxysql.operator.opsmanager.OpsFixture.message;
 import static dev.proxysql.operator.opsmanager.OpsFixture.podImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
@@ -25,7 +24,6 @@ import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
 import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -109,17 +107,7 @@ class UpdateVersionOnProxySqlIT {
 
     /** A ProxySQL on the old local version in front of the local MariaDB, its pods backed by real processes. */
     private static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, int replicas) throws Exception {
-        client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
-                .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", ADMIN, "password", ADMIN_PASSWORD)).build()).create();
-        client.resource(Serialization.unmarshal("""
-                apiVersion: appcatalog.appscode.com/v1alpha1
-                kind: AppBinding
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  type: example.com/standalone-server   # names no MySQL flavour: a single server, no role detection
-                  clientConfig: {url: "tcp(%s:%d)/"}
-                  secret: {name: mariadb-auth}
-                """.formatted(OperatorFixture.BACKEND, ns.name(), LocalMariaDb.HOST, MARIADB.port()), AppBinding.class)).create();
+        OperatorFixture.createLocalBackend(client, ns.name(), MARIADB.port(), ADMIN, ADMIN_PASSWORD, null);
         ProxySqlPods pods = new ProxySqlPods(client, ns.name(), "px", replicas, PROXYSQL,
                 Map.of(image(OLD), OLD, image(NEW), NEW, image("mislabeled"), OLD)).start();
         ProxySQL px = OpsFixture.proxysql(ns, "px", replicas, "1s");

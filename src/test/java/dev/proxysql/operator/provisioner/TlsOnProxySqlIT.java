@@ -3,7 +3,6 @@ package dev.proxysql.operator.provisioner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.common.Condition;
 import dev.proxysql.operator.api.common.TypedLocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
@@ -32,12 +31,9 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -50,7 +46,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import javax.net.ssl.SSLHandshakeException;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.Test;
@@ -206,33 +201,13 @@ class TlsOnProxySqlIT {
 
     /** As the application user; with {@code ca}, TLS required and the chain verified against it, else no TLS at all. */
     private static Connection connect(ProxySqlNode node, X509Certificate ca) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", APP_USER);
-        p.setProperty("password", APP_PASSWORD);
-        p.setProperty("connectTimeout", "5000");
-        p.setProperty("socketTimeout", "30000");
-        if (ca == null) {
-            p.setProperty("sslMode", "disable");
-        } else {
-            p.setProperty("sslMode", "verify-ca");
-            p.setProperty("serverSslCert", CertificateAuthority.pem(ca));
-        }
-        return new org.mariadb.jdbc.Driver().connect(node.clientUrl(), p);
+        return node.connectAsClient(APP_USER, APP_PASSWORD, ca == null ? Map.of("sslMode", "disable")
+                : Map.of("sslMode", "verify-ca", "serverSslCert", CertificateAuthority.pem(ca)));
     }
 
     private static void deployBackend(KubernetesClient client, TestNamespace ns) throws Exception {
-        client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
-                .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", ADMIN, "password", ADMIN_PASSWORD)).build()).create();
-        client.resource(Serialization.unmarshal("""
-                apiVersion: appcatalog.appscode.com/v1alpha1
-                kind: AppBinding
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  type: example.com/standalone-server   # a single server, no role detection
-                  version: 10.11.0-MariaDB              # announced to clients as is: Connector/J then speaks MariaDB
-                  clientConfig: {url: "tcp(%s:%d)/"}
-                  secret: {name: mariadb-auth}
-                """.formatted(OperatorFixture.BACKEND, ns.name(), LocalMariaDb.HOST, MARIADB.port()), AppBinding.class)).create();
+        // Announced to clients as 10.11.0-MariaDB: Connector/J then speaks MariaDB.
+        OperatorFixture.createLocalBackend(client, ns.name(), MARIADB.port(), ADMIN, ADMIN_PASSWORD, "10.11.0-MariaDB");
         // The application user, declared to ProxySQL by the hash the backend stores, admitted only over TLS.
         client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("px-users").endMetadata()
                 .withStringData(Map.of(InitSecret.MYSQL_USERS_KEY, "mysql_users=(\n { username=\"" + APP_USER + "\"; password=\""

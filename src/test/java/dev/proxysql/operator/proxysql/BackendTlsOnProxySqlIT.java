@@ -28,7 +28,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,12 +86,7 @@ class BackendTlsOnProxySqlIT {
     }
 
     private static Connection connect(ProxySqlNode node) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", APP_USER);
-        p.setProperty("password", APP_PASSWORD);
-        p.setProperty("connectTimeout", "5000");
-        p.setProperty("socketTimeout", "30000");
-        return new org.mariadb.jdbc.Driver().connect(node.clientUrl(), p);
+        return node.connectAsClient(APP_USER, APP_PASSWORD, Map.of());
     }
 
     /** As the provisioner renders an AppBinding with a tlsSecret mounted at {@code caDir}. */
