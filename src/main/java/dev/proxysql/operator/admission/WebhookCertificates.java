@@ -2,49 +2,22 @@ package dev.proxysql.operator.admission;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import dev.proxysql.operator.tls.CertificateAuthority;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The webhook's serving certificate, in one of two modes:
@@ -59,7 +32,6 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class WebhookCertificates {
     /** Generated certificates outlive any plausible process; a restart makes new ones. */
     static final Duration VALIDITY = Duration.ofDays(3650);
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final List<X509Certificate> chain;
     private final PrivateKey key;
@@ -116,40 +88,10 @@ public final class WebhookCertificates {
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one host name");
         }
-        try {
-            SecureRandom random = new SecureRandom();
-            Instant now = Instant.now();
-            Date from = Date.from(now.minus(Duration.ofHours(1)));   // tolerate clocks a little behind ours
-            Date to = Date.from(now.plus(VALIDITY));
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-
-            KeyPair caKeys = ecKeyPair(random);
-            X500Name caName = new X500Name("CN=proxysql-operator-webhook-ca");
-            JcaX509v3CertificateBuilder ca = new JcaX509v3CertificateBuilder(caName, serial(random), from, to, caName, caKeys.getPublic());
-            ca.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-            ca.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            ca.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKeys.getPublic()));
-            X509Certificate caCert = toX509(ca.build(signer(caKeys.getPrivate())));
-
-            KeyPair serverKeys = ecKeyPair(random);
-            List<GeneralName> names = new ArrayList<>();
-            for (String host : hosts) {
-                names.add(isIpAddress(host) ? new GeneralName(GeneralName.iPAddress, host) : new GeneralName(GeneralName.dNSName, host));
-            }
-            JcaX509v3CertificateBuilder server = new JcaX509v3CertificateBuilder(caCert, serial(random), from, to,
-                    new X500Name("CN=" + hosts.get(0)), serverKeys.getPublic());
-            server.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            server.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            server.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            server.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
-            server.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(serverKeys.getPublic()));
-            server.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-            X509Certificate serverCert = toX509(server.build(signer(caKeys.getPrivate())));
-            return new WebhookCertificates(List.of(serverCert), serverKeys.getPrivate(), caCert,
-                    "generated for " + String.join(", ", hosts));
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot generate the webhook certificate: " + e.getMessage(), e);
-        }
+        CertificateAuthority ca = CertificateAuthority.create("proxysql-operator-webhook-ca", VALIDITY);
+        CertificateAuthority.Issued server = ca.issue(hosts, VALIDITY, KeyPurposeId.id_kp_serverAuth);
+        return new WebhookCertificates(List.of(server.certificate()), server.key(), ca.certificate(),
+                "generated for " + String.join(", ", hosts));
     }
 
     /** A TLS context serving this certificate. */
@@ -208,63 +150,23 @@ public final class WebhookCertificates {
     }
 
     static String pem(X509Certificate cert) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(cert);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return CertificateAuthority.pem(cert);
     }
 
     static boolean isIpAddress(String host) {
-        return IPV4.matcher(host).matches() || host.contains(":");
+        return CertificateAuthority.isIpAddress(host);
     }
 
     private static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
-        List<X509Certificate> certs = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(reader)) {
-            for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
-                if (o instanceof X509CertificateHolder holder) {
-                    certs.add(converter.getCertificate(holder));
-                }
-            }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            return CertificateAuthority.readCertificates(reader);
         }
-        return certs;
     }
 
     private static PrivateKey readKey(Path file) throws IOException {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(reader)) {
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
-                if (o instanceof PEMKeyPair pair) {          // PKCS#1 "RSA PRIVATE KEY", SEC1 "EC PRIVATE KEY"
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());   // the public part is optional in SEC1
-                }
-                if (o instanceof PrivateKeyInfo info) {     // PKCS#8 "PRIVATE KEY"
-                    return converter.getPrivateKey(info);
-                }
-            }
-        }
         // Never include the file's content: it is a secret.
-        throw new IOException(file + " contains no unencrypted PEM private key (PKCS#8, PKCS#1 or SEC1)");
-    }
-
-    private static KeyPair ecKeyPair(SecureRandom random) throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-        return generator.generateKeyPair();
-    }
-
-    private static BigInteger serial(SecureRandom random) {
-        return new BigInteger(127, random).add(BigInteger.ONE);
-    }
-
-    private static org.bouncycastle.operator.ContentSigner signer(PrivateKey key) throws OperatorCreationException {
-        return new JcaContentSignerBuilder("SHA256withECDSA").build(key);
-    }
-
-    private static X509Certificate toX509(X509CertificateHolder holder) throws GeneralSecurityException {
-        return new JcaX509CertificateConverter().getCertificate(holder);
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            return CertificateAuthority.readKey(reader, file.toString());
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfiguration;
 import dev.proxysql.operator.proxysql.config.Backend;
 import dev.proxysql.operator.proxysql.config.BackendMode;
 import dev.proxysql.operator.proxysql.config.BackendServer;
+import dev.proxysql.operator.proxysql.config.BackendTls;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.proxysql.config.InitSecret;
 import dev.proxysql.operator.proxysql.config.InlineInitConfig;
@@ -17,6 +18,7 @@ import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
 import dev.proxysql.operator.topology.Monitoring;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import dev.proxysql.operator.topology.StatefulSetFactory;
+import dev.proxysql.operator.topology.TlsLayout;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -36,17 +38,18 @@ final class ConfigInputMapper {
     /** {@code monitor}: the {@code <name>-monitor} Secret's credentials, never the backend's (AppBinding's) own. */
     static ProxySqlConfigInput map(ProxySQL p, ResolvedReferences refs, String clusterPassword, Credentials monitor) {
         AppBinding binding = refs.backend();
-        boolean tls = binding.getSpec().getTlsSecret() != null;
+        boolean tls = statefulSetInputs(p, refs).backendTls();
         Backend backend = new Backend(mode(binding),
                 List.of(new BackendServer(refs.backendAddress().host(), refs.backendAddress().port(), tls)),
-                null, MySqlVariableDefaults.clientFacingVersion(binding.getSpec().getType(), binding.getSpec().getVersion()));
+                tls ? BackendTls.caOnly(TlsLayout.BACKEND_MOUNT) : null, MySqlVariableDefaults.clientFacingVersion(binding.getSpec().getType(), binding.getSpec().getVersion()));
         Credentials cluster = new Credentials(ProxySQLNames.CLUSTER_USER, clusterPassword);
         List<String> peers = ProxySqlPeers.stableDnsNames(p.getMetadata().getName(), p.getMetadata().getNamespace(),
                 ProxySQLNames.replicas(p));
         InitSecret initSecret = refs.initSecret()
                 .map(s -> new InitSecret(s.getMetadata().getName(), decoded(s)))
                 .orElse(null);
-        return new ProxySqlConfigInput(cluster, monitor, backend, peers, inline(p), initSecret, Monitoring.servesOwnMetrics(p, refs.version()));
+        return new ProxySqlConfigInput(cluster, monitor, backend, peers, inline(p), initSecret, Monitoring.servesOwnMetrics(p, refs.version()),
+                TlsLayout.enabled(p));
     }
 
     static StatefulSetFactory.Inputs statefulSetInputs(ProxySQL p, ResolvedReferences refs) {

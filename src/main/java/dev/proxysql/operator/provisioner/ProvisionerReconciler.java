@@ -11,6 +11,7 @@ import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.kube.EventRecorder;
 import dev.proxysql.operator.kube.PrunedCaches;
+import dev.proxysql.operator.provisioner.children.CertificateFactory;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
 import dev.proxysql.operator.provisioner.children.ServiceMonitorFactory;
 import dev.proxysql.operator.provisioner.status.Observation.Problem;
@@ -76,7 +77,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     public static final String NAME = "proxysql-provisioner";
     /** How soon to look again when a referenced object is missing; user Secrets are not watched. */
     static final Duration DEPENDENCY_RETRY = Duration.ofSeconds(15);
-    /** How long a discovery answer about the ServiceMonitor CRD is trusted; a CRD installed later is seen this late. */
+    /** How long a discovery answer about an optional CRD (ServiceMonitor, cert-manager's Certificate) is trusted; a CRD installed later is seen this late. */
     static final Duration SERVICE_MONITOR_DISCOVERY_TTL = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionerReconciler.class);
 
@@ -88,6 +89,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     private final ChildrenWriter childrenWriter;
     private final MonitorUsers monitorUsers;
     private final Optional<UserSync> userSync;
+    private final TlsProvisioner tls;
     private final Map<Class<? extends HasMetadata>, InformerEventSource<? extends HasMetadata, ProxySQL>> children = new LinkedHashMap<>();
     private InformerEventSource<ProxySQLVersion, ProxySQL> versions;
     private InformerEventSource<AppBinding, ProxySQL> appBindings;
@@ -112,6 +114,9 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
                 () -> client.supports(ServiceMonitorFactory.API_VERSION, ServiceMonitorFactory.KIND), clock, SERVICE_MONITOR_DISCOVERY_TTL);
         this.childrenWriter = new ChildrenWriter(client, applier, metrics::childWrite,
                 new ServiceMonitorWriter(client, applier, metrics::childWrite, serviceMonitorCrd));
+        CachedApiSupport certificateCrd = new CachedApiSupport(
+                () -> client.supports(CertificateFactory.API_VERSION, CertificateFactory.KIND), clock, SERVICE_MONITOR_DISCOVERY_TTL);
+        this.tls = new TlsProvisioner(client, applier, metrics::childWrite, certificateCrd, clock);
         this.monitorUsers = new MonitorUsers(MonitorUserProvisioner.withDefaultTimeouts()::ensure,
                 (p, fingerprint) -> childrenWriter.recordMonitorUserEnsured(p, MonitorUsers.ENSURED_ANNOTATION, fingerprint), clock);
         this.userSync = podEndpoints.map(endpoints -> new UserSync(BackendUserReader.withDefaultTimeouts()::read,
@@ -263,8 +268,16 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
             return Provisioned.stoppedBy(Optional.of(new Problem("InvalidConfiguration", cnf.errorSummary())));
         }
         boolean usersWanted = userSync.isPresent() && UserSync.wanted(p, cnf.deferredUsers());
+        Optional<Problem> invalidTls = TlsProvisioner.validate(p);
+        if (invalidTls.isPresent()) {
+            return Provisioned.stoppedBy(invalidTls);
+        }
         if (paused) {
             return new Provisioned(Optional.empty(), NOTHING_MONITOR, new Observation.Users(usersWanted, Optional.empty()), Optional.empty());
+        }
+        Optional<Problem> certificates = tls.ensure(p);
+        if (certificates.isPresent()) {
+            return Provisioned.stoppedBy(certificates);
         }
         childrenWriter.ensureAuthSecret(p, refs.authSecret(), password, cache);
         childrenWriter.ensureMonitorSecret(p, refs.monitorSecret(), monitor.password(), cache);

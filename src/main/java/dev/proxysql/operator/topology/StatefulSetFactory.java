@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -70,14 +71,22 @@ public final class StatefulSetFactory {
     /**
      * Inputs beyond the ProxySQL itself: its version, and how the image reaches the backend. {@code monitorSecretName}
      * is the {@code <name>-monitor} Secret: the pod never sees the backend's own (AppBinding's) credentials.
+     * {@code backendTlsSecret} is the AppBinding's {@code spec.tlsSecret} (its {@code ca.crt} verifies the backend), or null.
      */
     public record Inputs(ProxySQLVersion version, BackendAddress backend, String monitorSecretName, String backendType,
-                         String backendVersion, boolean backendTls) {
+                         String backendVersion, String backendTlsSecret) {
 
         /** The inputs for {@code p} running {@code version} in front of the backend {@code binding} describes. */
         public static Inputs of(ProxySQL p, ProxySQLVersion version, AppBinding binding, BackendAddress address) {
+            var tlsSecret = binding.getSpec().getTlsSecret();
             return new Inputs(version, address, ProxySQLNames.monitorSecret(p), binding.getSpec().getType(),
-                    binding.getSpec().getVersion(), binding.getSpec().getTlsSecret() != null);
+                    binding.getSpec().getVersion(), tlsSecret == null || tlsSecret.getName() == null || tlsSecret.getName().isBlank()
+                            ? null : tlsSecret.getName());
+        }
+
+        /** Whether ProxySQL talks TLS to the backend. */
+        public boolean backendTls() {
+            return backendTlsSecret != null;
         }
     }
 
@@ -98,7 +107,12 @@ public final class StatefulSetFactory {
                 .filter(c -> !ProxySQLNames.CONTAINER.equals(c.getName()) && !ProxySQLNames.EXPORTER_CONTAINER.equals(c.getName()))
                 .forEach(containers::add);
         podSpec.setContainers(containers);
-        podSpec.setVolumes(volumes(p, podSpec.getVolumes()));
+        podSpec.setVolumes(volumes(p, in, podSpec.getVolumes()));
+        if (TlsLayout.enabled(p)) {
+            List<Container> init = new ArrayList<>(List.of(tlsFilesContainer(in, runAsUser)));
+            podSpec.getInitContainers().stream().filter(c -> !TlsLayout.INIT_CONTAINER.equals(c.getName())).forEach(init::add);
+            podSpec.setInitContainers(init);
+        }
         podSpec.setSecurityContext(podSecurity(podSpec.getSecurityContext(), runAsUser));
 
         Map<String, String> podAnnotations = podMeta == null ? null : podMeta.getAnnotations();
@@ -151,9 +165,18 @@ public final class StatefulSetFactory {
 
     private static Container proxysqlContainer(ProxySQL p, Inputs in, Container user, PodTemplateSpec template, long runAsUser) {
         Container base = user == null ? new Container() : user;
-        List<EnvVar> env = new ArrayList<>(backendEnv(in));
+        List<EnvVar> env = new ArrayList<>(backendEnv(in, TlsLayout.enabled(p)));
         if (base.getEnv() != null) {
             base.getEnv().stream().filter(e -> !FORBIDDEN_ENV.contains(e.getName())).forEach(env::add);
+        }
+        List<VolumeMount> mounts = new ArrayList<>(List.of(
+                new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(ProxySQLNames.DATA_MOUNT).build(),
+                new VolumeMountBuilder().withName(CONFIG_VOLUME).withMountPath(ProxySQLNames.CONFIG_MOUNT).withReadOnly(true).build()));
+        if (TlsLayout.enabled(p)) {
+            mounts.add(tlsMount());
+        }
+        if (in.backendTls()) {
+            mounts.add(new VolumeMountBuilder().withName(TlsLayout.BACKEND_VOLUME).withMountPath(TlsLayout.BACKEND_MOUNT).withReadOnly(true).build());
         }
         return new ContainerBuilder(base)
                 .withName(ProxySQLNames.CONTAINER)
@@ -161,8 +184,7 @@ public final class StatefulSetFactory {
                 .withPorts(proxysqlPorts(p, in))
                 .withEnv(env)
                 .withResources(ProxySQLContainer.resources(base.getResources(), template))
-                .withVolumeMounts(new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(ProxySQLNames.DATA_MOUNT).build(),
-                        new VolumeMountBuilder().withName(CONFIG_VOLUME).withMountPath(ProxySQLNames.CONFIG_MOUNT).withReadOnly(true).build())
+                .withVolumeMounts(mounts)
                 .withReadinessProbe(probe(p, ProxySQLNames.MYSQL_PORT))
                 .withLivenessProbe(probe(p, ProxySQLNames.ADMIN_PORT))
                 .withSecurityContext(containerSecurity(base.getSecurityContext(), runAsUser))
@@ -179,6 +201,24 @@ public final class StatefulSetFactory {
             ports.add(new ContainerPortBuilder().withName("metrics").withContainerPort(ProxySQLNames.METRICS_PORT).withProtocol("TCP").build());
         }
         return ports;
+    }
+
+    /**
+     * Links ProxySQL's fixed datadir certificate files to the mounted server certificate Secret (see {@link TlsLayout});
+     * it runs the ProxySQL image's shell, so it needs no other image.
+     */
+    private static Container tlsFilesContainer(Inputs in, long runAsUser) {
+        return new ContainerBuilder()
+                .withName(TlsLayout.INIT_CONTAINER)
+                .withImage(in.version().getSpec().getProxysql().getImage())
+                .withCommand("sh", "-c", TlsLayout.linkScript(ProxySQLNames.DATA_MOUNT, TlsLayout.SERVER_MOUNT))
+                .withVolumeMounts(new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(ProxySQLNames.DATA_MOUNT).build(), tlsMount())
+                .withSecurityContext(containerSecurity(null, runAsUser))
+                .build();
+    }
+
+    private static VolumeMount tlsMount() {
+        return new VolumeMountBuilder().withName(TlsLayout.VOLUME).withMountPath(TlsLayout.SERVER_MOUNT).withReadOnly(true).build();
     }
 
     private static Container exporterContainer(Inputs in, Container user, long runAsUser) {
@@ -199,7 +239,7 @@ public final class StatefulSetFactory {
      * What KubeDB's image entrypoint reads to wait for the backend ({@code SELECT 1} as the monitor user) before it
      * prints the running configuration.
      */
-    private static List<EnvVar> backendEnv(Inputs in) {
+    private static List<EnvVar> backendEnv(Inputs in, boolean frontendTls) {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName("BACKEND_SERVER").withValue(in.backend().host()).build());
         env.add(new EnvVarBuilder().withName("BACKEND_PORT").withValue(String.valueOf(in.backend().port())).build());
@@ -208,7 +248,7 @@ public final class StatefulSetFactory {
         env.add(new EnvVarBuilder().withName("BACKEND_AUTH_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
                 .withName(in.monitorSecretName()).withKey("password").endSecretKeyRef().endValueFrom().build());
         env.add(new EnvVarBuilder().withName("BACKEND_TLS_ENABLED").withValue(String.valueOf(in.backendTls())).build());
-        env.add(new EnvVarBuilder().withName("FRONTEND_TLS_ENABLED").withValue("false").build());
+        env.add(new EnvVarBuilder().withName("FRONTEND_TLS_ENABLED").withValue(String.valueOf(frontendTls)).build());
         if (in.backendVersion() != null) {
             env.add(new EnvVarBuilder().withName("MYSQL_VERSION").withValue(in.backendVersion()).build());
         }
@@ -227,13 +267,22 @@ public final class StatefulSetFactory {
                 .build();
     }
 
-    private static List<Volume> volumes(ProxySQL p, List<Volume> user) {
+    private static List<Volume> volumes(ProxySQL p, Inputs in, List<Volume> user) {
         List<Volume> volumes = new ArrayList<>();
         volumes.add(new VolumeBuilder().withName(DATA_VOLUME).withNewEmptyDir().endEmptyDir().build());
         volumes.add(new VolumeBuilder().withName(CONFIG_VOLUME).withNewSecret()
                 .withSecretName(ProxySQLNames.configSecret(p)).withDefaultMode(0440).endSecret().build());
+        if (TlsLayout.enabled(p)) {
+            volumes.add(new VolumeBuilder().withName(TlsLayout.VOLUME).withNewSecret()
+                    .withSecretName(TlsLayout.certSecret(p, TlsLayout.SERVER)).withDefaultMode(0440).endSecret().build());
+        }
+        if (in.backendTls()) {
+            volumes.add(new VolumeBuilder().withName(TlsLayout.BACKEND_VOLUME).withNewSecret()
+                    .withSecretName(in.backendTlsSecret()).withDefaultMode(0440).endSecret().build());
+        }
         if (user != null) {
-            user.stream().filter(v -> !DATA_VOLUME.equals(v.getName()) && !CONFIG_VOLUME.equals(v.getName())).forEach(volumes::add);
+            user.stream().filter(v -> !DATA_VOLUME.equals(v.getName()) && !CONFIG_VOLUME.equals(v.getName())
+                    && !TlsLayout.VOLUME.equals(v.getName()) && !TlsLayout.BACKEND_VOLUME.equals(v.getName())).forEach(volumes::add);
         }
         return volumes;
     }

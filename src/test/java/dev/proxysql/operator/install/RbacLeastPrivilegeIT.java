@@ -21,6 +21,10 @@ import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.OperatorProcess;
 import dev.proxysql.operator.testing.ServiceAccountKubeconfig;
 import dev.proxysql.operator.testing.ServiceMonitorCrd;
+import dev.proxysql.operator.testing.CertificateCrd;
+import dev.proxysql.operator.api.common.TypedLocalObjectReference;
+import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
+import dev.proxysql.operator.provisioner.children.CertificateFactory;
 import dev.proxysql.operator.testing.cluster.AuditLog;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
@@ -97,6 +101,7 @@ class RbacLeastPrivilegeIT {
             operator.close();
         }
         ServiceMonitorCrd.remove(admin);
+        CertificateCrd.remove(admin);
         admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(ACCOUNT).delete();
         admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(ACCOUNT).delete();
         for (var o : Manifests.parse(OPERATOR_DIR.resolve("rbac.yaml"))) {
@@ -127,6 +132,7 @@ class RbacLeastPrivilegeIT {
         ValidatingWebhookConfiguration vwc = installWebhookConfiguration(admin);
         // Before the start too, so that the ServiceMonitor rule is exercised (with discovery, which needs no rule).
         ServiceMonitorCrd.install(admin);
+        CertificateCrd.install(admin);
         operator = startOperator(kubeconfig);
         Await.until(TIMEOUT, "the operator to patch its CA into ValidatingWebhookConfiguration " + ACCOUNT + " (log: " + operator.log() + ")",
                 () -> admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(ACCOUNT).get(),
@@ -168,6 +174,7 @@ class RbacLeastPrivilegeIT {
         awaitPhase(admin, ns, "px", DatabasePhase.READY);
 
         followsAServiceMonitor(admin, ns);
+        issuesCertificates(admin, ns);
 
         admin.resources(ProxySQL.class).inNamespace(ns.name()).withName("px").delete();
         Await.until(TIMEOUT, "StatefulSet and Secrets of a WipeOut ProxySQL garbage-collected",
@@ -292,6 +299,25 @@ class RbacLeastPrivilegeIT {
     // --- helpers -------------------------------------------------------------------------------------------------
 
     /** A monitored ProxySQL's ServiceMonitor created, then deleted when the agent changes: get, create, patch, delete. */
+    /** spec.tls both ways: the operator's own CA (Secrets), and cert-manager Certificates for an issuerRef. */
+    private static void issuesCertificates(KubernetesClient admin, TestNamespace ns) {
+        ProxySQL own = OperatorFixture.proxysql(ns.name(), "own-ca", "2.6.3-debian", 1);
+        own.getSpec().setTls(new TLSConfig());
+        admin.resource(own).create();
+        Await.until(TIMEOUT, "Secret own-ca-server-cert issued by the operator's CA (operator log: " + operator.log() + ")",
+                () -> admin.secrets().inNamespace(ns.name()).withName("own-ca-server-cert").get() != null);
+        ProxySQL cm = OperatorFixture.proxysql(ns.name(), "cm", "2.6.3-debian", 1);
+        TypedLocalObjectReference issuer = new TypedLocalObjectReference();
+        issuer.setKind("Issuer");
+        issuer.setName("ca-issuer");
+        TLSConfig tls = new TLSConfig();
+        tls.setIssuerRef(issuer);
+        cm.getSpec().setTls(tls);
+        admin.resource(cm).create();
+        Await.until(TIMEOUT, "Certificate cm-server-cert created (operator log: " + operator.log() + ")",
+                () -> admin.genericKubernetesResources(CertificateFactory.CONTEXT).inNamespace(ns.name()).withName("cm-server-cert").get() != null);
+    }
+
     private static void followsAServiceMonitor(KubernetesClient admin, TestNamespace ns) {
         ProxySQL mon = OperatorFixture.proxysql(ns.name(), "mon", "2.6.3-debian", 1);
         AgentSpec monitor = new AgentSpec();

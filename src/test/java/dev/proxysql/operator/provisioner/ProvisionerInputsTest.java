@@ -132,7 +132,7 @@ class ProvisionerInputsTest {
         return ref.getName() + "/" + ref.getKey();
     }
 
-    private static ResolvedReferences references() {
+    static ResolvedReferences references() {
         AppBinding binding = Serialization.unmarshal(ProvisionerInputsTest.class.getResourceAsStream("/manifests/appbinding-mysql.yaml"), AppBinding.class);
         binding.getMetadata().setNamespace("demo");
         Secret backendSecret = new SecretBuilder().withNewMetadata().withName("mysql-server-auth").withNamespace("demo").endMetadata()

@@ -28,7 +28,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -108,12 +107,7 @@ class ClientTrafficIT {
     }
 
     private static Connection clientConnection(ProxySqlNode node) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("user", APP_USER);
-        p.setProperty("password", APP_PASSWORD);
-        p.setProperty("connectTimeout", "5000");
-        p.setProperty("socketTimeout", "30000");
-        return new org.mariadb.jdbc.Driver().connect(node.clientUrl(), p);
+        return node.connectAsClient(APP_USER, APP_PASSWORD, Map.of());
     }
 
     /**

@@ -70,7 +70,8 @@ public final class SecretFactory {
         return sb.toString();
     }
 
-    private static ObjectMeta metadata(ProxySQL p, String name) {
+    /** Labels, and the owner reference for WipeOut: what every Secret the operator generates carries. */
+    public static ObjectMeta metadata(ProxySQL p, String name) {
         ObjectMetaBuilder meta = new ObjectMetaBuilder()
                 .withName(name)
                 .withNamespace(p.getMetadata().getNamespace())

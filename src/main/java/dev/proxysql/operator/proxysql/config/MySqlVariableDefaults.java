@@ -46,7 +46,7 @@ public final class MySqlVariableDefaults {
         return PROTECTED.contains(name) || name.startsWith(PROTECTED_PREFIX);
     }
 
-    static VariableSection create(Credentials monitor, Backend backend) {
+    static VariableSection create(Credentials monitor, Backend backend, boolean frontendTls) {
         String serverVersion = backend.serverVersion() == null ? DEFAULT_SERVER_VERSION : backend.serverVersion();
         VariableSection section = new VariableSection("mysql_variables", "mysql", MySqlVariableDefaults::isProtected)
                 .withDefault("threads", new Int(4))
@@ -71,10 +71,19 @@ public final class MySqlVariableDefaults {
                 .withDefault("monitor_password", new Str(monitor.password()))
                 .withDefault("monitor_galera_healthcheck_interval", new Int(2000))
                 .withDefault("monitor_galera_healthcheck_timeout", new Int(800));
+        if (frontendTls) {
+            section.withDefault("have_ssl", new Bool(true));
+        }
         if (backend.tls() != null) {
-            section.withDefault("ssl_p2s_cert", new Str(backend.tls().certFile()))
-                    .withDefault("ssl_p2s_key", new Str(backend.tls().keyFile()))
-                    .withDefault("ssl_p2s_ca", new Str(backend.tls().caFile()));
+            if (backend.tls().certFile() != null) {
+                section.withDefault("ssl_p2s_cert", new Str(backend.tls().certFile()));
+            }
+            if (backend.tls().keyFile() != null) {
+                section.withDefault("ssl_p2s_key", new Str(backend.tls().keyFile()));
+            }
+            if (backend.tls().caFile() != null) {
+                section.withDefault("ssl_p2s_ca", new Str(backend.tls().caFile()));
+            }
         }
         return section;
     }

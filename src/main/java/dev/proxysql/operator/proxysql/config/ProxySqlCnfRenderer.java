@@ -94,7 +94,7 @@ public final class ProxySqlCnfRenderer {
             problems.error(FieldPaths.BACKEND, "is required");
         }
         if (CredentialChecks.monitorIsUsable(input.monitor(), problems) && input.backend() != null) {
-            VariableSection mysql = MySqlVariableDefaults.create(input.monitor(), input.backend());
+            VariableSection mysql = MySqlVariableDefaults.create(input.monitor(), input.backend(), input.frontendTls());
             mysql.applyUserValues(fragments.mysqlVariables(), fragments.mysqlVariablesPath(), problems);
             mysql.applyUserValues(inline.mysqlVariables(), FieldPaths.INLINE_MYSQL_VARIABLES, problems);
             sections.add(mysql.toSetting());

@@ -18,6 +18,8 @@ import java.util.List;
  * @param initSecret    the decoded init Secret, or {@code null}
  * @param metricsEndpoint serve ProxySQL's own Prometheus endpoint ({@code admin-restapi_enabled}, port 6070 at
  *                      {@code /metrics}): for a monitored ProxySQL whose catalog entry names no exporter image
+ * @param frontendTls   {@code spec.tls} is set: clients are offered TLS ({@code mysql-have_ssl=true}, also on versions
+ *                      before 2.6.0, where it was off by default) with the certificate files the pod links into the datadir
  */
 public record ProxySqlConfigInput(
         Credentials clusterAdmin,
@@ -26,7 +28,8 @@ public record ProxySqlConfigInput(
         List<String> proxySqlPeers,
         InlineInitConfig inline,
         InitSecret initSecret,
-        boolean metricsEndpoint) {
+        boolean metricsEndpoint,
+        boolean frontendTls) {
 
     public ProxySqlConfigInput {
         // Null entries are kept (not List.copyOf) so that they are reported as errors instead of throwing.
@@ -34,9 +37,15 @@ public record ProxySqlConfigInput(
         inline = inline == null ? InlineInitConfig.empty() : inline;
     }
 
+    /** Without frontend TLS. */
+    public ProxySqlConfigInput(Credentials clusterAdmin, Credentials monitor, Backend backend, List<String> proxySqlPeers,
+                               InlineInitConfig inline, InitSecret initSecret, boolean metricsEndpoint) {
+        this(clusterAdmin, monitor, backend, proxySqlPeers, inline, initSecret, metricsEndpoint, false);
+    }
+
     /** Without ProxySQL's own metrics endpoint. */
     public ProxySqlConfigInput(Credentials clusterAdmin, Credentials monitor, Backend backend, List<String> proxySqlPeers,
                                InlineInitConfig inline, InitSecret initSecret) {
-        this(clusterAdmin, monitor, backend, proxySqlPeers, inline, initSecret, false);
+        this(clusterAdmin, monitor, backend, proxySqlPeers, inline, initSecret, false, false);
     }
 }

@@ -58,6 +58,7 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
     private Path baseDir;
     private Process server;
     private int port;
+    private final List<String> serverOptions = new ArrayList<>();
     private Thread killOnJvmExit;
 
     public LocalMariaDb() {
@@ -81,6 +82,12 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
      * Adds an administrator as KubeDB's AppBinding Secret names one (all privileges, with GRANT OPTION), able to log
      * in over TCP from loopback: what the operator logs in as to create ProxySQL's monitor user.
      */
+    /** Extra {@code mariadbd} options, e.g. {@code --ssl-cert=...} and {@code --require-secure-transport=ON}. */
+    public LocalMariaDb withServerOptions(String... options) {
+        serverOptions.addAll(List.of(options));
+        return this;
+    }
+
     public LocalMariaDb withAdmin(String name, String password) {
         withInitStatement("CREATE USER IF NOT EXISTS '" + name + "'@'" + HOST + "' IDENTIFIED BY '" + password + "'");
         return withInitStatement("GRANT ALL PRIVILEGES ON *.* TO '" + name + "'@'" + HOST + "' WITH GRANT OPTION");
@@ -172,7 +179,7 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
         Path errorLog = baseDir.resolve("error.log");
         for (int attempt = 1; ; attempt++) {
             port = freeLoopbackPort();
-            server = new ProcessBuilder(mariadbd.toString(),
+            List<String> command = new ArrayList<>(List.of(mariadbd.toString(),
                     "--no-defaults",
                     "--user=" + System.getProperty("user.name"), // mariadbd refuses to run as root without it
                     "--datadir=" + baseDir.resolve("data"),
@@ -185,7 +192,9 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
                     "--init-file=" + initFile,
                     "--general-log=1",
                     "--log-output=TABLE",
-                    "--innodb-buffer-pool-size=32M")
+                    "--innodb-buffer-pool-size=32M"));
+            command.addAll(serverOptions);
+            server = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(baseDir.resolve("stdout.log").toFile())
                     .start();

@@ -81,6 +81,20 @@ public final class ProxySqlNode implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /**
+     * A client connection on port 6033 as an application user (5 s to connect, 30 s per read), with extra driver
+     * {@code options} (e.g. {@code sslMode}); the caller closes it.
+     */
+    public java.sql.Connection connectAsClient(String user, String password, java.util.Map<String, String> options) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", "5000");
+        p.setProperty("socketTimeout", "30000");
+        options.forEach(p::setProperty);
+        return new org.mariadb.jdbc.Driver().connect(clientUrl(), p);
+    }
+
     /** A session as the rendered config's remote admin user; the caller closes it. */
     public AdminSession session() throws SQLException {
         return AdminSession.open(adminEndpoint(), admin);
