@@ -229,6 +229,8 @@ class StepDecisionsTest {
             case ROLLING_BACK_PODS -> StepDecisions.replacingPods(deleted.view(), true);
             // These steps take no decision that a cancel could change: they finish what the request started.
             case UPDATING_DATABASE, RESUMING, DONE -> new Proceed();
+            // Reconfigure's steps decide a cancel themselves (ReconfigureSteps: before the first write resume, after it roll back).
+            case RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE -> new Proceed();
         };
         switch (step) {
             case QUEUED -> assertThat(o).isInstanceOf(Forget.class);

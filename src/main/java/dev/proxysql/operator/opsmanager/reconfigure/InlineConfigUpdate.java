@@ -48,8 +48,17 @@ public final class InlineConfigUpdate {
 
     /** The inline block as a JSON merge patch of the ProxySQL ({@code {"spec":{"configuration":{"init":{"inline":...}}}}}). */
     public static String mergePatch(ProxySQL target) {
-        Map<String, Object> inline = Serialization.jsonMapper().convertValue(target.getSpec().getConfiguration().getInit().getInline(), Map.class);
-        return Serialization.asJson(Map.of("spec", Map.of("configuration", Map.of("init", Map.of("inline", inline)))));
+        Map<String, Object> inline = new LinkedHashMap<>(Serialization.jsonMapper().convertValue(
+                target.getSpec().getConfiguration().getInit().getInline(), Map.class));
+        // A list emptied by deletes is removed: in a merge patch only an explicit null removes a field.
+        inline.putIfAbsent("mysqlUsers", null);
+        inline.putIfAbsent("mysqlQueryRules", null);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                    Map.of("spec", Map.of("configuration", Map.of("init", Map.of("inline", inline)))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<MySQLUser> users(List<MySQLUser> current, ReconfigureIntent intent) {

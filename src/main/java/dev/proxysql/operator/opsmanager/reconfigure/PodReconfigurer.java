@@ -138,7 +138,14 @@ public final class PodReconfigurer {
         if (passwords.kind() != Outcome.Kind.DONE) {
             return passwords;
         }
-        return write(p, pod, ReconfigurePlan.forward(intent, hashes), "reconfigured: " + ReconfigurePlan.describe(intent));
+        Outcome written = write(p, pod, ReconfigurePlan.forward(intent, hashes), "reconfigured: " + ReconfigurePlan.describe(intent));
+        if (written.kind() != Outcome.Kind.FAILED) {
+            return written;
+        }
+        // Name the fields of the request whose values ProxySQL did not take (it keeps the old value of a variable it refuses).
+        List<String> fields = intent.variables().keySet().stream().filter(v -> written.message().contains(" " + v + " "))
+                .map(intent::field).toList();
+        return fields.isEmpty() ? written : Outcome.failed(written.message() + " (" + String.join(", ", fields) + ")");
     }
 
     /**
