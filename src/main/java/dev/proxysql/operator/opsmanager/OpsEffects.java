@@ -128,6 +128,9 @@ final class OpsEffects {
         if (p != null && p.getPods() != null && !p.getPods().isEmpty()) {
             b.append(' ').append(p.getPods().stream().map(OpsEffects::podState).collect(Collectors.joining(" ")));
         }
+        if (p != null && p.getReconfigure() != null) {
+            p.getReconfigure().getPods().forEach((pod, state) -> b.append(' ').append(pod).append('=').append(state));
+        }
         return b.toString();
     }
 

@@ -287,7 +287,9 @@ class ReconfigureOnProxySqlIT {
                     """, "1m")).create();
             ProxySQLOpsRequest failed = awaitOps(client, "out-of-range", OpsRequestPhase.FAILED, TIMEOUT);
             assertThat(message(failed, "Failed")).contains("pod px-0: ProxySQL did not take the change: runtime: mysql-ping_timeout_server is "
-                    + before + ", not 5000000000").contains("spec.configuration.mysqlVariables.ping_timeout_server").contains("rolled back");
+                    + before + ", not 5000000000")
+                    // ProxySQL answered the UPDATE and the LOAD with success, and reset the main table too: disk got the old value.
+                    .contains("disk: mysql-ping_timeout_server is " + before + ", not 5000000000").contains("spec.configuration.mysqlVariables.ping_timeout_server").contains("rolled back");
             for (String pod : pods(2)) {
                 try (AdminSession admin = pods.node(pod).session()) {
                     assertVariable(admin, pod, "mysql-ping_timeout_server", before);
