@@ -3,6 +3,9 @@ package dev.proxysql.operator.opsmanager;
 import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfiguration;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfigurationSpec;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQLInitConfiguration;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
@@ -20,7 +23,7 @@ import java.util.Map;
 /**
  * A ProxySQL of the local cluster whose pods are real {@code proxysql} processes ({@link ProxySqlPods}) in front of a
  * real MariaDB, on catalog entries {@code <build>-local} for each locally built ProxySQL version: what the Reconfigure
- * tests deploy.
+ * tests deploy, with the ProxySQL Cluster's sync of users, rules and variables off.
  */
 final class RealProxySqlDeployment {
     static final String ADMIN = "kubedb_root";
@@ -78,6 +81,19 @@ final class RealProxySqlDeployment {
         ProxySqlPods pods = new ProxySqlPods(client, ns.name(), name, replicas, fleet, images).start();
         ProxySQL px = OpsFixture.proxysql(ns, name, replicas, "1s");
         px.getSpec().setVersion(local(build));
+        // No ProxySQL Cluster sync of the modules a Reconfigure writes: each node then shows only what the operator wrote
+        // on it, so a node it skipped (or did not roll back) cannot be filled in by a peer and hide it.
+        ProxySQLConfiguration inline = new ProxySQLConfiguration();
+        Map<String, Object> admin = new LinkedHashMap<>();
+        for (String module : new String[] {"mysql_users", "mysql_query_rules", "mysql_variables", "admin_variables"}) {
+            admin.put("cluster_" + module + "_diffs_before_sync", 0);
+        }
+        inline.setAdminVariables(admin);
+        ProxySQLInitConfiguration init = new ProxySQLInitConfiguration();
+        init.setInline(inline);
+        ProxySQLConfigurationSpec configuration = new ProxySQLConfigurationSpec();
+        configuration.setInit(init);
+        px.getSpec().setConfiguration(configuration);
         client.resource(px).create();
         OpsFixture.awaitReady(client, name);
         for (int i = 0; i < replicas; i++) {
