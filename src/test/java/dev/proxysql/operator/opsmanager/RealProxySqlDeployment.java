@@ -6,6 +6,9 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfiguration;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfigurationSpec;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLInitConfiguration;
+import dev.proxysql.operator.runtime.OperatorSettings;
+import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
@@ -16,6 +19,7 @@ import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +35,19 @@ final class RealProxySqlDeployment {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     private RealProxySqlDeployment() {
+    }
+
+    /**
+     * The operator in the test JVM with both controllers and the ProxySQL-level check on, reaching each pod at its
+     * local process ({@link ProxySqlPods#endpoints()}); {@code install}: the catalog entries the class needs.
+     */
+    static InProcessOperator operator(java.util.function.Consumer<KubernetesClient> install) {
+        return new InProcessOperator(client -> {
+            ProxySQLOperator operator = new ProxySQLOperator(client, new OperatorSettings(true, true, java.util.Set.of(), true),
+                    new SimpleMeterRegistry(), java.util.Optional.empty(), ProxySqlPods.endpoints());
+            operator.start();
+            return operator;
+        }, install);
     }
 
     /** Catalog entries for every local build: {@code 2.6.5-local} runs image {@code local/proxysql:2.6.5}. */

@@ -9,8 +9,6 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfiguration;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.runtime.OperatorSettings;
-import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
@@ -22,7 +20,6 @@ import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
 import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,8 +28,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,14 +54,7 @@ class ReconfigureOnProxySqlIT {
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
     @RegisterExtension
-    static final InProcessOperator OPERATOR = new InProcessOperator(
-            client -> {
-                ProxySQLOperator operator = new ProxySQLOperator(client, new OperatorSettings(true, true, Set.of(), true),
-                        new SimpleMeterRegistry(), Optional.empty(), ProxySqlPods.endpoints());
-                operator.start();
-                return operator;
-            },
-            RealProxySqlDeployment::installLocalVersions);
+    static final InProcessOperator OPERATOR = RealProxySqlDeployment.operator(RealProxySqlDeployment::installLocalVersions);
 
     static Stream<String> builds() {
         return ProxySqlBuilds.versions().stream();

@@ -7,15 +7,11 @@ import static dev.proxysql.operator.opsmanager.OpsFixture.message;
 import static dev.proxysql.operator.opsmanager.OpsFixture.podImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.runtime.OperatorSettings;
-import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.InProcessOperator;
-import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
@@ -25,14 +21,10 @@ import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
 import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,27 +37,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @LocalCluster
 class UpdateVersionOnProxySqlIT {
-    private static final String ADMIN = "kubedb_root";
-    private static final String ADMIN_PASSWORD = "AdminPw1234567890";
     private static final String OLD = ProxySqlBuilds.oldest();
     private static final String NEW = ProxySqlBuilds.newest();
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(ADMIN, ADMIN_PASSWORD);
+    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(RealProxySqlDeployment.ADMIN, RealProxySqlDeployment.ADMIN_PASSWORD);
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
     @RegisterExtension
-    static final InProcessOperator OPERATOR = new InProcessOperator(
-            client -> {
-                ProxySQLOperator operator = new ProxySQLOperator(client, new OperatorSettings(true, true, Set.of(), true),
-                        new SimpleMeterRegistry(), Optional.empty(), ProxySqlPods.endpoints());
-                operator.start();
-                return operator;
-            },
-            UpdateVersionOnProxySqlIT::installLocalVersions);
+    static final InProcessOperator OPERATOR = RealProxySqlDeployment.operator(UpdateVersionOnProxySqlIT::installLocalVersions);
 
 
     @Test
@@ -109,17 +92,7 @@ class UpdateVersionOnProxySqlIT {
 
     /** A ProxySQL on the old local version in front of the local MariaDB, its pods backed by real processes. */
     private static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, int replicas) throws Exception {
-        client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
-                .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", ADMIN, "password", ADMIN_PASSWORD)).build()).create();
-        client.resource(Serialization.unmarshal("""
-                apiVersion: appcatalog.appscode.com/v1alpha1
-                kind: AppBinding
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  type: example.com/standalone-server   # names no MySQL flavour: a single server, no role detection
-                  clientConfig: {url: "tcp(%s:%d)/"}
-                  secret: {name: mariadb-auth}
-                """.formatted(OperatorFixture.BACKEND, ns.name(), LocalMariaDb.HOST, MARIADB.port()), AppBinding.class)).create();
+        RealProxySqlDeployment.createBackend(client, ns, MARIADB);
         ProxySqlPods pods = new ProxySqlPods(client, ns.name(), "px", replicas, PROXYSQL,
                 Map.of(image(OLD), OLD, image(NEW), NEW, image("mislabeled"), OLD)).start();
         ProxySQL px = OpsFixture.proxysql(ns, "px", replicas, "1s");
