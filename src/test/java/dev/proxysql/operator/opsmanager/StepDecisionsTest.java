@@ -89,8 +89,8 @@ class StepDecisionsTest {
 
     @Test
     void anUnsupportedTypeEndsAtOnceSayingSo() {
-        assertThat(StepDecisions.unsupported("spec.type: Reconfigure is not supported yet").failure())
-                .isEqualTo("spec.type: Reconfigure is not supported yet; nothing was changed");
+        assertThat(StepDecisions.unsupported("spec.type: RotateAuth is not supported yet").failure())
+                .isEqualTo("spec.type: RotateAuth is not supported yet; nothing was changed");
     }
 
     @ParameterizedTest
@@ -262,6 +262,15 @@ class StepDecisionsTest {
             assertThat(StepDecisions.refused(OpsStep.REPLACING_PODS, false, why, timeout, timeout))
                     .contains(new Fail(why + "; still refused after 2m0s", OpsStep.RESUMING));
             assertThat(StepDecisions.refused(OpsStep.ROLLING_BACK_PODS, true, why, timeout, timeout))
+                    .contains(new RollbackFailed(why + "; still refused after 2m0s"));
+        }
+
+        @Test
+        void aReconfigureRollsBackWhatItMayHaveWritten() {
+            String why = "step ReconfiguringPods: the API server refused a write (500): no";
+            assertThat(StepDecisions.refused(OpsStep.RECONFIGURING_PODS, false, why, timeout, timeout))
+                    .contains(new Fail(why + "; still refused after 2m0s", OpsStep.ROLLING_BACK_RECONFIGURE));
+            assertThat(StepDecisions.refused(OpsStep.ROLLING_BACK_RECONFIGURE, false, why, timeout, timeout))
                     .contains(new RollbackFailed(why + "; still refused after 2m0s"));
         }
 
