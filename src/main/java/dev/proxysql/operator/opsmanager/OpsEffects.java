@@ -87,6 +87,14 @@ final class OpsEffects {
         });
     }
 
+    /**
+     * Writes a Reconfigure's change (or its rollback) to one pod through its admin interface: {@code what} names the
+     * point, e.g. {@code "reconfigure px-1"} or {@code "restore px-0"}.
+     */
+    <T> T reconfigurePod(ProxySQLOpsRequest r, String what, Supplier<T> action) {
+        return write(r, step(r) + ": " + what, action);
+    }
+
     void normal(ProxySQLOpsRequest r, OpsReason reason, String message) {
         events.normal(r, reason.value(), message);
     }
@@ -119,6 +127,9 @@ final class OpsEffects {
         }
         if (p != null && p.getPods() != null && !p.getPods().isEmpty()) {
             b.append(' ').append(p.getPods().stream().map(OpsEffects::podState).collect(Collectors.joining(" ")));
+        }
+        if (p != null && p.getReconfigure() != null) {
+            p.getReconfigure().getPods().forEach((pod, state) -> b.append(' ').append(pod).append('=').append(state));
         }
         return b.toString();
     }

@@ -29,6 +29,7 @@ public enum OpsReason {
     CHECK_FAILED("CheckFailed"),
     RESTART_PODS_SUCCEEDED("RestartPodsSucceeded"),
     UPDATE_DATABASE("UpdateDatabase"),
+    RECONFIGURE_POD("ReconfigurePod"),
     // Rollback
     ROLLBACK("Rollback"),
     ROLLBACK_STARTED("RollbackStarted"),

@@ -23,6 +23,7 @@ import dev.proxysql.operator.opsmanager.rolling.RollbackPlan;
 import dev.proxysql.operator.opsmanager.rolling.RollingReplacement;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.opsmanager.types.Operation;
+import dev.proxysql.operator.opsmanager.types.ReconfigureOperation;
 import dev.proxysql.operator.topology.PauseProtocol;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -75,6 +76,8 @@ public final class OpsStateMachine {
     private final PodObserver pods;
     private final ProxySQLReleases releases;
     private final TemplateRenderer renderer;
+    /** The Reconfigure steps (ReconfiguringPods, RollingBackReconfigure), which replace no pod. */
+    private final ReconfigureSteps reconfigure;
     /** When this operator process started: waits are not counted from earlier (see {@code Run.stepTimedOut}). */
     private final Instant started;
     /**
@@ -105,6 +108,7 @@ public final class OpsStateMachine {
         this.releases = new ProxySQLReleases(client);
         this.renderer = new TemplateRenderer(client);
         this.started = Instant.now(clock);
+        this.reconfigure = new ReconfigureSteps(this);
     }
 
     OpsMetrics metrics() {
@@ -181,7 +185,7 @@ public final class OpsStateMachine {
         boolean rollback = step == OpsStep.ROLLING_BACK_STATEFUL_SET || step == OpsStep.ROLLING_BACK_PODS;
         boolean needsStatefulSet = switch (step) {
             case PAUSING, UPDATING_STATEFUL_SET, REPLACING_PODS, ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS -> true;
-            case QUEUED, UPDATING_DATABASE, RESUMING, DONE -> false;
+            case QUEUED, UPDATING_DATABASE, RESUMING, DONE, RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE -> false;
         };
         run.sts = p != null && needsStatefulSet ? statefulSet(p) : null;
         if (p != null && (step == OpsStep.UPDATING_STATEFUL_SET || step == OpsStep.ROLLING_BACK_STATEFUL_SET)) {
@@ -216,6 +220,8 @@ public final class OpsStateMachine {
             case ROLLING_BACK_STATEFUL_SET -> rollingBackStatefulSet(run, StepDecisions.rollingBackStatefulSet(view));
             case ROLLING_BACK_PODS -> replacingPods(run, StepDecisions.replacingPods(view, true), true);
             case RESUMING -> resuming(run);
+            case RECONFIGURING_PODS -> reconfigure.reconfiguringPods(run);
+            case ROLLING_BACK_RECONFIGURE -> reconfigure.rollingBack(run);
             case DONE -> Optional.empty();
         };
     }
@@ -298,7 +304,7 @@ public final class OpsStateMachine {
         }
         run.condition(OpsConditions.PAUSE_DATABASE, true, OpsReason.DATABASE_PAUSE_SUCCEEDED, "Successfully paused ProxySQL "
                 + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
-        run.to(OpsStep.UPDATING_STATEFUL_SET);
+        run.to(run.op instanceof ReconfigureOperation ? OpsStep.RECONFIGURING_PODS : OpsStep.UPDATING_STATEFUL_SET);
         run.save();
         effects.normal(run.r, OpsReason.PAUSE_DATABASE, "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
         return now();
@@ -468,6 +474,9 @@ public final class OpsStateMachine {
         if (failure == null) {
             return finish(run.r, run.op, new StepOutcome.Finish(run.op.successMessage(run.r, run.proxysql), null));
         }
+        if (run.op instanceof ReconfigureOperation) {
+            return finish(run.r, run.op, StepOutcome.Finish.failed(ReconfigureSteps.failureOutcome(run.status(), run.progress())));
+        }
         boolean rolledBack = Conditions.find(run.status().getConditions(), OpsConditions.ROLLBACK)
                 .filter(c -> OpsReason.ROLLBACK_SUCCEEDED.value().equals(c.getReason())).isPresent();
         return finish(run.r, run.op, StepOutcome.Finish.failed(StepDecisions.failureOutcome(failure, rolledBack,
@@ -577,8 +586,34 @@ public final class OpsStateMachine {
 
     // --- the request being advanced ------------------------------------------------------------------------------
 
+    // --- what ReconfigureSteps needs of the machine (package-private, for that class only) -----------------------
+
+    OpsEffects effects() {
+        return effects;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Instant started() {
+        return started;
+    }
+
+    Optional<Duration> failRun(Run run, StepOutcome.Fail f) {
+        return fail(run, f);
+    }
+
+    Optional<Duration> rollbackFailedRun(Run run, String reason) {
+        return rollbackFailed(run, reason);
+    }
+
+    Optional<Duration> pollAgain() {
+        return poll();
+    }
+
     /** One request, its operation, its ProxySQL and StatefulSet as read at the start of this pass. */
-    private final class Run {
+    final class Run {
         ProxySQLOpsRequest r;
         final Operation op;
         final ProxySQL proxysql;

@@ -184,7 +184,9 @@ final class StepDecisions {
         String reason = what + "; still refused after " + GoDuration.format(timeout);
         return Optional.of(switch (step) {
             case QUEUED, PAUSING -> new Fail(reason, OpsStep.RESUMING);
-            case ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS -> new RollbackFailed(reason);
+            case ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS, ROLLING_BACK_RECONFIGURE -> new RollbackFailed(reason);
+            // Pods may already have the change: put the previous values back (none were recorded: nothing to put back).
+            case RECONFIGURING_PODS -> new Fail(reason, OpsStep.ROLLING_BACK_RECONFIGURE);
             default -> fail(changesTemplate, reason, OpsStep.ROLLING_BACK_STATEFUL_SET);
         });
     }

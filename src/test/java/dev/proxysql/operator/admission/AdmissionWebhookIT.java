@@ -201,6 +201,26 @@ class AdmissionWebhookIT {
     }
 
     @Test
+    @Order(3)
+    void reconfiguringAVariableTheOperatorSetsIsRejectedAtCreationNamingTheField(KubernetesClient client, TestNamespace ns) {
+        client.resource(OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 1)).create();
+        for (String block : new String[] {"mysqlVariables: {interfaces: \"0.0.0.0:3306\"}", "mysqlVariables: {mysql-interfaces: \"0.0.0.0:3306\"}"}) {
+            KubernetesClientException denied = denial(() -> client.resource(OpsFixture.reconfigure(ns, "listen", "px", block, "1m")).create());
+            assertThat(denied).as("denied: %s", block).isNotNull();
+            assertThat(denied.getCode()).isEqualTo(422);
+            assertThat(denied.getStatus().getMessage()).startsWith(DENIED + "spec.configuration.mysqlVariables.")
+                    .endsWith("interfaces: mysql-interfaces is set by the operator and cannot be reconfigured");
+        }
+        KubernetesClientException admin = denial(() -> client.resource(OpsFixture.reconfigure(ns, "creds", "px",
+                "adminVariables: {admin_credentials: \"x:y\", refresh_interval: 2055}", "1m")).create());
+        assertThat(admin.getStatus().getMessage()).isEqualTo(DENIED
+                + "spec.configuration.adminVariables.admin_credentials: admin-admin_credentials is set by the operator and cannot be reconfigured");
+        client.resource(OpsFixture.reconfigure(ns, "fine", "px", "adminVariables: {refresh_interval: 2055}", "1m")).create();
+        assertThat(client.resources(ProxySQLOpsRequest.class).list().getItems()).extracting(r -> r.getMetadata().getName())
+                .as("only the allowed one stored").containsExactly("fine");
+    }
+
+    @Test
     @Order(4)
     void allowedRequestsAreAdmitted(KubernetesClient client, TestNamespace ns) {
         client.resource(OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 1)).create();

@@ -117,6 +117,9 @@ class ApiCompatibilityIT {
         assertRejected(() -> client.resource(opsRequest(ns, "no-rule-id", "Reconfigure",
                         "configuration: {mysqlQueryRules: {reqType: add, rules: [{active: 1}]}}")).create(),
                 "rule_id", "Required value");
+        assertRejected(() -> client.resource(opsRequest(ns, "bad-req-type", "Reconfigure",
+                        "configuration: {mysqlUsers: {reqType: upsert, users: [{username: app}]}}")).create(),
+                "spec.configuration.mysqlUsers.reqType", "Unsupported value: \"upsert\"");
         assertRejected(() -> client.resource(opsRequest(ns, "two-tls", "ReconfigureTLS", "tls: {remove: true, rotateCertificates: true}")).create(),
                 "spec.tls", "exactly one of");
 

@@ -101,6 +101,13 @@ public final class OpsFixture {
         return r;
     }
 
+    /** A Reconfigure request; {@code configuration} is its spec.configuration as YAML, in KubeDB's form. */
+    public static ProxySQLOpsRequest reconfigure(TestNamespace ns, String name, String proxysql, String configuration, String timeout) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RECONFIGURE, timeout, 1);
+        r.getSpec().setConfiguration(Serialization.unmarshal(configuration, dev.proxysql.operator.api.ops.v1alpha1.ReconfigurationSpec.class));
+        return r;
+    }
+
     private static ProxySQLOpsRequest request(TestNamespace ns, String name, String proxysql, OpsRequestType type, String timeout,
                                               int maxRetries) {
         ProxySQLOpsRequest r = new ProxySQLOpsRequest();

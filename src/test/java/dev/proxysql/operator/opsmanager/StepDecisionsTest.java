@@ -89,8 +89,8 @@ class StepDecisionsTest {
 
     @Test
     void anUnsupportedTypeEndsAtOnceSayingSo() {
-        assertThat(StepDecisions.unsupported("spec.type: Reconfigure is not supported yet").failure())
-                .isEqualTo("spec.type: Reconfigure is not supported yet; nothing was changed");
+        assertThat(StepDecisions.unsupported("spec.type: RotateAuth is not supported yet").failure())
+                .isEqualTo("spec.type: RotateAuth is not supported yet; nothing was changed");
     }
 
     @ParameterizedTest
@@ -229,6 +229,8 @@ class StepDecisionsTest {
             case ROLLING_BACK_PODS -> StepDecisions.replacingPods(deleted.view(), true);
             // These steps take no decision that a cancel could change: they finish what the request started.
             case UPDATING_DATABASE, RESUMING, DONE -> new Proceed();
+            // Reconfigure's steps decide a cancel themselves (ReconfigureSteps: before the first write resume, after it roll back).
+            case RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE -> new Proceed();
         };
         switch (step) {
             case QUEUED -> assertThat(o).isInstanceOf(Forget.class);
@@ -260,6 +262,15 @@ class StepDecisionsTest {
             assertThat(StepDecisions.refused(OpsStep.REPLACING_PODS, false, why, timeout, timeout))
                     .contains(new Fail(why + "; still refused after 2m0s", OpsStep.RESUMING));
             assertThat(StepDecisions.refused(OpsStep.ROLLING_BACK_PODS, true, why, timeout, timeout))
+                    .contains(new RollbackFailed(why + "; still refused after 2m0s"));
+        }
+
+        @Test
+        void aReconfigureRollsBackWhatItMayHaveWritten() {
+            String why = "step ReconfiguringPods: the API server refused a write (500): no";
+            assertThat(StepDecisions.refused(OpsStep.RECONFIGURING_PODS, false, why, timeout, timeout))
+                    .contains(new Fail(why + "; still refused after 2m0s", OpsStep.ROLLING_BACK_RECONFIGURE));
+            assertThat(StepDecisions.refused(OpsStep.ROLLING_BACK_RECONFIGURE, false, why, timeout, timeout))
                     .contains(new RollbackFailed(why + "; still refused after 2m0s"));
         }
 

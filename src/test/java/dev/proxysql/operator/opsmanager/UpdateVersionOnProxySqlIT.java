@@ -12,13 +12,11 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.testing.InProcessOperator;
-import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
 import dev.proxysql.operator.testing.proxysql.AdminSession;
-import dev.proxysql.operator.testing.proxysql.LocalBackendBinding;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
@@ -39,21 +37,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @LocalCluster
 class UpdateVersionOnProxySqlIT {
-    private static final String ADMIN = "kubedb_root";
-    private static final String ADMIN_PASSWORD = "AdminPw1234567890";
     private static final String OLD = ProxySqlBuilds.oldest();
     private static final String NEW = ProxySqlBuilds.newest();
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(ADMIN, ADMIN_PASSWORD);
+    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(RealProxySqlDeployment.ADMIN, RealProxySqlDeployment.ADMIN_PASSWORD);
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
     @RegisterExtension
-    static final InProcessOperator OPERATOR = new InProcessOperator(client -> OperatorFixture.startOnLocalProxySql(client, true),
-            UpdateVersionOnProxySqlIT::installLocalVersions);
+    static final InProcessOperator OPERATOR = RealProxySqlDeployment.operator(UpdateVersionOnProxySqlIT::installLocalVersions);
 
 
     @Test
@@ -97,7 +92,7 @@ class UpdateVersionOnProxySqlIT {
 
     /** A ProxySQL on the old local version in front of the local MariaDB, its pods backed by real processes. */
     private static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, int replicas) throws Exception {
-        LocalBackendBinding.bind(client, ns.name(), MARIADB, ADMIN, ADMIN_PASSWORD);
+        RealProxySqlDeployment.createBackend(client, ns, MARIADB);
         ProxySqlPods pods = new ProxySqlPods(client, ns.name(), "px", replicas, PROXYSQL,
                 Map.of(image(OLD), OLD, image(NEW), NEW, image("mislabeled"), OLD)).start();
         ProxySQL px = OpsFixture.proxysql(ns, "px", replicas, "1s");

@@ -34,6 +34,8 @@ public class OpsProgress {
     private String rollbackFailure;
     /** The request was deleted while running: it is being cancelled. */
     private Boolean cancelled;
+    /** Reconfigure: the values before the change and each pod's state. */
+    private ReconfigureProgress reconfigure;
 
     public OpsStep getStep() {
         return step;
@@ -139,5 +141,13 @@ public class OpsProgress {
 
     public void setTargetResources(java.util.Map<String, ResourceRequirements> targetResources) {
         this.targetResources = targetResources;
+    }
+
+    public ReconfigureProgress getReconfigure() {
+        return reconfigure;
+    }
+
+    public void setReconfigure(ReconfigureProgress reconfigure) {
+        this.reconfigure = reconfigure;
     }
 }

@@ -17,6 +17,10 @@ public enum OpsStep {
     @JsonProperty("ReplacingPods") REPLACING_PODS,
     /** Writing the new spec (e.g. spec.version) to the ProxySQL. */
     @JsonProperty("UpdatingDatabase") UPDATING_DATABASE,
+    /** Reconfigure: writing the change through each pod's admin interface, one pod at a time, checked after each. */
+    @JsonProperty("ReconfiguringPods") RECONFIGURING_PODS,
+    /** Reconfigure: putting the previous values back on the pods already changed, after a failure. */
+    @JsonProperty("RollingBackReconfigure") ROLLING_BACK_RECONFIGURE,
     /** Putting back the previous pod template after a failure. */
     @JsonProperty("RollingBackStatefulSet") ROLLING_BACK_STATEFUL_SET,
     /** Replacing already-moved pods back, one at a time, with the same checks. */

@@ -1,0 +1,83 @@
+package dev.proxysql.operator.opsmanager.types;
+
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
+import dev.proxysql.operator.opsmanager.reconfigure.InlineConfigUpdate;
+import dev.proxysql.operator.opsmanager.reconfigure.PodReconfigurer;
+import dev.proxysql.operator.opsmanager.reconfigure.ReconfigureIntent;
+import dev.proxysql.operator.opsmanager.reconfigure.ReconfigurePlan;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.Map;
+
+/**
+ * Reconfigure ({@code spec.configuration}): users, query rules, mysql and admin variables, written through each pod's
+ * admin interface one pod at a time, with no pod replaced and no template change. The state machine runs it through
+ * its own steps (ReconfiguringPods, and RollingBackReconfigure on failure) with {@link PodReconfigurer}; this class
+ * gives the checks, the spec the request leaves ({@link InlineConfigUpdate}: the provisioner renders it for new pods)
+ * and the condition names KubeDB uses: {@code Reconfigure}, {@code ReconfigureSucceeded}, {@code ReconfigureFailed}.
+ */
+public final class ReconfigureOperation implements Operation {
+    private final KubernetesClient client;
+    private final PodReconfigurer pods;
+
+    public ReconfigureOperation(KubernetesClient client, AdminEndpoints endpoints) {
+        this.client = client;
+        this.pods = new PodReconfigurer(client, endpoints);
+    }
+
+    /** Where the pods and the backend are asked and written. */
+    public PodReconfigurer pods() {
+        return pods;
+    }
+
+    /** The request's configuration, checked; {@link IllegalStateException} if it does not pass (validated before). */
+    public static ReconfigureIntent intent(ProxySQLOpsRequest request) {
+        ReconfigureIntent.Result r = ReconfigureIntent.of(request.getSpec().getConfiguration());
+        if (r.intent() == null) {
+            throw new IllegalStateException(r.problem());
+        }
+        return r.intent();
+    }
+
+    @Override
+    public Validation validate(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        ReconfigureIntent.Result r = ReconfigureIntent.of(request.getSpec().getConfiguration());
+        return r.intent() == null ? Validation.reject(r.problem()) : Validation.run();
+    }
+
+    @Override
+    public ProxySQL target(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return InlineConfigUpdate.apply(proxysql, intent(request));
+    }
+
+    @Override
+    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
+        return Map.of();
+    }
+
+    @Override
+    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return proxysql.getSpec().getVersion();
+    }
+
+    /** Keeps the change in {@code spec.configuration.init.inline}; idempotent (the same merge gives the same spec). */
+    @Override
+    public void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        ProxySQL target = target(request, proxysql);
+        client.resources(ProxySQL.class).inNamespace(proxysql.getMetadata().getNamespace()).withName(proxysql.getMetadata().getName())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), InlineConfigUpdate.mergePatch(target));
+    }
+
+    @Override
+    public String conditionType() {
+        return "Reconfigure";
+    }
+
+    @Override
+    public String successMessage(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return "Successfully reconfigured ProxySQL " + proxysql.getMetadata().getName() + ": " + ReconfigurePlan.describe(intent(request));
+    }
+}
