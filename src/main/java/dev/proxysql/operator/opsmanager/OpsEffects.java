@@ -87,6 +87,14 @@ final class OpsEffects {
         });
     }
 
+    /**
+     * Any other write of a step ({@code what} names it in the stop point): a HorizontalScaling's config Secret,
+     * StatefulSet and the ProxySQL nodes' membership, made by {@link MemberScaling}.
+     */
+    <T> T act(ProxySQLOpsRequest r, String what, Supplier<T> action) {
+        return write(r, step(r) + ": " + what, action);
+    }
+
     void normal(ProxySQLOpsRequest r, OpsReason reason, String message) {
         events.normal(r, reason.value(), message);
     }

@@ -15,6 +15,7 @@ import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.opsmanager.checks.AdminInterfaceCheck;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.types.Operation;
+import dev.proxysql.operator.opsmanager.types.HorizontalScalingOperation;
 import dev.proxysql.operator.opsmanager.types.RestartOperation;
 import dev.proxysql.operator.opsmanager.types.UpdateVersionOperation;
 import dev.proxysql.operator.opsmanager.types.VerticalScalingOperation;
@@ -90,7 +91,8 @@ public final class ProxySQLOperator implements AutoCloseable {
             Map<String, Operation> operations = Map.of(
                     OpsRequestType.UPDATE_VERSION.name(), new UpdateVersionOperation(client),
                     OpsRequestType.RESTART.name(), new RestartOperation(),
-                    OpsRequestType.VERTICAL_SCALING.name(), new VerticalScalingOperation(client));
+                    OpsRequestType.VERTICAL_SCALING.name(), new VerticalScalingOperation(client),
+                    OpsRequestType.HORIZONTAL_SCALING.name(), new HorizontalScalingOperation(client));
             ProxySQLLevelCheck check = settings.proxysqlChecks() ? new AdminInterfaceCheck(client, adminEndpoints) : ProxySQLLevelCheck.skipped();
             OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(),
                     clock, OpsRequestReconciler.NAME, opsMetrics, stops);
