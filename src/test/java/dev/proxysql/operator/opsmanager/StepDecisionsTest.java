@@ -227,6 +227,8 @@ class StepDecisionsTest {
             case REPLACING_PODS -> StepDecisions.replacingPods(deleted.view(), false);
             case ROLLING_BACK_STATEFUL_SET -> StepDecisions.rollingBackStatefulSet(deleted.view());
             case ROLLING_BACK_PODS -> StepDecisions.replacingPods(deleted.view(), true);
+            case SCALING_MEMBERS -> StepDecisions.scalingMembers(deleted.view(), false);
+            case ROLLING_BACK_MEMBERS -> StepDecisions.scalingMembers(deleted.view(), true);
             // These steps take no decision that a cancel could change: they finish what the request started.
             case UPDATING_DATABASE, RESUMING, DONE -> new Proceed();
         };
@@ -237,6 +239,8 @@ class StepDecisionsTest {
                     "cancelled: the request was deleted while the StatefulSet was being updated", OpsStep.ROLLING_BACK_STATEFUL_SET));
             case REPLACING_PODS -> assertThat(o).isEqualTo(new Fail(
                     "cancelled: the request was deleted while pods were being replaced", OpsStep.ROLLING_BACK_STATEFUL_SET));
+            case SCALING_MEMBERS -> assertThat(o).isEqualTo(new Fail(
+                    "cancelled: the request was deleted while members were being added or removed", OpsStep.ROLLING_BACK_MEMBERS));
             default -> assertThat(o).as("a cancel does not interrupt %s", step).isInstanceOf(Proceed.class);
         }
     }
