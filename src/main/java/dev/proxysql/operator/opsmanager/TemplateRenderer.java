@@ -62,8 +62,13 @@ final class TemplateRenderer {
         Secret monitor = client.secrets().inNamespace(ns).withName(ProxySQLNames.monitorSecret(p)).get();
         String initName = ConfigFile.initSecretName(p);
         Secret init = initName == null ? null : client.secrets().inNamespace(ns).withName(initName).get();
-        if (version == null || address.isEmpty() || auth == null || monitor == null || (initName != null && init == null)) {
-            return new RenderedSecret(null, "ProxySQLVersion, AppBinding, auth, monitor or init Secret missing");
+        String missing = version == null ? "ProxySQLVersion \"" + p.getSpec().getVersion() + "\" does not exist"
+                : address.isEmpty() ? "spec.backend: AppBinding \"" + backend + "\" does not exist in namespace " + ns + " or has no usable address"
+                : auth == null ? "auth Secret " + ProxySQLNames.authSecret(p) + " does not exist"
+                : monitor == null ? "monitor Secret " + ProxySQLNames.monitorSecret(p) + " does not exist"
+                : initName != null && init == null ? "init Secret " + initName + " does not exist" : null;
+        if (missing != null) {
+            return new RenderedSecret(null, missing);
         }
         ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigFile.input(p, version, binding, address.get(), Optional.ofNullable(init),
                 ConfigFile.text(auth, "password"), new Credentials(ConfigFile.text(monitor, "username"), ConfigFile.text(monitor, "password"))));

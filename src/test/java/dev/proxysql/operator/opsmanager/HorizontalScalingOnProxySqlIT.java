@@ -86,6 +86,8 @@ class HorizontalScalingOnProxySqlIT {
 
             client.resource(OpsFixture.horizontalScaling(ns, "down", "px", 3, "2m")).create();
             ProxySQLOpsRequest down = awaitOps(client, "down", OpsRequestPhase.SUCCESSFUL, Duration.ofMinutes(5));
+            printConditions(up);
+            printConditions(down);
             assertThat(message(down, "RemoveMember--px-3")).contains("every remaining member lists exactly the 3");
             assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getReplicas()).isEqualTo(3);
             assertThat(client.pods().withLabel("app.kubernetes.io/instance", "px").list().getItems()).hasSize(3);
@@ -110,6 +112,13 @@ class HorizontalScalingOnProxySqlIT {
             assertNotPaused(client, "px");
             assertProvisionerHasNothingToChange(client);
         }
+    }
+
+    /** The request's conditions in time order, for people reading the test's output (timings are not asserted). */
+    private static void printConditions(ProxySQLOpsRequest r) {
+        System.out.println("--- " + r.getMetadata().getName() + " conditions ---");
+        r.getStatus().getConditions().stream().sorted(java.util.Comparator.comparing(c -> c.getLastTransitionTime()))
+                .forEach(c -> System.out.println(c.getLastTransitionTime() + " " + c.getType() + " " + c.getStatus() + " " + c.getMessage()));
     }
 
     /** Every node 0..members-1 lists exactly the members at runtime and on disk, probes no other, and agrees on checksums. */

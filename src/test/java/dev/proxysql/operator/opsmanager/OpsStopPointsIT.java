@@ -61,14 +61,25 @@ class OpsStopPointsIT {
         }, "did not become Ready"),
         RESTART((ns, name) -> OpsFixture.restart(ns, name, proxysqlOf(name)), null),
         VERTICAL_SCALING((ns, name) -> OpsFixture.verticalScaling(ns, name, proxysqlOf(name),
-                "{\"requests\": {\"cpu\": \"700m\", \"memory\": \"1Gi\"}, \"limits\": {\"memory\": \"1Gi\"}}", "2m"), null);
+                "{\"requests\": {\"cpu\": \"700m\", \"memory\": \"1Gi\"}, \"limits\": {\"memory\": \"1Gi\"}}", "2m"), null),
+        /** HorizontalScaling up by two pods (KubeDB's bounds: 3 to 50 members). */
+        SCALE_UP((ns, name) -> OpsFixture.horizontalScaling(ns, name, proxysqlOf(name), 4, "2m"), null, 2),
+        /** HorizontalScaling down by two pods, the highest ordinal first. */
+        SCALE_DOWN((ns, name) -> OpsFixture.horizontalScaling(ns, name, proxysqlOf(name), 3, "2m"), null, 5);
 
         final BiFunction<TestNamespace, String, ProxySQLOpsRequest> request;
         final String failure;
+        /** The replicas the scenario's ProxySQL starts with. */
+        final int replicas;
 
         Scenario(BiFunction<TestNamespace, String, ProxySQLOpsRequest> request, String failure) {
+            this(request, failure, 2);
+        }
+
+        Scenario(BiFunction<TestNamespace, String, ProxySQLOpsRequest> request, String failure, int replicas) {
             this.request = request;
             this.failure = failure;
+            this.replicas = replicas;
         }
 
         boolean onPath(ProxySQLOpsRequest r) {
@@ -85,7 +96,7 @@ class OpsStopPointsIT {
     }
 
     /** What an uninterrupted run of a scenario ended with. */
-    private record Outcome(OpsRequestPhase phase, String version, Map<String, Long> evictionsPerOrdinal) {
+    private record Outcome(OpsRequestPhase phase, String version, Map<String, Long> evictionsPerOrdinal, Integer replicas, Set<String> pods) {
     }
 
     private static String proxysqlOf(String request) {
@@ -165,7 +176,7 @@ class OpsStopPointsIT {
      */
     private static void run(KubernetesClient client, TestCluster cluster, TestNamespace ns, List<Case> cases, StopPoints stops, boolean restart) {
         for (Case c : cases) {
-            client.resource(OpsFixture.proxysql(ns, c.name(), 2, null)).create();
+            client.resource(OpsFixture.proxysql(ns, c.name(), c.scenario().replicas, null)).create();
         }
         ProxySQLOperator a = OperatorFixture.startBoth(OperatorFixture.operatorClient(cluster), stops);
         ProxySQLOperator b = null;
@@ -219,7 +230,14 @@ class OpsStopPointsIT {
                 evictions.put("pod-" + pod.substring(c.name().length() + 1), n);
             }
         });
-        return new Outcome(r.getStatus().getPhase(), client.resources(ProxySQL.class).withName(c.name()).get().getSpec().getVersion(), evictions);
+        ProxySQL p = client.resources(ProxySQL.class).withName(c.name()).get();
+        // The pods that remain, by ordinal: a HorizontalScaling's outcome (a deleted one may still be terminating).
+        Set<String> pods = new java.util.TreeSet<>();
+        Await.until(TIMEOUT, "no pod of " + c.name() + " terminating", () -> client.pods().withLabel("app.kubernetes.io/instance", c.name()).list()
+                .getItems().stream().noneMatch(pod -> pod.getMetadata().getDeletionTimestamp() != null));
+        client.pods().withLabel("app.kubernetes.io/instance", c.name()).list().getItems()
+                .forEach(pod -> pods.add(podsByOrdinal(r, pod.getMetadata().getName())));
+        return new Outcome(r.getStatus().getPhase(), p.getSpec().getVersion(), evictions, p.getSpec().getReplicas(), pods);
     }
 
     /** The point with the request's pods named by ordinal ({@code pod-1}), the same in every case of a scenario. */

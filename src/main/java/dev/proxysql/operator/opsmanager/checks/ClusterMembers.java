@@ -55,13 +55,13 @@ public final class ClusterMembers {
 
     /** Tells {@code pod} that the cluster has {@code members} members (runtime and disk); null when done, else why not. */
     public String tell(ProxySQL p, String pod, int members) {
-        AdminResult<Void> r = admin(p, pod).setClusterPeers(peers(p, members));
+        AdminResult<Boolean> r = admin(p, pod).setClusterPeers(peers(p, members));
         return r.isSuccess() ? null : "pod " + pod + ": " + r.failure().message();
     }
 
     /** {@code PROXYSQL PAUSE} on {@code pod}: it stops accepting clients. Null when done or nothing listens any more. */
     public String stopAccepting(ProxySQL p, String pod) {
-        AdminResult<Void> r = admin(p, pod).stopAcceptingClients();
+        AdminResult<Boolean> r = admin(p, pod).stopAcceptingClients();
         return r.isSuccess() || gone(r) ? null : "pod " + pod + ": " + r.failure().message();
     }
 

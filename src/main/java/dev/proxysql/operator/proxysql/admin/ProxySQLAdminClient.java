@@ -194,7 +194,7 @@ public final class ProxySQLAdminClient {
      * proxysql.cnf has the same checksum. {@code LOAD ... TO RUNTIME} bumps the node's proxysql_servers version, which
      * makes it a source its peers may pull from: every node must be given the same list.
      */
-    public AdminResult<Void> setClusterPeers(List<ClusterPeer> peers) {
+    public AdminResult<Boolean> setClusterPeers(List<ClusterPeer> peers) {
         for (ClusterPeer peer : peers) {
             if (!HOSTNAME.matcher(peer.hostname()).matches()) {
                 return AdminResult.failure(AdminFailureKind.QUERY_FAILED, "not a host name: '" + peer.hostname() + "'");
@@ -208,7 +208,7 @@ public final class ProxySQLAdminClient {
             }
             statement.execute("LOAD PROXYSQL SERVERS TO RUNTIME");
             statement.execute("SAVE PROXYSQL SERVERS TO DISK");
-            return AdminResult.success(null);
+            return AdminResult.success(true);
         });
     }
 
@@ -217,12 +217,12 @@ public final class ProxySQLAdminClient {
      * readiness probe fails and Kubernetes takes it out of the Service), while the connections it has go on. Already
      * paused counts as done, so the call may be repeated.
      */
-    public AdminResult<Void> stopAcceptingClients() {
+    public AdminResult<Boolean> stopAcceptingClients() {
         return moduleCommand("PROXYSQL PAUSE", "already paused");
     }
 
     /** {@code PROXYSQL RESUME}, the undo of {@link #stopAcceptingClients}; not paused counts as done. */
-    public AdminResult<Void> acceptClients() {
+    public AdminResult<Boolean> acceptClients() {
         return moduleCommand("PROXYSQL RESUME", "not paused");
     }
 
@@ -236,7 +236,7 @@ public final class ProxySQLAdminClient {
         });
     }
 
-    private AdminResult<Void> moduleCommand(String command, String alreadyDone) {
+    private AdminResult<Boolean> moduleCommand(String command, String alreadyDone) {
         return withSession(command, statement -> {
             try {
                 statement.execute(command);
@@ -245,7 +245,7 @@ public final class ProxySQLAdminClient {
                     throw e;
                 }
             }
-            return AdminResult.success(null);
+            return AdminResult.success(true);
         });
     }
 
