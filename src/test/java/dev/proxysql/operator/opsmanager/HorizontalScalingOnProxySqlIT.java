@@ -51,26 +51,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @LocalCluster
 class HorizontalScalingOnProxySqlIT {
-    private static final String ADMIN = "kubedb_root";
-    private static final String ADMIN_PASSWORD = "AdminPw1234567890";
     private static final String VERSION = ProxySqlBuilds.newest();
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(ADMIN, ADMIN_PASSWORD);
+    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(OnProxySqlFixture.ADMIN, OnProxySqlFixture.ADMIN_PASSWORD);
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
     @RegisterExtension
-    static final InProcessOperator OPERATOR = new InProcessOperator(
-            client -> {
-                ProxySQLOperator operator = new ProxySQLOperator(client, new OperatorSettings(true, true, Set.of(), true),
-                        new SimpleMeterRegistry(), Optional.empty(), ProxySqlPods.endpoints());
-                operator.start();
-                return operator;
-            },
-            HorizontalScalingOnProxySqlIT::installLocalVersion);
+    static final InProcessOperator OPERATOR = new InProcessOperator(OnProxySqlFixture::checkedOperator,
+            admin -> OnProxySqlFixture.installVersion(admin, local(), image(), null));
 
     @Test
     void scaleUpToFiveThenDownToThreeKeepsEveryTableEqualToTheMembers(KubernetesClient client, TestNamespace ns) throws Exception {
@@ -170,41 +162,7 @@ class HorizontalScalingOnProxySqlIT {
     }
 
     private static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, int replicas, int capacity) throws Exception {
-        client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
-                .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", ADMIN, "password", ADMIN_PASSWORD)).build()).create();
-        client.resource(Serialization.unmarshal("""
-                apiVersion: appcatalog.appscode.com/v1alpha1
-                kind: AppBinding
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  type: example.com/standalone-server   # names no MySQL flavour: a single server, no role detection
-                  clientConfig: {url: "tcp(%s:%d)/"}
-                  secret: {name: mariadb-auth}
-                """.formatted(OperatorFixture.BACKEND, ns.name(), LocalMariaDb.HOST, MARIADB.port()), AppBinding.class)).create();
-        ProxySqlPods pods = new ProxySqlPods(client, ns.name(), "px", capacity, PROXYSQL, Map.of(image(), VERSION)).start();
-        ProxySQL px = OpsFixture.proxysql(ns, "px", replicas, "1s");
-        px.getSpec().setVersion(local());
-        client.resource(px).create();
-        awaitReady(client, "px");
-        for (int i = 0; i < replicas; i++) {
-            String pod = "px-" + i;
-            Await.until(TIMEOUT, "a real ProxySQL for pod " + pod, () -> pods.node(pod), n -> n != null && n.running());
-        }
-        return pods;
-    }
-
-    private static void installLocalVersion(KubernetesClient admin) {
-        admin.resource(Serialization.unmarshal("""
-                apiVersion: catalog.kubedb.com/v1alpha1
-                kind: ProxySQLVersion
-                metadata: {name: %1$s}
-                spec:
-                  version: %1$s
-                  proxysql: {image: "%2$s"}
-                  podSecurityPolicies: {databasePolicyName: proxysql-db}
-                  securityContext: {runAsUser: 999}
-                """.formatted(local(), image()), ProxySQLVersion.class))
-                .fieldManager("test-install").forceConflicts().serverSideApply();
+        return OnProxySqlFixture.deploy(client, ns, MARIADB, PROXYSQL, replicas, capacity, Map.of(image(), VERSION), local());
     }
 
     private static String local() {

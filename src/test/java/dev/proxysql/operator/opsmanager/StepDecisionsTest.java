@@ -267,6 +267,25 @@ class StepDecisionsTest {
                     .contains(new RollbackFailed(why + "; still refused after 2m0s"));
         }
 
+        @Test
+        void aHorizontalScalingRollsItsMembersBack() {
+            String why = "step ScalingMembers: the API server refused a write (403): no";
+            // A HorizontalScaling changes no template, yet its members must be rolled back.
+            assertThat(StepDecisions.refused(OpsStep.SCALING_MEMBERS, false, why, timeout, timeout))
+                    .contains(new Fail(why + "; still refused after 2m0s", OpsStep.ROLLING_BACK_MEMBERS));
+            assertThat(StepDecisions.refused(OpsStep.ROLLING_BACK_MEMBERS, false, why, timeout, timeout))
+                    .contains(new RollbackFailed(why + "; still refused after 2m0s"));
+        }
+
+        @Test
+        void aStatefulSetGoneWhileScalingEndsTheRequestOrItsRollback() {
+            assertThat(StepDecisions.scalingMembers(at(OpsStep.SCALING_MEMBERS).noStatefulSet().view(), false))
+                    .isEqualTo(new Fail("step ScalingMembers: StatefulSet px does not exist", OpsStep.RESUMING));
+            assertThat(StepDecisions.scalingMembers(at(OpsStep.ROLLING_BACK_MEMBERS).noStatefulSet().view(), true))
+                    .isEqualTo(new RollbackFailed("StatefulSet px does not exist"));
+            assertThat(StepDecisions.scalingMembers(at(OpsStep.SCALING_MEMBERS).view(), false)).isInstanceOf(Proceed.class);
+        }
+
         @ParameterizedTest
         @EnumSource(value = OpsStep.class, names = {"RESUMING", "DONE"})
         void resumingIsRetriedForEver(OpsStep step) {

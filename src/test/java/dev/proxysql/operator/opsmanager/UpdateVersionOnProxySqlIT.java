@@ -45,26 +45,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @LocalCluster
 class UpdateVersionOnProxySqlIT {
-    private static final String ADMIN = "kubedb_root";
-    private static final String ADMIN_PASSWORD = "AdminPw1234567890";
     private static final String OLD = ProxySqlBuilds.oldest();
     private static final String NEW = ProxySqlBuilds.newest();
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(ADMIN, ADMIN_PASSWORD);
+    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(OnProxySqlFixture.ADMIN, OnProxySqlFixture.ADMIN_PASSWORD);
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
     @RegisterExtension
-    static final InProcessOperator OPERATOR = new InProcessOperator(
-            client -> {
-                ProxySQLOperator operator = new ProxySQLOperator(client, new OperatorSettings(true, true, Set.of(), true),
-                        new SimpleMeterRegistry(), Optional.empty(), ProxySqlPods.endpoints());
-                operator.start();
-                return operator;
-            },
+    static final InProcessOperator OPERATOR = new InProcessOperator(OnProxySqlFixture::checkedOperator,
             UpdateVersionOnProxySqlIT::installLocalVersions);
 
 
@@ -109,50 +101,15 @@ class UpdateVersionOnProxySqlIT {
 
     /** A ProxySQL on the old local version in front of the local MariaDB, its pods backed by real processes. */
     private static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, int replicas) throws Exception {
-        client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
-                .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", ADMIN, "password", ADMIN_PASSWORD)).build()).create();
-        client.resource(Serialization.unmarshal("""
-                apiVersion: appcatalog.appscode.com/v1alpha1
-                kind: AppBinding
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  type: example.com/standalone-server   # names no MySQL flavour: a single server, no role detection
-                  clientConfig: {url: "tcp(%s:%d)/"}
-                  secret: {name: mariadb-auth}
-                """.formatted(OperatorFixture.BACKEND, ns.name(), LocalMariaDb.HOST, MARIADB.port()), AppBinding.class)).create();
-        ProxySqlPods pods = new ProxySqlPods(client, ns.name(), "px", replicas, PROXYSQL,
-                Map.of(image(OLD), OLD, image(NEW), NEW, image("mislabeled"), OLD)).start();
-        ProxySQL px = OpsFixture.proxysql(ns, "px", replicas, "1s");
-        px.getSpec().setVersion(local(OLD));
-        client.resource(px).create();
-        awaitReady(client, "px");
-        for (int i = 0; i < replicas; i++) {
-            String pod = "px-" + i;
-            Await.until(TIMEOUT, "a real ProxySQL for pod " + pod, () -> pods.node(pod), n -> n != null && n.running());
-        }
-        return pods;
+        return OnProxySqlFixture.deploy(client, ns, MARIADB, PROXYSQL, replicas, replicas,
+                Map.of(image(OLD), OLD, image(NEW), NEW, image("mislabeled"), OLD), local(OLD));
     }
 
     private static void installLocalVersions(KubernetesClient admin) {
-        version(admin, local(OLD), image(OLD));
-        version(admin, local(NEW), image(NEW));
-        version(admin, mislabeled(), image("mislabeled"));
-    }
-
-    private static void version(KubernetesClient admin, String name, String image) {
-        admin.resource(Serialization.unmarshal("""
-                apiVersion: catalog.kubedb.com/v1alpha1
-                kind: ProxySQLVersion
-                metadata: {name: %1$s}
-                spec:
-                  version: %1$s
-                  proxysql: {image: "%2$s"}
-                  podSecurityPolicies: {databasePolicyName: proxysql-db}
-                  securityContext: {runAsUser: 999}
-                  updateConstraints:
-                    allowlist: [">= %3$s, <= %4$s"]
-                """.formatted(name, image, local(OLD), mislabeled()), ProxySQLVersion.class))
-                .fieldManager("test-install").forceConflicts().serverSideApply();
+        String allowlist = ">= " + local(OLD) + ", <= " + mislabeled();
+        OnProxySqlFixture.installVersion(admin, local(OLD), image(OLD), allowlist);
+        OnProxySqlFixture.installVersion(admin, local(NEW), image(NEW), allowlist);
+        OnProxySqlFixture.installVersion(admin, mislabeled(), image("mislabeled"), allowlist);
     }
 
     /** The catalog name of a locally built version, e.g. 2.7.1-local. */
