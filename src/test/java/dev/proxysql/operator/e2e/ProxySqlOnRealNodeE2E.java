@@ -1,5 +1,6 @@
 package dev.proxysql.operator.e2e;
 
+import dev.proxysql.operator.testing.proxysql.TestConfigs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
@@ -40,7 +41,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,9 +49,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -235,16 +233,7 @@ class ProxySqlOnRealNodeE2E {
     void aThreeReplicaProxySqlInFrontOfARealMariaDbFormsItsClusterAndServesAnApplication() throws Exception {
         Instant start = Instant.now();
         deployMariaDb();
-        apply(Serialization.unmarshal("""
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: app-users, namespace: %s}
-                stringData:
-                  MySQLUsers.cnf: |
-                    mysql_users=(
-                     { username="%s"; password="%s"; default_hostgroup=2; active=1 }
-                    )
-                """.formatted(NS, APP_USER, nativePasswordHash(APP_PASSWORD)), Secret.class));
+        apply(TestConfigs.usersSecret(NS, "app-users", APP_USER, APP_PASSWORD));
         apply(Serialization.unmarshal("""
                 apiVersion: kubedb.com/v1
                 kind: ProxySQL
@@ -572,13 +561,6 @@ class ProxySqlOnRealNodeE2E {
 
     static Connection appConnection(String host) throws SQLException {
         return ClientLoad.connect(host, APP_USER, APP_PASSWORD);
-    }
-
-    /** {@code *} + upper-case hex SHA1(SHA1(password)): mysql_native_password's stored hash, as KubeDB users carry it. */
-    private static String nativePasswordHash(String password) throws Exception {
-        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-        byte[] once = sha1.digest(password.getBytes(StandardCharsets.UTF_8));
-        return "*" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(once)).toUpperCase(Locale.ROOT);
     }
 
     // ---- ProxySQL pods -----------------------------------------------------------------------------------------------

@@ -53,9 +53,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HorizontalScalingOnProxySqlIT {
     private static final String VERSION = ProxySqlBuilds.newest();
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final String APP_USER = "shop";
+    private static final String APP_PASSWORD = "Shop-Pw-0042";
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(OnProxySqlFixture.ADMIN, OnProxySqlFixture.ADMIN_PASSWORD);
+    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(OnProxySqlFixture.ADMIN, OnProxySqlFixture.ADMIN_PASSWORD)
+            .withUser(APP_USER, APP_PASSWORD, "SELECT ON *.*");
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
@@ -105,6 +108,51 @@ class HorizontalScalingOnProxySqlIT {
             assertProvisionerHasNothingToChange(client);
         }
     }
+
+    /**
+     * The leaving pod is drained before it is deleted: once it has left the membership it accepts no new client
+     * (connections to its port 6033 are refused, so a readiness probe fails and the Service drops it), while a client
+     * already connected is still served; the pod is deleted only after that client left.
+     */
+    @Test
+    void aScaleDownDrainsTheLeavingPodBeforeItIsDeleted(KubernetesClient client, TestNamespace ns) throws Exception {
+        client.resource(dev.proxysql.operator.testing.proxysql.TestConfigs.usersSecret(ns.name(), "app-users", APP_USER, APP_PASSWORD)).create();
+        try (ProxySqlPods pods = OnProxySqlFixture.deploy(client, ns, MARIADB, PROXYSQL, 4, 4, Map.of(image(), VERSION), local(),
+                p -> p.getSpec().setConfigSecret(new dev.proxysql.operator.api.common.LocalObjectReference("app-users")))) {
+            ProxySqlNode leaving = pods.node("px-3");
+            java.util.Properties login = new java.util.Properties();
+            login.setProperty("user", APP_USER);
+            login.setProperty("password", APP_PASSWORD);
+            try (java.sql.Connection app = java.sql.DriverManager.getConnection(leaving.clientUrl(), login)) {
+                assertThat(select1(app)).isEqualTo(1);
+                client.resource(OpsFixture.horizontalScaling(ns, "down", "px", 3, "2m")).create();
+                Await.until(TIMEOUT, "px-3 leaving (dropped from the membership, draining)", () -> state(client, "down", "px-3"),
+                        s -> "Leaving".equals(s));
+                Await.until(TIMEOUT, "px-3 refusing new clients", () -> !leaving.acceptsClients());
+                assertThat(select1(app)).as("the client already connected is still served").isEqualTo(1);
+                assertThat(client.pods().withName("px-3").get()).as("not deleted while a client is connected").isNotNull();
+                assertThat(state(client, "down", "px-3")).isEqualTo("Leaving");
+            }
+            ProxySQLOpsRequest down = awaitOps(client, "down", OpsRequestPhase.SUCCESSFUL, Duration.ofMinutes(3));
+            assertThat(message(down, "RemoveMember--px-3")).contains("every remaining member lists exactly the 3");
+            assertMembers(pods, 3);
+        }
+    }
+
+    private static int select1(java.sql.Connection c) throws java.sql.SQLException {
+        try (var s = c.createStatement(); var rows = s.executeQuery("SELECT 1")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private static String state(KubernetesClient client, String request, String pod) {
+        ProxySQLOpsRequest r = client.resources(ProxySQLOpsRequest.class).withName(request).get();
+        return r == null || r.getStatus() == null || r.getStatus().getProgress() == null ? null
+                : r.getStatus().getProgress().getPods().stream().filter(p -> pod.equals(p.getName())).map(p -> p.getState())
+                .findFirst().orElse(null);
+    }
+
 
     /** The request's conditions in time order, for people reading the test's output (timings are not asserted). */
     private static void printConditions(ProxySQLOpsRequest r) {

@@ -68,6 +68,13 @@ final class OnProxySqlFixture {
      */
     static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, LocalMariaDb mariadb, LocalProxySql fleet, int replicas,
                                int capacity, Map<String, String> versionByImage, String version) throws Exception {
+        return deploy(client, ns, mariadb, fleet, replicas, capacity, versionByImage, version, p -> { });
+    }
+
+    /** {@link #deploy}, with {@code customize} applied to the ProxySQL before it is created. */
+    static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, LocalMariaDb mariadb, LocalProxySql fleet, int replicas,
+                               int capacity, Map<String, String> versionByImage, String version,
+                               java.util.function.Consumer<ProxySQL> customize) throws Exception {
         client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
                 .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", ADMIN, "password", ADMIN_PASSWORD)).build()).create();
         client.resource(Serialization.unmarshal("""
@@ -82,6 +89,7 @@ final class OnProxySqlFixture {
         ProxySqlPods pods = new ProxySqlPods(client, ns.name(), "px", capacity, fleet, versionByImage).start();
         ProxySQL px = OpsFixture.proxysql(ns, "px", replicas, "1s");
         px.getSpec().setVersion(version);
+        customize.accept(px);
         client.resource(px).create();
         awaitReady(client, "px");
         for (int i = 0; i < replicas; i++) {
