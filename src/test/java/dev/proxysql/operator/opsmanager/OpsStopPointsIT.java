@@ -164,6 +164,11 @@ class OpsStopPointsIT {
                         failures.add(c + ": ended " + got + ", an uninterrupted run ended " + expected.get(c.scenario()));
                     }
                 }
+                // The batch's ProxySQLs go once judged: the local cluster's nodes hold a bounded number of pods, and the
+                // HorizontalScaling cases' up to 4 replicas each would otherwise leave later batches' pods unscheduled.
+                for (Case c : batch) {
+                    client.resources(ProxySQL.class).withName(c.name()).delete();
+                }
             }
             pending = notReached;
         }
