@@ -120,6 +120,8 @@ class HorizontalScalingOnProxySqlIT {
         try (ProxySqlPods pods = OnProxySqlFixture.deploy(client, ns, MARIADB, PROXYSQL, 4, 4, Map.of(image(), VERSION), local(),
                 p -> p.getSpec().setConfigSecret(new dev.proxysql.operator.api.common.LocalObjectReference("app-users")))) {
             ProxySqlNode leaving = pods.node("px-3");
+            // The admin interface answers first (ProxySqlNode.start), the client listener opens a moment later.
+            Await.until(TIMEOUT, "px-3 accepting clients", leaving::acceptsClients);
             java.util.Properties login = new java.util.Properties();
             login.setProperty("user", APP_USER);
             login.setProperty("password", APP_PASSWORD);
