@@ -83,6 +83,7 @@ final class OnProxySqlFixture {
                 metadata: {name: %s, namespace: %s}
                 spec:
                   type: example.com/standalone-server   # names no MySQL flavour: a single server, no role detection
+                  version: "10.11.2-MariaDB"   # ProxySQL announces it: a MariaDB client then sends nothing only MySQL knows
                   clientConfig: {url: "tcp(%s:%d)/"}
                   secret: {name: mariadb-auth}
                 """.formatted(OperatorFixture.BACKEND, ns.name(), LocalMariaDb.HOST, mariadb.port()), AppBinding.class)).create();
