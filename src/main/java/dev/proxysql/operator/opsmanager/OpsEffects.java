@@ -88,10 +88,11 @@ final class OpsEffects {
     }
 
     /**
-     * Writes a Reconfigure's change (or its rollback) to one pod through its admin interface: {@code what} names the
-     * point, e.g. {@code "reconfigure px-1"} or {@code "restore px-0"}.
+     * Any other write of a step ({@code what} names it in the stop point), e.g. a Reconfigure's change to one pod
+     * ({@code "reconfigure px-1"}, {@code "restore px-0"}) or a HorizontalScaling's config Secret, StatefulSet and
+     * the ProxySQL nodes' membership (made by {@link MemberScaling}).
      */
-    <T> T reconfigurePod(ProxySQLOpsRequest r, String what, Supplier<T> action) {
+    <T> T act(ProxySQLOpsRequest r, String what, Supplier<T> action) {
         return write(r, step(r) + ": " + what, action);
     }
 

@@ -35,6 +35,8 @@ public enum OpsReason {
     ROLLBACK_STARTED("RollbackStarted"),
     ROLLBACK_SUCCEEDED("RollbackSucceeded"),
     ROLLBACK_FAILED("RollbackFailed"),
+    HORIZONTAL_SCALE_UP("HorizontalScaleUp"),
+    HORIZONTAL_SCALE_DOWN("HorizontalScaleDown"),
     // Outcome
     SUCCESSFUL("Successful"),
     FAILED("Failed");

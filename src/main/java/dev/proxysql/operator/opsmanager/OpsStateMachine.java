@@ -22,6 +22,7 @@ import dev.proxysql.operator.opsmanager.rolling.RollTarget;
 import dev.proxysql.operator.opsmanager.rolling.RollbackPlan;
 import dev.proxysql.operator.opsmanager.rolling.RollingReplacement;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
+import dev.proxysql.operator.opsmanager.scaling.MemberPlan;
 import dev.proxysql.operator.opsmanager.types.Operation;
 import dev.proxysql.operator.opsmanager.types.ReconfigureOperation;
 import dev.proxysql.operator.topology.PauseProtocol;
@@ -78,6 +79,8 @@ public final class OpsStateMachine {
     private final TemplateRenderer renderer;
     /** The Reconfigure steps (ReconfiguringPods, RollingBackReconfigure), which replace no pod. */
     private final ReconfigureSteps reconfigure;
+    /** HorizontalScaling's step: members added or removed one pod at a time. */
+    private final MemberScaling scaling;
     /** When this operator process started: waits are not counted from earlier (see {@code Run.stepTimedOut}). */
     private final Instant started;
     /**
@@ -107,6 +110,7 @@ public final class OpsStateMachine {
         this.pods = new PodObserver(client);
         this.releases = new ProxySQLReleases(client);
         this.renderer = new TemplateRenderer(client);
+        this.scaling = new MemberScaling(client, effects, renderer, check, clock);
         this.started = Instant.now(clock);
         this.reconfigure = new ReconfigureSteps(this);
     }
@@ -185,6 +189,7 @@ public final class OpsStateMachine {
         boolean rollback = step == OpsStep.ROLLING_BACK_STATEFUL_SET || step == OpsStep.ROLLING_BACK_PODS;
         boolean needsStatefulSet = switch (step) {
             case PAUSING, UPDATING_STATEFUL_SET, REPLACING_PODS, ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS -> true;
+            case SCALING_MEMBERS, ROLLING_BACK_MEMBERS -> true;
             case QUEUED, UPDATING_DATABASE, RESUMING, DONE, RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE -> false;
         };
         run.sts = p != null && needsStatefulSet ? statefulSet(p) : null;
@@ -222,6 +227,8 @@ public final class OpsStateMachine {
             case RESUMING -> resuming(run);
             case RECONFIGURING_PODS -> reconfigure.reconfiguringPods(run);
             case ROLLING_BACK_RECONFIGURE -> reconfigure.rollingBack(run);
+            case SCALING_MEMBERS -> scalingMembers(run, StepDecisions.scalingMembers(view, false), false);
+            case ROLLING_BACK_MEMBERS -> scalingMembers(run, StepDecisions.scalingMembers(view, true), true);
             case DONE -> Optional.empty();
         };
     }
@@ -304,6 +311,18 @@ public final class OpsStateMachine {
         }
         run.condition(OpsConditions.PAUSE_DATABASE, true, OpsReason.DATABASE_PAUSE_SUCCEEDED, "Successfully paused ProxySQL "
                 + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
+        if (run.op.scalesMembers()) {
+            // HorizontalScaling: the members to add or remove, one pod at a time, instead of a template change.
+            int from = ProxySQLNames.replicas(run.proxysql);
+            int to = ProxySQLNames.replicas(run.op.target(run.r, run.proxysql));
+            run.progress().setFromReplicas(from);
+            run.progress().setToReplicas(to);
+            run.progress().setPods(MemberPlan.plan(ProxySQLNames.statefulSet(run.proxysql), from, to));
+            run.to(OpsStep.SCALING_MEMBERS);
+            run.save();
+            effects.normal(run.r, OpsReason.PAUSE_DATABASE, "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
+            return now();
+        }
         run.to(run.op instanceof ReconfigureOperation ? OpsStep.RECONFIGURING_PODS : OpsStep.UPDATING_STATEFUL_SET);
         run.save();
         effects.normal(run.r, OpsReason.PAUSE_DATABASE, "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
@@ -479,8 +498,65 @@ public final class OpsStateMachine {
         }
         boolean rolledBack = Conditions.find(run.status().getConditions(), OpsConditions.ROLLBACK)
                 .filter(c -> OpsReason.ROLLBACK_SUCCEEDED.value().equals(c.getReason())).isPresent();
+        if (run.op.scalesMembers()) {
+            return finish(run.r, run.op, StepOutcome.Finish.failed(MemberPlan.failureOutcome(failure, rolledBack,
+                    run.progress().getRollbackFailure(), run.progress().getFromReplicas())));
+        }
         return finish(run.r, run.op, StepOutcome.Finish.failed(StepDecisions.failureOutcome(failure, rolledBack,
                 run.progress().getRollbackFailure(), run.changesImages(), run.progress().getFromVersion(), run.previousChange().describe())));
+    }
+
+    /**
+     * ScalingMembers and RollingBackMembers (HorizontalScaling): one pass of {@link MemberScaling} on the plan's next
+     * pod; a failure rolls back to the original member count, first turning the plan into its rollback.
+     */
+    private Optional<Duration> scalingMembers(Run run, StepOutcome outcome, boolean rollback) {
+        if (!(outcome instanceof StepOutcome.Proceed)) {
+            return otherwise(run, outcome);
+        }
+        Integer from = run.progress().getFromReplicas();
+        if (rollback && !MemberPlan.isRollback(run.progress().getPods())) {
+            run.progress().setPods(MemberPlan.rollback(run.progress().getPods()));
+            run.condition(OpsConditions.ROLLBACK, true, OpsReason.ROLLBACK_STARTED, "rolling back to " + from + " members: "
+                    + run.progress().getPods().size() + " pod(s) to add or remove back");
+            run.save();
+            return now();
+        }
+        MemberScaling.Outcome o = scaling.pass(run.r, run.proxysql, run.progress().getPods(), run.timeout(), started,
+                releases.of(run.progress().getFromVersion()));
+        if (o instanceof MemberScaling.Outcome.Advance a) {
+            boolean adds = MemberPlan.adds(a.entry());
+            run.condition((adds ? "AddMember--" : "RemoveMember--") + a.entry().getName(), MemberPlan.DONE.equals(a.entry().getState()),
+                    adds ? OpsReason.HORIZONTAL_SCALE_UP : OpsReason.HORIZONTAL_SCALE_DOWN, a.message());
+            run.save();
+            effects.normal(run.r, adds ? OpsReason.HORIZONTAL_SCALE_UP : OpsReason.HORIZONTAL_SCALE_DOWN, a.message());
+            return now();
+        }
+        if (o instanceof MemberScaling.Outcome.Wait w) {
+            var entry = MemberPlan.next(run.progress().getPods()).orElseThrow();
+            String type = (MemberPlan.adds(entry) ? "AddMember--" : "RemoveMember--") + entry.getName();
+            if (w.message() != null && !Conditions.find(run.status().getConditions(), type).map(c -> w.message().equals(c.getMessage())).orElse(false)) {
+                run.condition(type, false, OpsReason.CHECK_PENDING, w.message());
+                run.save();
+            }
+            return poll();
+        }
+        if (o instanceof MemberScaling.Outcome.Failed f) {
+            return rollback ? rollbackFailed(run, f.reason())
+                    : fail(run, new StepOutcome.Fail("step ScalingMembers: " + f.reason(), OpsStep.ROLLING_BACK_MEMBERS));
+        }
+        Integer to = run.progress().getToReplicas();
+        if (rollback) {
+            run.condition(OpsConditions.ROLLBACK, true, OpsReason.ROLLBACK_SUCCEEDED, "back to " + from + " members");
+            run.to(OpsStep.RESUMING);
+        } else {
+            boolean up = to > from;
+            run.condition(up ? "HorizontalScaleUp" : "HorizontalScaleDown", true, up ? OpsReason.HORIZONTAL_SCALE_UP : OpsReason.HORIZONTAL_SCALE_DOWN,
+                    "scaled from " + from + " to " + to + " members, one pod at a time; every node lists exactly the members");
+            run.to(OpsStep.UPDATING_DATABASE);
+        }
+        run.save();
+        return now();
     }
 
     /** The outcomes every step handles alike: wait, fail, a failed rollback. */

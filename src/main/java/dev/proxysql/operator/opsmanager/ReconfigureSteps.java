@@ -82,7 +82,7 @@ final class ReconfigureSteps {
             }
             run.save();
         }
-        Outcome applied = machine.effects().reconfigurePod(run.r, "reconfigure " + pod, () -> pods.apply(run.proxysql, intent, pod));
+        Outcome applied = machine.effects().act(run.r, "reconfigure " + pod, () -> pods.apply(run.proxysql, intent, pod));
         if (applied.kind() != Outcome.Kind.DONE) {
             return retryOrFail(run, rp, pod, applied);
         }
@@ -106,7 +106,7 @@ final class ReconfigureSteps {
             return Optional.of(Duration.ZERO);
         }
         String pod = next.get();
-        Outcome restored = machine.effects().reconfigurePod(run.r, "restore " + pod, () -> ((ReconfigureOperation) run.op).pods()
+        Outcome restored = machine.effects().act(run.r, "restore " + pod, () -> ((ReconfigureOperation) run.op).pods()
                 .restore(run.proxysql, rp, pod));
         if (restored.kind() == Outcome.Kind.RETRY && !run.stepTimedOut()) {
             return machine.pollAgain();

@@ -162,6 +162,21 @@ final class StepDecisions {
         return new Proceed();
     }
 
+    /**
+     * ScalingMembers and RollingBackMembers (HorizontalScaling), before {@code MemberScaling} takes the next pod: a
+     * cancel rolls back to the original member count, a StatefulSet gone ends the request.
+     */
+    static StepOutcome scalingMembers(StepView v, boolean rollback) {
+        if (v.deleting() && !rollback) {
+            return new Fail("cancelled: the request was deleted while members were being added or removed", OpsStep.ROLLING_BACK_MEMBERS);
+        }
+        if (!v.statefulSetExists()) {
+            return rollback ? new RollbackFailed("StatefulSet " + v.statefulSetName() + " does not exist")
+                    : new Fail("step ScalingMembers: StatefulSet " + v.statefulSetName() + " does not exist", OpsStep.RESUMING);
+        }
+        return new Proceed();
+    }
+
     /** A failure rolls back only what was changed: with no image or resource change there is no template to restore. */
     static Fail fail(StepView v, String reason, OpsStep next) {
         return fail(v.changesTemplate(), reason, next);
@@ -184,9 +199,10 @@ final class StepDecisions {
         String reason = what + "; still refused after " + GoDuration.format(timeout);
         return Optional.of(switch (step) {
             case QUEUED, PAUSING -> new Fail(reason, OpsStep.RESUMING);
-            case ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS, ROLLING_BACK_RECONFIGURE -> new RollbackFailed(reason);
+            case ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS, ROLLING_BACK_RECONFIGURE, ROLLING_BACK_MEMBERS -> new RollbackFailed(reason);
             // Pods may already have the change: put the previous values back (none were recorded: nothing to put back).
             case RECONFIGURING_PODS -> new Fail(reason, OpsStep.ROLLING_BACK_RECONFIGURE);
+            case SCALING_MEMBERS -> new Fail(reason, OpsStep.ROLLING_BACK_MEMBERS);
             default -> fail(changesTemplate, reason, OpsStep.ROLLING_BACK_STATEFUL_SET);
         });
     }

@@ -5,6 +5,7 @@ import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.SecretReference;
 import dev.proxysql.operator.topology.BackendAddress;
+import dev.proxysql.operator.topology.ConfigFile;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import dev.proxysql.operator.topology.StatefulSetFactory;
 import io.fabric8.kubernetes.api.model.Container;
@@ -101,12 +102,7 @@ public final class ReferenceResolver {
 
     /** The init Secret: {@code configuration.init.secretName}, else the deprecated {@code configSecret}. */
     static String initSecretName(ProxySQL p) {
-        var conf = p.getSpec().getConfiguration();
-        if (conf != null && conf.getInit() != null && !isBlank(conf.getInit().getSecretName())) {
-            return conf.getInit().getSecretName();
-        }
-        var legacy = p.getSpec().getConfigSecret();
-        return legacy != null && !isBlank(legacy.getName()) ? legacy.getName() : null;
+        return ConfigFile.initSecretName(p);
     }
 
     private static String forbiddenEnv(ProxySQL p) {

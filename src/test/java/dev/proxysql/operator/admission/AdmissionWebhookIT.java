@@ -197,6 +197,11 @@ class AdmissionWebhookIT {
         KubernetesClientException notAQuantity = denial(() -> client.resource(OpsFixture.verticalScaling(ns, "typo", "px",
                 "{\"requests\": {\"cpu\": \"two\"}}", "1m")).create());
         assertThat(notAQuantity.getStatus().getMessage()).contains("spec.verticalScaling.proxysql.resources.requests.cpu: \"two\" is not a quantity");
+        client.resource(OperatorFixture.proxysql(ns.name(), "px3", "2.6.3-debian", 3)).create();
+        KubernetesClientException sameCount = denial(() -> client.resource(OpsFixture.horizontalScaling(ns, "same-count", "px3", 3, "1m")).create());
+        assertThat(sameCount.getCode()).isEqualTo(422);
+        assertThat(sameCount.getStatus().getMessage()).isEqualTo(DENIED
+                + "spec.horizontalScaling.member: ProxySQL px3 already has 3 replicas; name another member count");
         assertThat(client.resources(ProxySQLOpsRequest.class).list().getItems()).as("never stored").isEmpty();
     }
 
@@ -228,8 +233,9 @@ class AdmissionWebhookIT {
         client.resource(updateVersion(ns, "same", "px", "2.6.3-debian")).create();   // nothing to do: admitted, with a warning
         client.resource(restart(ns, "restart", "px")).create();
         client.resource(OpsFixture.verticalScaling(ns, "scale-up", "px", "{\"requests\": {\"cpu\": \"1\"}}", "1m")).create();
+        client.resource(OpsFixture.horizontalScaling(ns, "scale-out", "px", 3, "1m")).create();
         assertThat(client.resources(ProxySQLOpsRequest.class).list().getItems()).extracting(r -> r.getMetadata().getName())
-                .containsExactlyInAnyOrder("upgrade", "same", "restart", "scale-up");
+                .containsExactlyInAnyOrder("upgrade", "same", "restart", "scale-up", "scale-out");
     }
 
     @Test

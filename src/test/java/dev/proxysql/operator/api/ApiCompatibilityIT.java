@@ -33,7 +33,8 @@ class ApiCompatibilityIT {
             samples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
         assertThat(samples).extracting(f -> f.getFileName().toString())
-                .contains("namespace.yaml", "backend.yaml", "proxysql.yaml", "upgrade.yaml", "vertical-scaling.yaml");
+                .contains("namespace.yaml", "backend.yaml", "proxysql.yaml", "upgrade.yaml", "vertical-scaling.yaml",
+                        "horizontal-scaling.yaml");
         int checked = 0;
         for (Path sample : samples) {
             try (InputStream in = java.nio.file.Files.newInputStream(sample)) {
@@ -120,6 +121,12 @@ class ApiCompatibilityIT {
         assertRejected(() -> client.resource(opsRequest(ns, "bad-req-type", "Reconfigure",
                         "configuration: {mysqlUsers: {reqType: upsert, users: [{username: app}]}}")).create(),
                 "spec.configuration.mysqlUsers.reqType", "Unsupported value: \"upsert\"");
+        assertRejected(() -> client.resource(opsRequest(ns, "no-member", "HorizontalScaling", "horizontalScaling: {}")).create(),
+                "spec.horizontalScaling.member", "required when spec.type is HorizontalScaling");
+        assertRejected(() -> client.resource(opsRequest(ns, "two-members", "HorizontalScaling", "horizontalScaling: {member: 2}")).create(),
+                "spec.horizontalScaling.member", "greater than or equal to 3");
+        assertRejected(() -> client.resource(opsRequest(ns, "many-members", "HorizontalScaling", "horizontalScaling: {member: 51}")).create(),
+                "spec.horizontalScaling.member", "less than or equal to 50");
         assertRejected(() -> client.resource(opsRequest(ns, "two-tls", "ReconfigureTLS", "tls: {remove: true, rotateCertificates: true}")).create(),
                 "spec.tls", "exactly one of");
 

@@ -1,5 +1,6 @@
 package dev.proxysql.operator.e2e;
 
+import dev.proxysql.operator.testing.proxysql.TestConfigs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;

@@ -11,6 +11,7 @@ import dev.proxysql.operator.api.kubedb.v1.PodTemplateSpec;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.HorizontalScalingSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
@@ -105,6 +106,15 @@ public final class OpsFixture {
     public static ProxySQLOpsRequest reconfigure(TestNamespace ns, String name, String proxysql, String configuration, String timeout) {
         ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RECONFIGURE, timeout, 1);
         r.getSpec().setConfiguration(Serialization.unmarshal(configuration, dev.proxysql.operator.api.ops.v1alpha1.ReconfigurationSpec.class));
+        return r;
+    }
+
+    /** A HorizontalScaling request to {@code member} replicas. */
+    public static ProxySQLOpsRequest horizontalScaling(TestNamespace ns, String name, String proxysql, int member, String timeout) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.HORIZONTAL_SCALING, timeout, 1);
+        HorizontalScalingSpec h = new HorizontalScalingSpec();
+        h.setMember(member);
+        r.getSpec().setHorizontalScaling(h);
         return r;
     }
 

@@ -45,7 +45,11 @@ import org.junit.jupiter.api.Test;
 @LocalCluster
 class OpsStopPointsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
-    private static final int BATCH = 33;
+    /**
+     * Pods per batch: 33 cases of 2 replicas each, as before the HorizontalScaling scenarios, whose ProxySQLs have up to
+     * 4 replicas; a batch of 33 of those (94 pods) did not get Ready within 2 minutes in the shared local cluster.
+     */
+    private static final int BATCH_PODS = 66;
 
     /**
      * The paths through the state machine: each ops type forward, and a failure that rolls back. {@code failure} is what
@@ -61,14 +65,25 @@ class OpsStopPointsIT {
         }, "did not become Ready"),
         RESTART((ns, name) -> OpsFixture.restart(ns, name, proxysqlOf(name)), null),
         VERTICAL_SCALING((ns, name) -> OpsFixture.verticalScaling(ns, name, proxysqlOf(name),
-                "{\"requests\": {\"cpu\": \"700m\", \"memory\": \"1Gi\"}, \"limits\": {\"memory\": \"1Gi\"}}", "2m"), null);
+                "{\"requests\": {\"cpu\": \"700m\", \"memory\": \"1Gi\"}, \"limits\": {\"memory\": \"1Gi\"}}", "2m"), null),
+        /** HorizontalScaling up by two pods (KubeDB's bounds: 3 to 50 members). */
+        SCALE_UP((ns, name) -> OpsFixture.horizontalScaling(ns, name, proxysqlOf(name), 4, "2m"), null, 2),
+        /** HorizontalScaling down by one pod (the highest-first order of several is MemberPlanTest's and HorizontalScalingOnProxySqlIT's). */
+        SCALE_DOWN((ns, name) -> OpsFixture.horizontalScaling(ns, name, proxysqlOf(name), 3, "2m"), null, 4);
 
         final BiFunction<TestNamespace, String, ProxySQLOpsRequest> request;
         final String failure;
+        /** The replicas the scenario's ProxySQL starts with. */
+        final int replicas;
 
         Scenario(BiFunction<TestNamespace, String, ProxySQLOpsRequest> request, String failure) {
+            this(request, failure, 2);
+        }
+
+        Scenario(BiFunction<TestNamespace, String, ProxySQLOpsRequest> request, String failure, int replicas) {
             this.request = request;
             this.failure = failure;
+            this.replicas = replicas;
         }
 
         boolean onPath(ProxySQLOpsRequest r) {
@@ -85,7 +100,7 @@ class OpsStopPointsIT {
     }
 
     /** What an uninterrupted run of a scenario ended with. */
-    private record Outcome(OpsRequestPhase phase, String version, Map<String, Long> evictionsPerOrdinal) {
+    private record Outcome(OpsRequestPhase phase, String version, Map<String, Long> evictionsPerOrdinal, Integer replicas, Set<String> pods) {
     }
 
     private static String proxysqlOf(String request) {
@@ -128,8 +143,9 @@ class OpsStopPointsIT {
         List<Case> pending = cases;
         for (int attempt = 1; attempt <= 2 && !pending.isEmpty(); attempt++) {
             List<Case> notReached = new ArrayList<>();
-            for (int from = 0; from < pending.size(); from += BATCH) {
-                List<Case> batch = pending.subList(from, Math.min(pending.size(), from + BATCH));
+            for (int from = 0, to; from < pending.size(); from = to) {
+                to = batchEnd(pending, from);
+                List<Case> batch = pending.subList(from, to);
                 if (attempt > 1) {
                     batch = batch.stream().map(c -> new Case(c.scenario(), c.name() + "b", c.point())).toList();
                 }
@@ -148,6 +164,11 @@ class OpsStopPointsIT {
                         failures.add(c + ": ended " + got + ", an uninterrupted run ended " + expected.get(c.scenario()));
                     }
                 }
+                // The batch's ProxySQLs go once judged: the local cluster's nodes hold a bounded number of pods, and the
+                // HorizontalScaling cases' up to 4 replicas each would otherwise leave later batches' pods unscheduled.
+                for (Case c : batch) {
+                    client.resources(ProxySQL.class).withName(c.name()).delete();
+                }
             }
             pending = notReached;
         }
@@ -158,6 +179,21 @@ class OpsStopPointsIT {
         assertThat(stopped).hasSize(cases.size());
     }
 
+    /** Where the batch starting at {@code from} ends: at most {@link #BATCH_PODS} pods at the largest replica count. */
+    private static int batchEnd(List<Case> cases, int from) {
+        int pods = 0;
+        int to = from;
+        while (to < cases.size() && (to == from || pods + maxPods(cases.get(to)) <= BATCH_PODS)) {
+            pods += maxPods(cases.get(to));
+            to++;
+        }
+        return to;
+    }
+
+    private static int maxPods(Case c) {
+        return c.scenario() == Scenario.SCALE_UP ? 4 : c.scenario().replicas;
+    }
+
     /**
      * Creates the cases' ProxySQLs, waits until they are Ready, starts operator A with {@code stops}, creates the
      * requests; if {@code restart}, waits until each request is stopped or final, closes A and starts B; then waits for
@@ -165,7 +201,7 @@ class OpsStopPointsIT {
      */
     private static void run(KubernetesClient client, TestCluster cluster, TestNamespace ns, List<Case> cases, StopPoints stops, boolean restart) {
         for (Case c : cases) {
-            client.resource(OpsFixture.proxysql(ns, c.name(), 2, null)).create();
+            client.resource(OpsFixture.proxysql(ns, c.name(), c.scenario().replicas, null)).create();
         }
         ProxySQLOperator a = OperatorFixture.startBoth(OperatorFixture.operatorClient(cluster), stops);
         ProxySQLOperator b = null;
@@ -219,7 +255,14 @@ class OpsStopPointsIT {
                 evictions.put("pod-" + pod.substring(c.name().length() + 1), n);
             }
         });
-        return new Outcome(r.getStatus().getPhase(), client.resources(ProxySQL.class).withName(c.name()).get().getSpec().getVersion(), evictions);
+        ProxySQL p = client.resources(ProxySQL.class).withName(c.name()).get();
+        // The pods that remain, by ordinal: a HorizontalScaling's outcome (a deleted one may still be terminating).
+        Set<String> pods = new java.util.TreeSet<>();
+        Await.until(TIMEOUT, "no pod of " + c.name() + " terminating", () -> client.pods().withLabel("app.kubernetes.io/instance", c.name()).list()
+                .getItems().stream().noneMatch(pod -> pod.getMetadata().getDeletionTimestamp() != null));
+        client.pods().withLabel("app.kubernetes.io/instance", c.name()).list().getItems()
+                .forEach(pod -> pods.add(podsByOrdinal(r, pod.getMetadata().getName())));
+        return new Outcome(r.getStatus().getPhase(), p.getSpec().getVersion(), evictions, p.getSpec().getReplicas(), pods);
     }
 
     /** The point with the request's pods named by ordinal ({@code pod-1}), the same in every case of a scenario. */

@@ -227,6 +227,8 @@ class StepDecisionsTest {
             case REPLACING_PODS -> StepDecisions.replacingPods(deleted.view(), false);
             case ROLLING_BACK_STATEFUL_SET -> StepDecisions.rollingBackStatefulSet(deleted.view());
             case ROLLING_BACK_PODS -> StepDecisions.replacingPods(deleted.view(), true);
+            case SCALING_MEMBERS -> StepDecisions.scalingMembers(deleted.view(), false);
+            case ROLLING_BACK_MEMBERS -> StepDecisions.scalingMembers(deleted.view(), true);
             // These steps take no decision that a cancel could change: they finish what the request started.
             case UPDATING_DATABASE, RESUMING, DONE -> new Proceed();
             // Reconfigure's steps decide a cancel themselves (ReconfigureSteps: before the first write resume, after it roll back).
@@ -239,6 +241,8 @@ class StepDecisionsTest {
                     "cancelled: the request was deleted while the StatefulSet was being updated", OpsStep.ROLLING_BACK_STATEFUL_SET));
             case REPLACING_PODS -> assertThat(o).isEqualTo(new Fail(
                     "cancelled: the request was deleted while pods were being replaced", OpsStep.ROLLING_BACK_STATEFUL_SET));
+            case SCALING_MEMBERS -> assertThat(o).isEqualTo(new Fail(
+                    "cancelled: the request was deleted while members were being added or removed", OpsStep.ROLLING_BACK_MEMBERS));
             default -> assertThat(o).as("a cancel does not interrupt %s", step).isInstanceOf(Proceed.class);
         }
     }
@@ -272,6 +276,25 @@ class StepDecisionsTest {
                     .contains(new Fail(why + "; still refused after 2m0s", OpsStep.ROLLING_BACK_RECONFIGURE));
             assertThat(StepDecisions.refused(OpsStep.ROLLING_BACK_RECONFIGURE, false, why, timeout, timeout))
                     .contains(new RollbackFailed(why + "; still refused after 2m0s"));
+        }
+
+        @Test
+        void aHorizontalScalingRollsItsMembersBack() {
+            String why = "step ScalingMembers: the API server refused a write (403): no";
+            // A HorizontalScaling changes no template, yet its members must be rolled back.
+            assertThat(StepDecisions.refused(OpsStep.SCALING_MEMBERS, false, why, timeout, timeout))
+                    .contains(new Fail(why + "; still refused after 2m0s", OpsStep.ROLLING_BACK_MEMBERS));
+            assertThat(StepDecisions.refused(OpsStep.ROLLING_BACK_MEMBERS, false, why, timeout, timeout))
+                    .contains(new RollbackFailed(why + "; still refused after 2m0s"));
+        }
+
+        @Test
+        void aStatefulSetGoneWhileScalingEndsTheRequestOrItsRollback() {
+            assertThat(StepDecisions.scalingMembers(at(OpsStep.SCALING_MEMBERS).noStatefulSet().view(), false))
+                    .isEqualTo(new Fail("step ScalingMembers: StatefulSet px does not exist", OpsStep.RESUMING));
+            assertThat(StepDecisions.scalingMembers(at(OpsStep.ROLLING_BACK_MEMBERS).noStatefulSet().view(), true))
+                    .isEqualTo(new RollbackFailed("StatefulSet px does not exist"));
+            assertThat(StepDecisions.scalingMembers(at(OpsStep.SCALING_MEMBERS).view(), false)).isInstanceOf(Proceed.class);
         }
 
         @ParameterizedTest

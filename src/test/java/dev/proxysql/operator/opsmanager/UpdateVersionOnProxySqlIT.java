@@ -7,11 +7,15 @@ import static dev.proxysql.operator.opsmanager.OpsFixture.message;
 import static dev.proxysql.operator.opsmanager.OpsFixture.podImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.runtime.OperatorSettings;
+import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.InProcessOperator;
+import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
@@ -21,10 +25,14 @@ import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
 import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,13 +50,14 @@ class UpdateVersionOnProxySqlIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     @RegisterExtension
-    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(RealProxySqlDeployment.ADMIN, RealProxySqlDeployment.ADMIN_PASSWORD);
+    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(OnProxySqlFixture.ADMIN, OnProxySqlFixture.ADMIN_PASSWORD);
 
     @RegisterExtension
     static final LocalProxySql PROXYSQL = new LocalProxySql();
 
     @RegisterExtension
-    static final InProcessOperator OPERATOR = RealProxySqlDeployment.operator(UpdateVersionOnProxySqlIT::installLocalVersions);
+    static final InProcessOperator OPERATOR = new InProcessOperator(OnProxySqlFixture::checkedOperator,
+            UpdateVersionOnProxySqlIT::installLocalVersions);
 
 
     @Test
@@ -92,40 +101,15 @@ class UpdateVersionOnProxySqlIT {
 
     /** A ProxySQL on the old local version in front of the local MariaDB, its pods backed by real processes. */
     private static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, int replicas) throws Exception {
-        RealProxySqlDeployment.createBackend(client, ns, MARIADB);
-        ProxySqlPods pods = new ProxySqlPods(client, ns.name(), "px", replicas, PROXYSQL,
-                Map.of(image(OLD), OLD, image(NEW), NEW, image("mislabeled"), OLD)).start();
-        ProxySQL px = OpsFixture.proxysql(ns, "px", replicas, "1s");
-        px.getSpec().setVersion(local(OLD));
-        client.resource(px).create();
-        awaitReady(client, "px");
-        for (int i = 0; i < replicas; i++) {
-            String pod = "px-" + i;
-            Await.until(TIMEOUT, "a real ProxySQL for pod " + pod, () -> pods.node(pod), n -> n != null && n.running());
-        }
-        return pods;
+        return OnProxySqlFixture.deploy(client, ns, MARIADB, PROXYSQL, replicas, replicas,
+                Map.of(image(OLD), OLD, image(NEW), NEW, image("mislabeled"), OLD), local(OLD));
     }
 
     private static void installLocalVersions(KubernetesClient admin) {
-        version(admin, local(OLD), image(OLD));
-        version(admin, local(NEW), image(NEW));
-        version(admin, mislabeled(), image("mislabeled"));
-    }
-
-    private static void version(KubernetesClient admin, String name, String image) {
-        admin.resource(Serialization.unmarshal("""
-                apiVersion: catalog.kubedb.com/v1alpha1
-                kind: ProxySQLVersion
-                metadata: {name: %1$s}
-                spec:
-                  version: %1$s
-                  proxysql: {image: "%2$s"}
-                  podSecurityPolicies: {databasePolicyName: proxysql-db}
-                  securityContext: {runAsUser: 999}
-                  updateConstraints:
-                    allowlist: [">= %3$s, <= %4$s"]
-                """.formatted(name, image, local(OLD), mislabeled()), ProxySQLVersion.class))
-                .fieldManager("test-install").forceConflicts().serverSideApply();
+        String allowlist = ">= " + local(OLD) + ", <= " + mislabeled();
+        OnProxySqlFixture.installVersion(admin, local(OLD), image(OLD), allowlist);
+        OnProxySqlFixture.installVersion(admin, local(NEW), image(NEW), allowlist);
+        OnProxySqlFixture.installVersion(admin, mislabeled(), image("mislabeled"), allowlist);
     }
 
     /** The catalog name of a locally built version, e.g. 2.7.1-local. */

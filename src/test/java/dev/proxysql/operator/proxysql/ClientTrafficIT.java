@@ -1,5 +1,6 @@
 package dev.proxysql.operator.proxysql;
 
+import dev.proxysql.operator.testing.proxysql.TestConfigs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.proxysql.config.Backend;
@@ -18,15 +19,11 @@ import dev.proxysql.operator.testing.proxysql.AdminSession;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,8 +137,6 @@ class ClientTrafficIT {
 
     /** MySQL's mysql_native_password hash, as mysql.user stores it: '*' + hex(SHA1(SHA1(password))). */
     static String nativePasswordHash(String password) throws Exception {
-        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-        byte[] once = sha1.digest(password.getBytes(StandardCharsets.UTF_8));
-        return "*" + HexFormat.of().formatHex(sha1.digest(once)).toUpperCase(Locale.ROOT);
+        return TestConfigs.nativePasswordHash(password);
     }
 }

@@ -33,6 +33,11 @@ public final class AdminInterfaceCheck implements ProxySQLLevelCheck {
     }
 
     @Override
+    public java.util.Optional<ClusterMembers> members() {
+        return java.util.Optional.of(new ClusterMembers(client, endpoints));
+    }
+
+    @Override
     public VerifyResult verify(ProxySQL p, String pod, String expectedRelease) {
         Secret auth = client.secrets().inNamespace(p.getMetadata().getNamespace()).withName(ProxySQLNames.authSecret(p)).get();
         if (auth == null || auth.getData() == null || !auth.getData().containsKey("password")) {

@@ -12,6 +12,14 @@ public interface ProxySQLLevelCheck {
     VerifyResult verify(ProxySQL proxysql, String pod, String expectedRelease);
 
     /**
+     * The nodes' admin interfaces, for what a HorizontalScaling tells them ({@code proxysql_servers}, drains); empty
+     * when the operator does not talk to ProxySQL (checks off: pods that run no process).
+     */
+    default java.util.Optional<ClusterMembers> members() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * For clusters whose pods run no process (the local kwok cluster): the operator setting
      * {@code --proxysql-checks=false} selects this, and every pod's status says the check was skipped.
      */

@@ -27,6 +27,14 @@ public interface Operation {
         return false;
     }
 
+    /**
+     * Whether the request changes the number of ProxySQL Cluster members (HorizontalScaling) instead of the pod
+     * template: after the pause it goes to the ScalingMembers step, not UpdatingStatefulSet.
+     */
+    default boolean scalesMembers() {
+        return false;
+    }
+
     /** Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. */
     Map<String, String> templateAnnotations(ProxySQLOpsRequest request);
 

@@ -1,19 +1,11 @@
 package dev.proxysql.operator.provisioner.children;
 
-import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.kube.OwnerReferences;
-import dev.proxysql.operator.topology.KubeDbLabels;
-import dev.proxysql.operator.topology.ProxySQLNames;
+import dev.proxysql.operator.topology.ConfigFile;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,14 +43,7 @@ public final class SecretFactory {
     }
 
     public static Secret configSecret(ProxySQL p, String proxysqlCnf) {
-        // data, not stringData: what is applied is then exactly what is stored, so the desired-state hash is stable.
-        Map<String, String> data = new LinkedHashMap<>();
-        data.put(ProxySQLNames.CONFIG_KEY, Base64.getEncoder().encodeToString(proxysqlCnf.getBytes(StandardCharsets.UTF_8)));
-        return new SecretBuilder()
-                .withMetadata(metadata(p, ProxySQLNames.configSecret(p)))
-                .withType("Opaque")
-                .withData(data)
-                .build();
+        return ConfigFile.secret(p, proxysqlCnf);
     }
 
     /** A strong random password. */
@@ -70,15 +55,7 @@ public final class SecretFactory {
         return sb.toString();
     }
 
-    /** Labels, and the owner reference for WipeOut: what every Secret the operator generates carries. */
     public static ObjectMeta metadata(ProxySQL p, String name) {
-        ObjectMetaBuilder meta = new ObjectMetaBuilder()
-                .withName(name)
-                .withNamespace(p.getMetadata().getNamespace())
-                .withLabels(KubeDbLabels.offshoot(p.getMetadata().getName(), null));
-        if (p.getSpec().getDeletionPolicy() == DeletionPolicy.WIPE_OUT) {
-            meta.withOwnerReferences(List.of(OwnerReferences.controlledBy(p)));
-        }
-        return meta.build();
+        return ConfigFile.secretMetadata(p, name);
     }
 }

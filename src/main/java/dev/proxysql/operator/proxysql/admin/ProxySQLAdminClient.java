@@ -56,6 +56,11 @@ public final class ProxySQLAdminClient {
             + " UNION ALL SELECT hostname, port, time_start_us, ping_error FROM monitor.mysql_server_ping_log"
             + " ORDER BY time_start_us DESC";
 
+    static final String CLIENT_CONNECTIONS_QUERY = "SELECT Variable_Value FROM stats.stats_mysql_global"
+            + " WHERE Variable_Name = 'Client_Connections_connected'";
+
+    private static final java.util.regex.Pattern HOSTNAME = java.util.regex.Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?");
+
     private final AdminEndpoint endpoint;
     private final AdminCredentials credentials;
     private final AdminTimeouts timeouts;
@@ -179,6 +184,68 @@ public final class ProxySQLAdminClient {
                 }
             }
             return AdminResult.success(List.copyOf(newest.values()));
+        });
+    }
+
+    /**
+     * Makes {@code peers} the node's whole ProxySQL Cluster membership, in memory, at runtime and on disk: a node that
+     * keeps its datadir reads {@code proxysql.db}, not proxysql.cnf, when it restarts, so only the admin interface can
+     * tell it. Rows as the provisioner renders them (weight 1, no comment), so that a node started from the rendered
+     * proxysql.cnf has the same checksum. {@code LOAD ... TO RUNTIME} bumps the node's proxysql_servers version, which
+     * makes it a source its peers may pull from: every node must be given the same list.
+     */
+    public AdminResult<Boolean> setClusterPeers(List<ClusterPeer> peers) {
+        for (ClusterPeer peer : peers) {
+            if (!HOSTNAME.matcher(peer.hostname()).matches()) {
+                return AdminResult.failure(AdminFailureKind.QUERY_FAILED, "not a host name: '" + peer.hostname() + "'");
+            }
+        }
+        return withSession("set cluster peers", statement -> {
+            statement.execute("DELETE FROM proxysql_servers");
+            for (ClusterPeer peer : peers) {
+                statement.execute("INSERT INTO proxysql_servers (hostname, port, weight, comment) VALUES ('" + peer.hostname()
+                        + "', " + peer.port() + ", 1, '')");
+            }
+            statement.execute("LOAD PROXYSQL SERVERS TO RUNTIME");
+            statement.execute("SAVE PROXYSQL SERVERS TO DISK");
+            return AdminResult.success(true);
+        });
+    }
+
+    /**
+     * {@code PROXYSQL PAUSE}: the node stops accepting client connections (it closes its listeners, so the pod's
+     * readiness probe fails and Kubernetes takes it out of the Service), while the connections it has go on. Already
+     * paused counts as done, so the call may be repeated.
+     */
+    public AdminResult<Boolean> stopAcceptingClients() {
+        return moduleCommand("PROXYSQL PAUSE", "already paused");
+    }
+
+    /** {@code PROXYSQL RESUME}, the undo of {@link #stopAcceptingClients}; not paused counts as done. */
+    public AdminResult<Boolean> acceptClients() {
+        return moduleCommand("PROXYSQL RESUME", "not paused");
+    }
+
+    /** How many client connections the node holds ({@code Client_Connections_connected}). */
+    public AdminResult<Long> clientConnections() {
+        return withSession("client connections", statement -> {
+            try (ResultSet rows = statement.executeQuery(CLIENT_CONNECTIONS_QUERY)) {
+                return rows.next() ? AdminResult.success(rows.getLong(1))
+                        : AdminResult.failure(AdminFailureKind.QUERY_FAILED, CLIENT_CONNECTIONS_QUERY + " on " + endpoint + " returned no row");
+            }
+        });
+    }
+
+    private AdminResult<Boolean> moduleCommand(String command, String alreadyDone) {
+        return withSession(command, statement -> {
+            try {
+                statement.execute(command);
+            } catch (SQLException e) {
+                if (e.getMessage() == null || !e.getMessage().toLowerCase(java.util.Locale.ROOT).contains(alreadyDone)) {
+                    throw e;
+                }
+            }
+            return AdminResult.success(true);
         });
     }
 

@@ -83,6 +83,54 @@ class ProxySQLAdminClientIT {
         assertThat(result.failure().kind()).as("%s", result).isEqualTo(AdminFailureKind.CONNECTION_REFUSED);
     }
 
+    /**
+     * What a HorizontalScaling says to a node: its whole membership, at runtime and on disk (a node restarted with its
+     * datadir keeps it), with rows as the renderer writes them; the list may be said again.
+     */
+    @ParameterizedTest(name = "ProxySQL {0}")
+    @MethodSource("dev.proxysql.operator.testing.proxysql.ProxySqlBuilds#versions")
+    void setClusterPeersReplacesTheMembershipAtRuntimeAndOnDisk(String version) throws Exception {
+        ProxySqlNode node = PROXYSQL.startCluster(version, render(2), TestConfigs.peers(2)).get(0);
+        ProxySQLAdminClient client = client(node, TestConfigs.CLUSTER.password());
+        List<ClusterPeer> three = List.of(new ClusterPeer(node.address(), 6032), new ClusterPeer("127.0.0.9", 6032),
+                new ClusterPeer("proxy-server-2.proxy-server-pods.demo.svc", 6032));
+
+        assertThat(client.setClusterPeers(three).isSuccess()).isTrue();
+        assertThat(client.setClusterPeers(three).isSuccess()).as("said again").isTrue();
+
+        assertThat(client.clusterPeers().value()).containsExactlyInAnyOrderElementsOf(three);
+        try (var admin = node.session()) {
+            assertThat(admin.rows("SELECT hostname, port, weight, comment FROM disk.proxysql_servers ORDER BY hostname"))
+                    .extracting(r -> r.get("hostname") + ":" + r.get("port") + " w" + r.get("weight") + " '" + r.get("comment") + "'")
+                    .containsExactly("127.0.0.9:6032 w1 ''", node.address() + ":6032 w1 ''", "proxy-server-2.proxy-server-pods.demo.svc:6032 w1 ''");
+        }
+        assertThat(client.setClusterPeers(List.of(new ClusterPeer("x'; DROP TABLE y; --", 6032))).isSuccess())
+                .as("a host name that is not one is refused before any SQL").isFalse();
+    }
+
+    /**
+     * The drain of a leaving pod: {@code PROXYSQL PAUSE} closes the client listener (connections are refused, so a
+     * readiness probe on 6033 fails) while the admin interface answers; ProxySQL refuses a second PAUSE ("already
+     * paused", with MySQL error 1045, which is "access denied" elsewhere): the client counts it as done.
+     */
+    @ParameterizedTest(name = "ProxySQL {0}")
+    @MethodSource("dev.proxysql.operator.testing.proxysql.ProxySqlBuilds#versions")
+    void stopAcceptingClientsClosesTheClientPortAndMayBeRepeated(String version) throws Exception {
+        ProxySqlNode node = PROXYSQL.start(version, render(1));
+        ProxySQLAdminClient client = client(node, TestConfigs.CLUSTER.password());
+        assertThat(client.clientConnections().value()).isZero();
+
+        assertThat(client.stopAcceptingClients().isSuccess()).isTrue();
+        assertThat(client.stopAcceptingClients().isSuccess()).as("already paused").isTrue();
+        assertThat(node.acceptsClients()).as("client port after PROXYSQL PAUSE").isFalse();
+        assertThat(client.clientConnections().value()).isZero();
+
+        assertThat(client.acceptClients().isSuccess()).isTrue();
+        assertThat(client.acceptClients().isSuccess()).as("not paused").isTrue();
+        assertThat(node.acceptsClients()).as("client port after PROXYSQL RESUME").isTrue();
+    }
+
+
     @Test
     void clusterPeersAndBackendServersAreWhatTheRenderedConfigLoaded() throws Exception {
         List<String> peers = TestConfigs.peers(2);

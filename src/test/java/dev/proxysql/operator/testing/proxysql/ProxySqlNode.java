@@ -77,6 +77,16 @@ public final class ProxySqlNode implements AutoCloseable {
         return dir.resolve("data");
     }
 
+    /** Whether the client port (6033) accepts a TCP connection now. */
+    public boolean acceptsClients() {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(address, MYSQL_PORT), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public boolean running() {
         return process != null && process.isAlive();
     }

@@ -42,9 +42,13 @@ public final class ProxySqlPods implements AutoCloseable {
     private final Map<String, ProxySqlNode> nodeByPod = new ConcurrentHashMap<>();
     private final Map<String, String> uidByPod = new ConcurrentHashMap<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "proxysql-pods"));
+    private final java.util.Set<String> neverStart = ConcurrentHashMap.newKeySet();
     private SharedIndexInformer<Pod> informer;
 
-    /** {@code versionByImage}: the proxysql container's image to the built ProxySQL version it stands for. */
+    /**
+     * {@code versionByImage}: the proxysql container's image to the built ProxySQL version it stands for;
+     * {@code replicas}: how many pods may exist at once (addresses are reserved for ordinals 0..replicas-1).
+     */
     public ProxySqlPods(KubernetesClient client, String namespace, String name, int replicas, LocalProxySql fleet,
                         Map<String, String> versionByImage) throws java.io.IOException {
         this.client = client;
@@ -91,6 +95,12 @@ public final class ProxySqlPods implements AutoCloseable {
         return this;
     }
 
+    /** From now on no process stands for {@code pod}: as a pod whose ProxySQL never starts. */
+    public ProxySqlPods neverStart(String pod) {
+        neverStart.add(pod);
+        return this;
+    }
+
     /** The node standing for the pod now, if one runs. */
     public ProxySqlNode node(String pod) {
         return nodeByPod.get(pod);
@@ -112,16 +122,21 @@ public final class ProxySqlPods implements AutoCloseable {
         stop(podName, null);
         String image = pod.getSpec().getContainers().get(0).getImage();
         String version = versionByImage.get(image);
+        if (neverStart.contains(podName)) {
+            LOG.info("pod {}: told never to start; no process", podName);
+            return;
+        }
         if (version == null) {
             LOG.info("pod {}: image {} stands for no ProxySQL build; no process", podName, image);
             return;
         }
         try {
+            // The peers the config names (a HorizontalScaling renders it for each member count; addresses are reserved
+            // for as many pods as the test may scale to).
             Map<String, String> peers = new LinkedHashMap<>();
             String config = config();
             List<String> names = ProxySqlPeers.stableDnsNames(name, namespace, addressByPod.size());
-            for (int i = 0; i < names.size() && addressByPod.size() > 1; i++) {
-                // Only the peers the config lists: a ProxySQL scaled up later has fewer replicas than the fixture has room for.
+            for (int i = 0; i < names.size(); i++) {
                 if (config.contains("hostname=\"" + names.get(i) + "\"")) {
                     peers.put(names.get(i), addressByPod.get(name + "-" + i));
                 }

@@ -49,4 +49,30 @@ public final class TestConfigs {
         return ProxySqlCnfRenderer.render(new ProxySqlConfigInput(CLUSTER, monitor, backend, peers(replicas), inline, null, metrics))
                 .cnfOrThrow();
     }
+
+    /** The hash MySQL's mysql_native_password stores ({@code *} + SHA1(SHA1(password)), hex), as mysql_users takes it. */
+    public static String nativePasswordHash(String password) throws Exception {
+        java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+        byte[] once = sha1.digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "*" + java.util.HexFormat.of().formatHex(sha1.digest(once)).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * An init Secret {@code name} declaring one application user to ProxySQL by its password hash (key
+     * {@code MySQLUsers.cnf}, as KubeDB's {@code spec.configuration.init.secretName} takes it); the user must exist on the
+     * backend with that password. Hostgroup 2 is the rendered writer hostgroup.
+     */
+    public static io.fabric8.kubernetes.api.model.Secret usersSecret(String namespace, String name, String user, String password)
+            throws Exception {
+        return io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: %s, namespace: %s}
+                stringData:
+                  MySQLUsers.cnf: |
+                    mysql_users=(
+                     { username="%s"; password="%s"; default_hostgroup=2; active=1 }
+                    )
+                """.formatted(name, namespace, user, nativePasswordHash(password)), io.fabric8.kubernetes.api.model.Secret.class);
+    }
 }

@@ -37,6 +37,27 @@ public class OpsProgress {
     /** Reconfigure: the values before the change and each pod's state. */
     private ReconfigureProgress reconfigure;
 
+    /** HorizontalScaling: the member count (spec.replicas) when the request started, what a rollback returns to. */
+    private Integer fromReplicas;
+    /** HorizontalScaling: the member count the request moves to. */
+    private Integer toReplicas;
+
+    public Integer getFromReplicas() {
+        return fromReplicas;
+    }
+
+    public void setFromReplicas(Integer fromReplicas) {
+        this.fromReplicas = fromReplicas;
+    }
+
+    public Integer getToReplicas() {
+        return toReplicas;
+    }
+
+    public void setToReplicas(Integer toReplicas) {
+        this.toReplicas = toReplicas;
+    }
+
     public OpsStep getStep() {
         return step;
     }

@@ -27,6 +27,10 @@ public enum OpsStep {
     @JsonProperty("RollingBackPods") ROLLING_BACK_PODS,
     /** Removing the Paused condition; the outcome is already decided. */
     @JsonProperty("Resuming") RESUMING,
+    /** HorizontalScaling: adding or removing ProxySQL Cluster members, one pod at a time, with checks after each. */
+    @JsonProperty("ScalingMembers") SCALING_MEMBERS,
+    /** HorizontalScaling after a failure: back to the original member count, one pod at a time. */
+    @JsonProperty("RollingBackMembers") ROLLING_BACK_MEMBERS,
     /** Nothing more to do: phase is final. */
     @JsonProperty("Done") DONE
 }

@@ -1,0 +1,218 @@
+package dev.proxysql.operator.opsmanager;
+
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.PodProgress;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.kube.ChildApplier;
+import dev.proxysql.operator.kube.Conditions;
+import dev.proxysql.operator.kube.GoDuration;
+import dev.proxysql.operator.opsmanager.checks.ClusterMembers;
+import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
+import dev.proxysql.operator.opsmanager.rolling.ObservedPod;
+import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
+import dev.proxysql.operator.opsmanager.scaling.MemberPlan;
+import dev.proxysql.operator.opsmanager.types.HorizontalScalingOperation;
+import dev.proxysql.operator.topology.ProxySQLNames;
+import dev.proxysql.operator.topology.StatefulSetFactory;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One pass of a HorizontalScaling's ScalingMembers (or RollingBackMembers) step, on the first entry of its
+ * {@link MemberPlan} not done. Every write goes through {@link OpsEffects} (named stop points) and is safe to repeat:
+ * the config Secret and the StatefulSet are the provisioner's renderings for the entry's member count, applied
+ * hash-guarded under its field manager (so after the resume it has nothing to change); a node is told the membership
+ * only when its runtime table differs. A state change of the entry is returned for the state machine to save before
+ * anything of the next state is done.
+ *
+ * <p>Adding pod k (k+1 members): the config Secret for k+1 (the new pod starts from it, listing every member and
+ * itself), members 0..k-1 told k+1 members (runtime and disk), the StatefulSet at k+1 replicas; then pod k must be
+ * Ready, pass the ProxySQL-level check and agree with its peers on every checksum. Removing pod k (k members):
+ * members 0..k-1 told k members (so none probes it any more), pod k drained ({@code PROXYSQL PAUSE}: it stops
+ * accepting clients and leaves the Service, then its clients leave, at most {@link #DRAIN_LIMIT}); then the config
+ * Secret and the StatefulSet for k, pod k gone, and every remaining member listing exactly the k and agreeing.
+ */
+final class MemberScaling {
+    /** How long a leaving pod's clients are given to leave after it stopped accepting new ones. */
+    static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+
+    /** What the pass found. {@code message} is for the pod's condition (null: nothing new to say). */
+    sealed interface Outcome {
+        /** Nothing changed: look again later. */
+        record Wait(String message) implements Outcome {
+        }
+
+        /** The entry changed state: save, then go on at once. */
+        record Advance(PodProgress entry, String message) implements Outcome {
+        }
+
+        /** Every entry is done. */
+        record Complete() implements Outcome {
+        }
+
+        /** The entry cannot be done. */
+        record Failed(String reason) implements Outcome {
+        }
+    }
+
+    private final OpsEffects effects;
+    private final TemplateRenderer renderer;
+    private final PodObserver pods;
+    private final ProxySQLLevelCheck check;
+    private final ChildApplier applier;
+    private final KubernetesClient client;
+    private final Clock clock;
+
+    MemberScaling(KubernetesClient client, OpsEffects effects, TemplateRenderer renderer, ProxySQLLevelCheck check, Clock clock) {
+        this.client = client;
+        this.effects = effects;
+        this.renderer = renderer;
+        this.pods = new PodObserver(client);
+        this.check = check;
+        this.applier = new ChildApplier(client, StatefulSetFactory.FIELD_MANAGER, () -> { });
+        this.clock = clock;
+    }
+
+    /**
+     * @param countsFrom when this operator started: a wait is counted from the later of its start and that (as every
+     *                   other wait of the ops manager)
+     * @param release    the ProxySQL release the pods run (for the check of an added pod)
+     */
+    Outcome pass(ProxySQLOpsRequest r, ProxySQL p, List<PodProgress> plan, Duration timeout, Instant countsFrom, String release) {
+        Optional<PodProgress> next = MemberPlan.next(plan);
+        if (next.isEmpty()) {
+            return new Outcome.Complete();
+        }
+        PodProgress e = next.get();
+        String pod = e.getName();
+        int k = MemberPlan.ordinal(pod);
+        int members = MemberPlan.members(e);
+        boolean adds = MemberPlan.adds(e);
+        Instant now = Instant.now(clock);
+        if (MemberPlan.PENDING.equals(e.getState())) {
+            return advance(e, adds ? MemberPlan.JOINING : MemberPlan.LEAVING, now,
+                    (adds ? "adding pod " : "removing pod ") + pod + ": the ProxySQL Cluster goes to " + members + " members");
+        }
+        Instant started = Instant.parse(e.getStartedAt());
+        boolean timedOut = now.isAfter((started.isBefore(countsFrom) ? countsFrom : started).plus(timeout));
+        Optional<ClusterMembers> nodes = check.members();
+        String told = tellOthers(r, p, nodes, k, members);
+        if (told != null) {
+            return timedOut ? new Outcome.Failed(told) : new Outcome.Wait(told);
+        }
+        switch (e.getState()) {
+            case MemberPlan.JOINING -> {
+                String problem = applyRenderings(r, p, members);
+                if (problem != null) {
+                    return new Outcome.Failed(problem);
+                }
+                ObservedPod observed = pods.observe(p).get(pod);
+                if (observed == null || observed.terminating() || !observed.ready()) {
+                    // A pod drained and kept by a failed scale-down listens again once resumed (it lists these members).
+                    nodes.filter(n -> observed != null && !observed.terminating()).ifPresent(n -> n.accept(p, pod));
+                    String why = "pod " + pod + " is " + (observed == null ? "not created yet" : observed.terminating() ? "terminating" : "not Ready");
+                    return timedOut ? new Outcome.Failed("pod " + pod + " did not become Ready within " + GoDuration.format(timeout) + " ("
+                            + why + ")") : new Outcome.Wait(null);
+                }
+                VerifyResult v = check.verify(HorizontalScalingOperation.withMembers(p, members), pod, release);
+                if (v.passed() && nodes.isPresent()) {
+                    VerifyResult agreement = nodes.get().agrees(p, pod, members);
+                    v = agreement.passed() ? VerifyResult.passed(v.message() + "; " + agreement.message()) : agreement;
+                }
+                if (v.passed()) {
+                    return advance(e, MemberPlan.DONE, now, "pod " + pod + " joined: " + v.message());
+                }
+                if (!v.pending() || timedOut) {
+                    return new Outcome.Failed("pod " + pod + " failed the ProxySQL check: " + v.message());
+                }
+                return new Outcome.Wait(v.message());
+            }
+            case MemberPlan.LEAVING -> {
+                if (nodes.isPresent()) {
+                    String stopped = effects.act(r, "drain " + pod, () -> nodes.get().stopAccepting(p, pod));
+                    long clients = stopped != null ? Long.MAX_VALUE : nodes.get().clientConnections(p, pod);
+                    boolean drainOver = now.isAfter(started.plus(timeout.compareTo(DRAIN_LIMIT) < 0 ? timeout : DRAIN_LIMIT));
+                    if (clients > 0 && !drainOver) {
+                        return new Outcome.Wait("draining pod " + pod + ": " + (stopped != null ? stopped : clients + " client connection(s) left"));
+                    }
+                }
+                return advance(e, MemberPlan.DELETING, now, "pod " + pod + " left the ProxySQL Cluster and was drained; deleting it");
+            }
+            case MemberPlan.DELETING -> {
+                String problem = applyRenderings(r, p, members);
+                if (problem != null) {
+                    return new Outcome.Failed(problem);
+                }
+                if (pods.observe(p).containsKey(pod)) {
+                    return timedOut ? new Outcome.Failed("pod " + pod + " was not deleted within " + GoDuration.format(timeout)) : new Outcome.Wait(null);
+                }
+                String agreed = "";
+                for (int i = 0; nodes.isPresent() && i < k; i++) {
+                    VerifyResult v = nodes.get().agrees(p, ProxySQLNames.statefulSet(p) + "-" + i, members);
+                    if (!v.passed()) {
+                        return timedOut ? new Outcome.Failed(v.message()) : new Outcome.Wait(v.message());
+                    }
+                    agreed = "; every remaining member lists exactly the " + members + " and agrees on every checksum";
+                }
+                return advance(e, MemberPlan.DONE, now, "pod " + pod + " removed" + agreed);
+            }
+            default -> throw new IllegalStateException("member entry " + pod + " in unknown state " + e.getState());
+        }
+    }
+
+    /** Tells members 0..k-1 (those that stay, or were there before the pod added) the new membership; null when all list it. */
+    private String tellOthers(ProxySQLOpsRequest r, ProxySQL p, Optional<ClusterMembers> nodes, int k, int members) {
+        if (nodes.isEmpty()) {
+            return null;
+        }
+        for (int i = 0; i < k; i++) {
+            String other = ProxySQLNames.statefulSet(p) + "-" + i;
+            Optional<Boolean> lists = nodes.get().lists(p, other, members);
+            if (lists.isEmpty()) {
+                return "cannot ask pod " + other + " for its cluster peers";
+            }
+            if (!lists.get()) {
+                String problem = effects.act(r, "tell " + other + " " + members + " members", () -> nodes.get().tell(p, other, members));
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The config Secret, then the StatefulSet, rendered for {@code members}; null when applied, else why not. */
+    private String applyRenderings(ProxySQLOpsRequest r, ProxySQL p, int members) {
+        ProxySQL target = HorizontalScalingOperation.withMembers(p, members);
+        TemplateRenderer.RenderedSecret config = renderer.renderConfig(target);
+        if (config.problem() != null) {
+            return "cannot render the config Secret for " + members + " members: " + config.problem();
+        }
+        TemplateRenderer.Rendered sts = renderer.render(target);
+        if (!sts.ok()) {
+            return "cannot render the StatefulSet for " + members + " members: " + sts.problem();
+        }
+        String ns = p.getMetadata().getNamespace();
+        Secret liveConfig = client.secrets().inNamespace(ns).withName(ProxySQLNames.configSecret(p)).get();
+        if (liveConfig == null || !ChildApplier.hashOf(config.secret()).equals(ChildApplier.annotation(liveConfig))) {
+            effects.act(r, "config Secret " + members + " members", () -> applier.apply(config.secret(), liveConfig));
+        }
+        StatefulSet liveSts = client.apps().statefulSets().inNamespace(ns).withName(ProxySQLNames.statefulSet(p)).get();
+        if (liveSts == null || !ChildApplier.hashOf(sts.statefulSet()).equals(ChildApplier.annotation(liveSts))) {
+            effects.act(r, "StatefulSet " + members + " replicas", () -> applier.apply(sts.statefulSet(), liveSts));
+        }
+        return null;
+    }
+
+    private Outcome advance(PodProgress e, String state, Instant now, String message) {
+        e.setState(state);
+        e.setStartedAt(Conditions.now(clock));
+        return new Outcome.Advance(e, message);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.proxysql.operator.opsmanager;
+
+import static dev.proxysql.operator.opsmanager.OpsFixture.assertNotPaused;
+import static dev.proxysql.operator.opsmanager.OpsFixture.awaitOps;
+import static dev.proxysql.operator.opsmanager.OpsFixture.awaitReady;
+import static dev.proxysql.operator.opsmanager.OpsFixture.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
+import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.kube.ChildApplier;
+import dev.proxysql.operator.proxysql.admin.ClusterChecksums;
+import dev.proxysql.operator.proxysql.admin.PeerChecksum;
+import dev.proxysql.operator.proxysql.admin.ProxySQLAdminClient;
+import dev.proxysql.operator.runtime.OperatorSettings;
+import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.InProcessOperator;
+import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.cluster.Await;
+import dev.proxysql.operator.testing.cluster.LocalCluster;
+import dev.proxysql.operator.testing.cluster.TestNamespace;
+import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
+import dev.proxysql.operator.testing.proxysql.AdminSession;
+import dev.proxysql.operator.testing.proxysql.LocalProxySql;
+import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
+import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
+import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * HorizontalScaling with the ProxySQL-level check on, against real ProxySQL ({@link ProxySqlPods}: a real
+ * {@code proxysql} per pod, started from the config Secret as it is when the pod appears, in front of a real MariaDB).
+ * After 3 → 5 and 5 → 3 every remaining node lists exactly the members in {@code runtime_proxysql_servers} and on
+ * disk, probes no other node, and agrees with its peers on every checksum; a scale-up whose new pod's ProxySQL never
+ * starts is rolled back to 3 members with every table restored.
+ */
+@LocalCluster
+class HorizontalScalingOnProxySqlIT {
+    private static final String VERSION = ProxySqlBuilds.newest();
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final String APP_USER = "shop";
+    private static final String APP_PASSWORD = "Shop-Pw-0042";
+
+    @RegisterExtension
+    static final LocalMariaDb MARIADB = new LocalMariaDb().withAdmin(OnProxySqlFixture.ADMIN, OnProxySqlFixture.ADMIN_PASSWORD)
+            .withUser(APP_USER, APP_PASSWORD, "SELECT ON *.*");
+
+    @RegisterExtension
+    static final LocalProxySql PROXYSQL = new LocalProxySql();
+
+    @RegisterExtension
+    static final InProcessOperator OPERATOR = new InProcessOperator(OnProxySqlFixture::checkedOperator,
+            admin -> OnProxySqlFixture.installVersion(admin, local(), image(), null));
+
+    @Test
+    void scaleUpToFiveThenDownToThreeKeepsEveryTableEqualToTheMembers(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (ProxySqlPods pods = deploy(client, ns, 3, 5)) {
+            client.resource(OpsFixture.horizontalScaling(ns, "up", "px", 5, "2m")).create();
+            ProxySQLOpsRequest up = awaitOps(client, "up", OpsRequestPhase.SUCCESSFUL, Duration.ofMinutes(5));
+            assertThat(message(up, "AddMember--px-4")).contains("joined", "lists the 5 members and agrees with them on every checksum");
+            assertThat(message(up, "HorizontalScaleUp")).contains("from 3 to 5");
+            assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getReplicas()).isEqualTo(5);
+            assertMembers(pods, 5);
+            assertNotPaused(client, "px");
+            assertProvisionerHasNothingToChange(client);
+
+            client.resource(OpsFixture.horizontalScaling(ns, "down", "px", 3, "2m")).create();
+            ProxySQLOpsRequest down = awaitOps(client, "down", OpsRequestPhase.SUCCESSFUL, Duration.ofMinutes(5));
+            printConditions(up);
+            printConditions(down);
+            assertThat(message(down, "RemoveMember--px-3")).contains("every remaining member lists exactly the 3");
+            assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getReplicas()).isEqualTo(3);
+            assertThat(client.pods().withLabel("app.kubernetes.io/instance", "px").list().getItems()).hasSize(3);
+            assertThat(pods.node("px-3")).isNull();
+            assertThat(pods.node("px-4")).isNull();
+            assertMembers(pods, 3);
+            assertNotPaused(client, "px");
+            assertProvisionerHasNothingToChange(client);
+        }
+    }
+
+    @Test
+    void aScaleUpWhoseNewPodNeverStartsIsRolledBackWithEveryTableRestored(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (ProxySqlPods pods = deploy(client, ns, 3, 4)) {
+            pods.neverStart("px-3");
+            client.resource(OpsFixture.horizontalScaling(ns, "up", "px", 4, "20s")).create();
+            ProxySQLOpsRequest failed = awaitOps(client, "up", OpsRequestPhase.FAILED, Duration.ofMinutes(3));
+            assertThat(message(failed, "Failed")).contains("step ScalingMembers", "px-3", "rolled back: 3 members again");
+            assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getReplicas()).isEqualTo(3);
+            Await.until(TIMEOUT, "pod px-3 gone", () -> client.pods().withName("px-3").get(), p -> p == null);
+            assertMembers(pods, 3);
+            assertNotPaused(client, "px");
+            assertProvisionerHasNothingToChange(client);
+        }
+    }
+
+    /**
+     * The leaving pod is drained before it is deleted: once it has left the membership it accepts no new client
+     * (connections to its port 6033 are refused, so a readiness probe fails and the Service drops it), while a client
+     * already connected is still served; the pod is deleted only after that client left.
+     */
+    @Test
+    void aScaleDownDrainsTheLeavingPodBeforeItIsDeleted(KubernetesClient client, TestNamespace ns) throws Exception {
+        client.resource(dev.proxysql.operator.testing.proxysql.TestConfigs.usersSecret(ns.name(), "app-users", APP_USER, APP_PASSWORD)).create();
+        try (ProxySqlPods pods = OnProxySqlFixture.deploy(client, ns, MARIADB, PROXYSQL, 4, 4, Map.of(image(), VERSION), local(),
+                p -> p.getSpec().setConfigSecret(new dev.proxysql.operator.api.common.LocalObjectReference("app-users")))) {
+            ProxySqlNode leaving = pods.node("px-3");
+            // The admin interface answers first (ProxySqlNode.start), the client listener opens a moment later.
+            Await.until(TIMEOUT, "px-3 accepting clients", leaving::acceptsClients);
+            java.util.Properties login = new java.util.Properties();
+            login.setProperty("user", APP_USER);
+            login.setProperty("password", APP_PASSWORD);
+            try (java.sql.Connection app = java.sql.DriverManager.getConnection(leaving.clientUrl(), login)) {
+                assertThat(select1(app)).isEqualTo(1);
+                client.resource(OpsFixture.horizontalScaling(ns, "down", "px", 3, "2m")).create();
+                Await.until(TIMEOUT, "px-3 leaving (dropped from the membership, draining)", () -> state(client, "down", "px-3"),
+                        s -> "Leaving".equals(s));
+                Await.until(TIMEOUT, "px-3 refusing new clients", () -> !leaving.acceptsClients());
+                assertThat(select1(app)).as("the client already connected is still served").isEqualTo(1);
+                assertThat(client.pods().withName("px-3").get()).as("not deleted while a client is connected").isNotNull();
+                assertThat(state(client, "down", "px-3")).isEqualTo("Leaving");
+            }
+            ProxySQLOpsRequest down = awaitOps(client, "down", OpsRequestPhase.SUCCESSFUL, Duration.ofMinutes(3));
+            assertThat(message(down, "RemoveMember--px-3")).contains("every remaining member lists exactly the 3");
+            assertMembers(pods, 3);
+        }
+    }
+
+    private static int select1(java.sql.Connection c) throws java.sql.SQLException {
+        try (var s = c.createStatement(); var rows = s.executeQuery("SELECT 1")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private static String state(KubernetesClient client, String request, String pod) {
+        ProxySQLOpsRequest r = client.resources(ProxySQLOpsRequest.class).withName(request).get();
+        return r == null || r.getStatus() == null || r.getStatus().getProgress() == null ? null
+                : r.getStatus().getProgress().getPods().stream().filter(p -> pod.equals(p.getName())).map(p -> p.getState())
+                .findFirst().orElse(null);
+    }
+
+
+    /** The request's conditions in time order, for people reading the test's output (timings are not asserted). */
+    private static void printConditions(ProxySQLOpsRequest r) {
+        System.out.println("--- " + r.getMetadata().getName() + " conditions ---");
+        r.getStatus().getConditions().stream().sorted(java.util.Comparator.comparing(c -> c.getLastTransitionTime()))
+                .forEach(c -> System.out.println(c.getLastTransitionTime() + " " + c.getType() + " " + c.getStatus() + " " + c.getMessage()));
+    }
+
+    /** Every node 0..members-1 lists exactly the members at runtime and on disk, probes no other, and agrees on checksums. */
+    private static void assertMembers(ProxySqlPods pods, int members) throws Exception {
+        Set<String> expected = new TreeSet<>();
+        for (int i = 0; i < members; i++) {
+            expected.add(pods.node("px-" + i).address() + ":6032");
+        }
+        for (int i = 0; i < members; i++) {
+            ProxySqlNode node = pods.node("px-" + i);
+            try (AdminSession admin = node.session()) {
+                assertThat(hostPorts(admin.rows("SELECT hostname, port FROM runtime_proxysql_servers"))).as("px-%d runtime", i).isEqualTo(expected);
+                assertThat(hostPorts(admin.rows("SELECT hostname, port FROM disk.proxysql_servers"))).as("px-%d disk", i).isEqualTo(expected);
+            }
+            List<PeerChecksum> sums = Await.until(TIMEOUT, "px-" + i + " agreeing with its peers on every checksum",
+                    () -> new ProxySQLAdminClient(node.adminEndpoint(), node.adminCredentials()).peerChecksums().value(),
+                    rows -> ClusterChecksums.disagreeingModules(rows).isEmpty());
+            Set<String> probed = new TreeSet<>();
+            sums.forEach(s -> probed.add(s.hostname() + ":" + s.port()));
+            assertThat(probed).as("px-%d probes only the members", i).isEqualTo(expected);
+        }
+    }
+
+    private static Set<String> hostPorts(List<Map<String, String>> rows) {
+        Set<String> out = new TreeSet<>();
+        rows.forEach(r -> out.add(r.get("hostname") + ":" + r.get("port")));
+        return out;
+    }
+
+    /** The StatefulSet and the config Secret are the provisioner's rendering of the spec: it finds nothing to change. */
+    private static void assertProvisionerHasNothingToChange(KubernetesClient client) {
+        var sts = client.apps().statefulSets().withName("px").get();
+        var secret = client.secrets().withName("px-configuration").get();
+        String stsHash = ChildApplier.annotation(sts);
+        String secretHash = ChildApplier.annotation(secret);
+        String stsVersion = sts.getMetadata().getResourceVersion();
+        String secretVersion = secret.getMetadata().getResourceVersion();
+        // Make the provisioner reconcile (a label on the ProxySQL is an event), then let it settle: nothing it owns moves.
+        client.resources(ProxySQL.class).withName("px").edit(p -> {
+            p.getMetadata().setLabels(new java.util.HashMap<>(p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels()));
+            p.getMetadata().getLabels().put("touched", String.valueOf(System.nanoTime()));
+            return p;
+        });
+        awaitReady(client, "px");
+        assertThat(client.apps().statefulSets().withName("px").get().getMetadata().getResourceVersion()).isEqualTo(stsVersion);
+        assertThat(ChildApplier.annotation(client.apps().statefulSets().withName("px").get())).isEqualTo(stsHash);
+        assertThat(client.secrets().withName("px-configuration").get().getMetadata().getResourceVersion()).isEqualTo(secretVersion);
+        assertThat(ChildApplier.annotation(client.secrets().withName("px-configuration").get())).isEqualTo(secretHash);
+    }
+
+    private static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, int replicas, int capacity) throws Exception {
+        return OnProxySqlFixture.deploy(client, ns, MARIADB, PROXYSQL, replicas, capacity, Map.of(image(), VERSION), local());
+    }
+
+    private static String local() {
+        return VERSION + "-local";
+    }
+
+    private static String image() {
+        return "local/proxysql:" + VERSION;
+    }
+}
