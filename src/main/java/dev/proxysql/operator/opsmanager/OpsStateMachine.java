@@ -723,9 +723,12 @@ public final class OpsStateMachine {
                     && target.entrySet().stream().anyMatch(e -> !ResourceQuantities.same(e.getValue(), prev.get(e.getKey())));
         }
 
-        /** Whether a failure must roll the template back: images or resources changed (a Restart's annotation is not). */
+        /**
+         * Whether a failure must roll the template back: images or resources changed, or the pod spec otherwise
+         * (ReconfigureTLS); a Restart's annotation is not.
+         */
         boolean changesTemplate() {
-            return changesImages() || changesResources();
+            return changesImages() || changesResources() || op.changesPodSpec(r);
         }
     }
 

@@ -27,6 +27,14 @@ public interface Operation {
         return false;
     }
 
+    /**
+     * Whether the pod spec itself changes in a way images and resources do not show (volumes, init containers), so
+     * that a failure must roll the template back; ReconfigureTLS's add, remove and issuer change.
+     */
+    default boolean changesPodSpec(ProxySQLOpsRequest request) {
+        return false;
+    }
+
     /** Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. */
     Map<String, String> templateAnnotations(ProxySQLOpsRequest request);
 
