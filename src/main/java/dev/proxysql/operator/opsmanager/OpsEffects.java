@@ -95,6 +95,11 @@ final class OpsEffects {
         return write(r, step(r) + ": " + what, action);
     }
 
+    /** A ReconfigureTLS rotation's write: the new certificate, or one pod's PROXYSQL RELOAD TLS ({@code what} names it). */
+    <T> T rotateTls(ProxySQLOpsRequest r, String what, Supplier<T> action) {
+        return write(r, step(r) + ": " + what, action);
+    }
+
     void normal(ProxySQLOpsRequest r, OpsReason reason, String message) {
         events.normal(r, reason.value(), message);
     }
@@ -130,6 +135,10 @@ final class OpsEffects {
         }
         if (p != null && p.getReconfigure() != null) {
             p.getReconfigure().getPods().forEach((pod, state) -> b.append(' ').append(pod).append('=').append(state));
+        }
+        if (p != null && p.getTlsRotation() != null) {
+            b.append(p.getTlsRotation().getSerial() == null ? " issuing" : " issued");
+            p.getTlsRotation().getPods().forEach((pod, state) -> b.append(' ').append(pod).append('=').append(state));
         }
         return b.toString();
     }

@@ -96,7 +96,7 @@ public final class ProxySQLOperator implements AutoCloseable {
                     OpsRequestType.RESTART.name(), new RestartOperation(),
                     OpsRequestType.VERTICAL_SCALING.name(), new VerticalScalingOperation(client),
                     OpsRequestType.RECONFIGURE.name(), new ReconfigureOperation(client, adminEndpoints),
-                    OpsRequestType.RECONFIGURE_TLS.name(), new ReconfigureTlsOperation(client));
+                    OpsRequestType.RECONFIGURE_TLS.name(), new ReconfigureTlsOperation(client, adminEndpoints));
             ProxySQLLevelCheck check = settings.proxysqlChecks() ? new AdminInterfaceCheck(client, adminEndpoints) : ProxySQLLevelCheck.skipped();
             OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(),
                     clock, OpsRequestReconciler.NAME, opsMetrics, stops);

@@ -19,7 +19,7 @@ import dev.proxysql.operator.testing.cluster.TestNamespace;
 import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
 import dev.proxysql.operator.testing.proxysql.AdminSession;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
-import dev.proxysql.operator.testing.proxysql.MySqlTlsProbe;
+import dev.proxysql.operator.tls.MySqlTlsProbe;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
 import dev.proxysql.operator.testing.proxysql.SecretVolume;
 import dev.proxysql.operator.tls.CertificateAuthority;

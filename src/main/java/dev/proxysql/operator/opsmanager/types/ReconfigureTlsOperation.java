@@ -5,6 +5,7 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.TLSSpec;
+import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.topology.TlsLayout;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,15 +23,27 @@ import java.util.Objects;
  * pods are replaced one at a time and checked like a VerticalScaling, and a failure rolls the template back to the
  * one rendered from the unchanged spec. {@code spec.tls} is written into the ProxySQL at the end; a removal then
  * deletes the cert-manager Certificates the provisioner created (their Secrets stay, owned by the ProxySQL).
- * {@code rotateCertificates} replaces no pod and is refused here until its own step exists (see docs/operations.md).
+ * {@code rotateCertificates} replaces no pod: its own step (RotatingCertificates) issues a new server certificate and
+ * has each pod reload it ({@link TlsRotation}).
  */
 public final class ReconfigureTlsOperation implements Operation {
     static final ResourceDefinitionContext CERTIFICATES = new ResourceDefinitionContext.Builder()
             .withGroup("cert-manager.io").withVersion("v1").withKind("Certificate").withPlural("certificates").withNamespaced(true).build();
     private final KubernetesClient client;
+    private final TlsRotation rotation;
 
-    public ReconfigureTlsOperation(KubernetesClient client) {
+    public ReconfigureTlsOperation(KubernetesClient client, AdminEndpoints endpoints) {
         this.client = client;
+        this.rotation = new TlsRotation(client, endpoints);
+    }
+
+    /** Whether the request rotates the certificates (no pod replaced) rather than changing the pod template. */
+    public static boolean rotates(ProxySQLOpsRequest request) {
+        return request.getSpec().getTls() != null && Boolean.TRUE.equals(request.getSpec().getTls().getRotateCertificates());
+    }
+
+    public TlsRotation rotation() {
+        return rotation;
     }
 
     /** What the request asks for; the CRD's rule already admits exactly one (KubeDB's webhook rule). */
@@ -80,11 +93,7 @@ public final class ReconfigureTlsOperation implements Operation {
             }
         }
         return switch (kind) {
-            case REMOVE, ROTATE -> TlsLayout.enabled(proxysql) ? (kind == Kind.ROTATE
-                    ? Validation.reject("spec.tls.rotateCertificates: not supported by this operator yet; delete the Secret "
-                    + TlsLayout.certSecret(proxysql, TlsLayout.SERVER) + " (own CA) or renew the Certificate (cert-manager), then "
-                    + "restart the pods")
-                    : Validation.run())
+            case REMOVE, ROTATE -> TlsLayout.enabled(proxysql) ? Validation.run()
                     : Validation.reject("spec.tls." + (kind == Kind.REMOVE ? "remove" : "rotateCertificates") + ": ProxySQL " + name
                     + " has no TLS (its spec.tls is not set): there is nothing to " + (kind == Kind.REMOVE ? "remove" : "rotate"));
             case ISSUER_CHANGE -> tls.getIssuerRef() == null || sameIssuer(tls.getIssuerRef(), proxysql.getSpec().getTls().getIssuerRef())
@@ -129,7 +138,7 @@ public final class ReconfigureTlsOperation implements Operation {
     /** The pod template changes (mount and init container added or dropped, or a Secret named by another issuer). */
     @Override
     public boolean changesPodSpec(ProxySQLOpsRequest request) {
-        return true;
+        return !rotates(request);
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Which TLS change a request asks for, its refusals (each naming the field) and the spec.tls it leaves. */
 class ReconfigureTlsOperationTest {
-    private final ReconfigureTlsOperation op = new ReconfigureTlsOperation(null);
+    private final ReconfigureTlsOperation op = new ReconfigureTlsOperation(null, null);
     private final ProxySQL plain = OperatorFixture.proxysql("ns", "px", "2.6.3-debian", 3);
 
     @Test
@@ -58,6 +58,15 @@ class ReconfigureTlsOperationTest {
         assertThat(op.validate(remove, tls).kind()).isEqualTo(Validation.Kind.RUN);
         assertThat(op.target(remove, tls).getSpec().getTls()).isNull();
         assertThat(op.changesPodSpec(remove)).as("a failure rolls the template back").isTrue();
+    }
+
+    @Test
+    void rotateOnAProxySqlWithTlsRunsAndLeavesTheTemplateAsItIs() {
+        ProxySQLOpsRequest rotate = request("rotateCertificates: true");
+        assertThat(op.validate(rotate, withTls(null)).kind()).isEqualTo(Validation.Kind.RUN);
+        assertThat(op.changesPodSpec(rotate)).isFalse();
+        assertThat(ReconfigureTlsOperation.rotates(rotate)).isTrue();
+        assertThat(op.target(rotate, withTls("ca-issuer")).getSpec().getTls().getIssuerRef().getName()).isEqualTo("ca-issuer");
     }
 
     @Test
