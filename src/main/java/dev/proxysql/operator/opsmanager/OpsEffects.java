@@ -80,6 +80,11 @@ final class OpsEffects {
         return write(r, step(r) + ": evict " + pod, () -> pods.evict(namespace, pod, uid));
     }
 
+    /** The operation's writes before the template changes ({@link Operation#prepareTemplate}). */
+    java.util.Optional<String> prepareTemplate(ProxySQLOpsRequest r, Operation op, ProxySQL p) {
+        return write(r, step(r) + ": prepare the template", () -> op.prepareTemplate(r, p));
+    }
+
     void updateDatabase(ProxySQLOpsRequest r, Operation op, ProxySQL p) {
         write(r, step(r) + ": update the ProxySQL", () -> {
             op.updateDatabase(r, p);

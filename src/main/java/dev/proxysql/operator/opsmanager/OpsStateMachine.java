@@ -321,6 +321,10 @@ public final class OpsStateMachine {
     private Optional<Duration> updatingStatefulSet(Run run, StepOutcome outcome) {
         TemplateChange change = run.targetChange();
         if (outcome instanceof StepOutcome.ApplyTemplate) {
+            // What the new template needs (ReconfigureTLS's certificates) first; until then the template waits.
+            if (effects.prepareTemplate(run.r, run.op, run.proxysql).isPresent()) {
+                return poll();
+            }
             Optional<String> refused = applyTemplate(run, change);
             return refused.isPresent()
                     ? fail(run, StepDecisions.fail(run.changesTemplate(), "step UpdatingStatefulSet: the API server refused the new pod template: "

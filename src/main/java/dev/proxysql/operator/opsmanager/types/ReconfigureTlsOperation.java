@@ -6,7 +6,12 @@ import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.TLSSpec;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
+import dev.proxysql.operator.tls.CertificateFactory;
+import dev.proxysql.operator.tls.OwnCaIssuer;
 import dev.proxysql.operator.topology.TlsLayout;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.time.Clock;
+import java.util.Optional;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -27,8 +32,9 @@ import java.util.Objects;
  * has each pod reload it ({@link TlsRotation}).
  */
 public final class ReconfigureTlsOperation implements Operation {
-    static final ResourceDefinitionContext CERTIFICATES = new ResourceDefinitionContext.Builder()
-            .withGroup("cert-manager.io").withVersion("v1").withKind("Certificate").withPlural("certificates").withNamespaced(true).build();
+    static final ResourceDefinitionContext CERTIFICATES = CertificateFactory.CONTEXT;
+    /** The field manager of the ops manager's writes (OpsRequestReconciler.NAME). */
+    static final String FIELD_MANAGER = "proxysql-ops-manager";
     private final KubernetesClient client;
     private final TlsRotation rotation;
 
@@ -139,6 +145,39 @@ public final class ReconfigureTlsOperation implements Operation {
     @Override
     public boolean changesPodSpec(ProxySQLOpsRequest request) {
         return !rotates(request);
+    }
+
+    /**
+     * Issues what the new template mounts: with no issuer, the operator's CA and certificates (as the provisioner
+     * would, {@link OwnCaIssuer}); with an issuer, the cert-manager Certificates, then waits for cert-manager to write
+     * the server Secret. A removal needs nothing.
+     */
+    @Override
+    public Optional<String> prepareTemplate(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        ProxySQL target = target(request, proxysql);
+        TLSConfig tls = target.getSpec().getTls();
+        if (tls == null || rotates(request)) {
+            return Optional.empty();
+        }
+        if (tls.getIssuerRef() == null) {
+            new OwnCaIssuer(client, FIELD_MANAGER, Clock.systemUTC()).ensure(target);
+            return Optional.empty();
+        }
+        for (String alias : CertificateFactory.aliases(target)) {
+            try {
+                client.resource(CertificateFactory.build(target, alias)).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return Optional.of("spec.tls.issuerRef: the API server does not serve cert-manager's Certificate: install cert-manager, "
+                            + "or name certificates without an issuerRef to have the operator issue them from its own CA");
+                }
+                throw e;
+            }
+        }
+        String server = TlsLayout.certSecret(target, TlsLayout.SERVER);
+        Secret issued = client.secrets().inNamespace(target.getMetadata().getNamespace()).withName(server).get();
+        return issued != null && OwnCaIssuer.hasKeys(issued) ? Optional.empty()
+                : Optional.of("waiting for cert-manager to issue the Secret " + server);
     }
 
     @Override

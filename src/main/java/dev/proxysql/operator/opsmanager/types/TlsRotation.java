@@ -9,6 +9,8 @@ import dev.proxysql.operator.proxysql.admin.AdminTimeouts;
 import dev.proxysql.operator.proxysql.admin.SecretRedactor;
 import dev.proxysql.operator.tls.CertificateAuthority;
 import dev.proxysql.operator.tls.MySqlTlsProbe;
+import dev.proxysql.operator.tls.OwnCaIssuer;
+import java.time.Clock;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import dev.proxysql.operator.topology.TlsLayout;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -26,7 +28,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
  * What a ReconfigureTLS rotation does outside the state machine: read the server certificate's serial, issue a new
@@ -37,8 +38,6 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * reload before the kubelet's update reloads the old files, which is harmless.
  */
 public final class TlsRotation {
-    /** A new certificate from the operator's CA, valid as long as the provisioner's (TlsProvisioner.VALIDITY). */
-    static final Duration VALIDITY = Duration.ofDays(365);
     private static final AdminTimeouts TIMEOUTS = new AdminTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20));
     private final KubernetesClient client;
     private final AdminEndpoints endpoints;
@@ -61,7 +60,7 @@ public final class TlsRotation {
 
     /**
      * Issues a new server certificate. With the operator's own CA: a new key and certificate for the same host names,
-     * written over the Secret (its annotations kept, so the provisioner sees it as current after the resume). With a
+     * written over the Secret as the provisioner writes it (so it sees it as current after the resume). With a
      * cert-manager issuer: the Certificate's {@code Issuing} condition set to True, which is how {@code cmctl renew}
      * asks cert-manager to issue again.
      */
@@ -70,20 +69,7 @@ public final class TlsRotation {
             renewWithCertManager(p, now);
             return;
         }
-        Secret caSecret = client.secrets().inNamespace(p.getMetadata().getNamespace()).withName(TlsLayout.operatorCaSecret(p)).get();
-        if (caSecret == null) {
-            throw new IllegalStateException("the operator's CA Secret " + TlsLayout.operatorCaSecret(p) + " is missing");
-        }
-        CertificateAuthority ca = CertificateAuthority.fromPem(text(caSecret, "tls.crt"), text(caSecret, "tls.key"));
-        CertificateAuthority.Issued issued = ca.issue(TlsLayout.serverHosts(p), VALIDITY, KeyPurposeId.id_kp_serverAuth);
-        client.secrets().inNamespace(p.getMetadata().getNamespace()).withName(TlsLayout.certSecret(p, TlsLayout.SERVER)).edit(s -> {
-            Map<String, String> data = new LinkedHashMap<>(s.getData() == null ? Map.of() : s.getData());
-            data.put("tls.crt", b64(issued.certificatePem()));
-            data.put("tls.key", b64(issued.keyPem()));
-            data.put("ca.crt", b64(CertificateAuthority.pem(ca.certificate())));
-            s.setData(data);
-            return s;
-        });
+        new OwnCaIssuer(client, ReconfigureTlsOperation.FIELD_MANAGER, Clock.systemUTC()).reissue(p, TlsLayout.SERVER);
     }
 
     @SuppressWarnings("unchecked")
@@ -157,9 +143,5 @@ public final class TlsRotation {
     private static String text(Secret s, String key, String fallback) {
         String b64 = s.getData() == null ? null : s.getData().get(key);
         return b64 == null ? fallback : new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
-    }
-
-    private static String b64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }
 }

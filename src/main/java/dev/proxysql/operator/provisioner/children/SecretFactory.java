@@ -1,19 +1,16 @@
 package dev.proxysql.operator.provisioner.children;
 
-import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.kube.OwnerReferences;
 import dev.proxysql.operator.topology.KubeDbLabels;
 import dev.proxysql.operator.topology.ProxySQLNames;
+import dev.proxysql.operator.topology.SecretMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,13 +69,6 @@ public final class SecretFactory {
 
     /** Labels, and the owner reference for WipeOut: what every Secret the operator generates carries. */
     public static ObjectMeta metadata(ProxySQL p, String name) {
-        ObjectMetaBuilder meta = new ObjectMetaBuilder()
-                .withName(name)
-                .withNamespace(p.getMetadata().getNamespace())
-                .withLabels(KubeDbLabels.offshoot(p.getMetadata().getName(), null));
-        if (p.getSpec().getDeletionPolicy() == DeletionPolicy.WIPE_OUT) {
-            meta.withOwnerReferences(List.of(OwnerReferences.controlledBy(p)));
-        }
-        return meta.build();
+        return SecretMetadata.of(p, name);
     }
 }
