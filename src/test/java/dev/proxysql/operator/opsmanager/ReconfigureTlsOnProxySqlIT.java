@@ -27,7 +27,6 @@ import dev.proxysql.operator.topology.TlsLayout;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -157,7 +156,9 @@ class ReconfigureTlsOnProxySqlIT {
 
     /** The application user, declared in the ProxySQL's inline config; ProxySQL takes its hash from the backend. */
     private static void withAppUser(ProxySQL px) {
-        MySQLUser app = Serialization.unmarshal("{username: app, default_hostgroup: 2}", MySQLUser.class);
+        MySQLUser app = new MySQLUser();
+        app.setUsername("app");
+        app.setDefaultHostgroup(2);
         px.getSpec().getConfiguration().getInit().getInline().setMysqlUsers(List.of(app));
     }
 
