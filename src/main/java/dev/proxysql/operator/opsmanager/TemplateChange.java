@@ -38,6 +38,6 @@ record TemplateChange(Map<String, String> images, Map<String, ResourceRequiremen
                         annotations.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.joining("; "));
-        return described.isEmpty() && rendered != null ? "the pod template rendered from the ProxySQL's spec" : described;
+        return described.isEmpty() ? "the pod template rendered from the ProxySQL's spec" : described;
     }
 }

@@ -145,7 +145,8 @@ class ReconfigureTlsOnProxySqlIT {
             pods.refuseToStart(pod -> "px-1".equals(pod.getMetadata().getName()) && PodTlsMount.secretName(pod.getSpec()).isPresent());
             client.resource(OpsFixture.reconfigureTls(ns, "add", "px", "certificates: [{alias: server}]", "20s")).create();
             ProxySQLOpsRequest failed = awaitOps(client, "add", OpsRequestPhase.FAILED, TIMEOUT);
-            assertThat(message(failed, "Failed")).contains("px-1").contains("rolled back");
+            assertThat(message(failed, "Failed")).contains("px-1")
+                    .contains("rolled back: every pod is back on the pod template rendered from the ProxySQL's spec");
             assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getTls()).as("spec.tls unchanged").isNull();
             for (String pod : List.of("px-0", "px-1")) {
                 Pod live = client.pods().withName(pod).get();
