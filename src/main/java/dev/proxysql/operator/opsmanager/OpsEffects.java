@@ -80,6 +80,11 @@ final class OpsEffects {
         return write(r, step(r) + ": evict " + pod, () -> pods.evict(namespace, pod, uid));
     }
 
+    /** The operation's writes before the template changes ({@link Operation#prepareTemplate}). */
+    java.util.Optional<String> prepareTemplate(ProxySQLOpsRequest r, Operation op, ProxySQL p) {
+        return write(r, step(r) + ": prepare the template", () -> op.prepareTemplate(r, p));
+    }
+
     void updateDatabase(ProxySQLOpsRequest r, Operation op, ProxySQL p) {
         write(r, step(r) + ": update the ProxySQL", () -> {
             op.updateDatabase(r, p);
@@ -93,6 +98,11 @@ final class OpsEffects {
      * the ProxySQL nodes' membership (made by {@link MemberScaling}).
      */
     <T> T act(ProxySQLOpsRequest r, String what, Supplier<T> action) {
+        return write(r, step(r) + ": " + what, action);
+    }
+
+    /** A ReconfigureTLS rotation's write: the new certificate, or one pod's PROXYSQL RELOAD TLS ({@code what} names it). */
+    <T> T rotateTls(ProxySQLOpsRequest r, String what, Supplier<T> action) {
         return write(r, step(r) + ": " + what, action);
     }
 
@@ -131,6 +141,10 @@ final class OpsEffects {
         }
         if (p != null && p.getReconfigure() != null) {
             p.getReconfigure().getPods().forEach((pod, state) -> b.append(' ').append(pod).append('=').append(state));
+        }
+        if (p != null && p.getTlsRotation() != null) {
+            b.append(p.getTlsRotation().getSerial() == null ? " issuing" : " issued");
+            p.getTlsRotation().getPods().forEach((pod, state) -> b.append(' ').append(pod).append('=').append(state));
         }
         return b.toString();
     }

@@ -25,6 +25,7 @@ import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.opsmanager.scaling.MemberPlan;
 import dev.proxysql.operator.opsmanager.types.Operation;
 import dev.proxysql.operator.opsmanager.types.ReconfigureOperation;
+import dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation;
 import dev.proxysql.operator.topology.PauseProtocol;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -81,6 +82,8 @@ public final class OpsStateMachine {
     private final ReconfigureSteps reconfigure;
     /** HorizontalScaling's step: members added or removed one pod at a time. */
     private final MemberScaling scaling;
+    /** The ReconfigureTLS rotation step (RotatingCertificates), which replaces no pod. */
+    private final TlsRotationSteps tlsRotation;
     /** When this operator process started: waits are not counted from earlier (see {@code Run.stepTimedOut}). */
     private final Instant started;
     /**
@@ -113,6 +116,7 @@ public final class OpsStateMachine {
         this.scaling = new MemberScaling(client, effects, renderer, check, clock);
         this.started = Instant.now(clock);
         this.reconfigure = new ReconfigureSteps(this);
+        this.tlsRotation = new TlsRotationSteps(this);
     }
 
     OpsMetrics metrics() {
@@ -191,6 +195,7 @@ public final class OpsStateMachine {
             case PAUSING, UPDATING_STATEFUL_SET, REPLACING_PODS, ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS -> true;
             case SCALING_MEMBERS, ROLLING_BACK_MEMBERS -> true;
             case QUEUED, UPDATING_DATABASE, RESUMING, DONE, RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE -> false;
+            case ROTATING_CERTIFICATES -> false;
         };
         run.sts = p != null && needsStatefulSet ? statefulSet(p) : null;
         if (p != null && (step == OpsStep.UPDATING_STATEFUL_SET || step == OpsStep.ROLLING_BACK_STATEFUL_SET)) {
@@ -229,6 +234,7 @@ public final class OpsStateMachine {
             case ROLLING_BACK_RECONFIGURE -> reconfigure.rollingBack(run);
             case SCALING_MEMBERS -> scalingMembers(run, StepDecisions.scalingMembers(view, false), false);
             case ROLLING_BACK_MEMBERS -> scalingMembers(run, StepDecisions.scalingMembers(view, true), true);
+            case ROTATING_CERTIFICATES -> tlsRotation.rotating(run);
             case DONE -> Optional.empty();
         };
     }
@@ -323,7 +329,9 @@ public final class OpsStateMachine {
             effects.normal(run.r, OpsReason.PAUSE_DATABASE, "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
             return now();
         }
-        run.to(run.op instanceof ReconfigureOperation ? OpsStep.RECONFIGURING_PODS : OpsStep.UPDATING_STATEFUL_SET);
+        run.to(run.op instanceof ReconfigureOperation ? OpsStep.RECONFIGURING_PODS
+                : run.op instanceof ReconfigureTlsOperation && ReconfigureTlsOperation.rotates(run.r) ? OpsStep.ROTATING_CERTIFICATES
+                : OpsStep.UPDATING_STATEFUL_SET);
         run.save();
         effects.normal(run.r, OpsReason.PAUSE_DATABASE, "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
         return now();
@@ -332,6 +340,10 @@ public final class OpsStateMachine {
     private Optional<Duration> updatingStatefulSet(Run run, StepOutcome outcome) {
         TemplateChange change = run.targetChange();
         if (outcome instanceof StepOutcome.ApplyTemplate) {
+            // What the new template needs (ReconfigureTLS's certificates) first; until then the template waits.
+            if (effects.prepareTemplate(run.r, run.op, run.proxysql).isPresent()) {
+                return poll();
+            }
             Optional<String> refused = applyTemplate(run, change);
             return refused.isPresent()
                     ? fail(run, StepDecisions.fail(run.changesTemplate(), "step UpdatingStatefulSet: the API server refused the new pod template: "
@@ -799,9 +811,12 @@ public final class OpsStateMachine {
                     && target.entrySet().stream().anyMatch(e -> !ResourceQuantities.same(e.getValue(), prev.get(e.getKey())));
         }
 
-        /** Whether a failure must roll the template back: images or resources changed (a Restart's annotation is not). */
+        /**
+         * Whether a failure must roll the template back: images or resources changed, or the pod spec otherwise
+         * (ReconfigureTLS); a Restart's annotation is not.
+         */
         boolean changesTemplate() {
-            return changesImages() || changesResources();
+            return changesImages() || changesResources() || op.changesPodSpec(r);
         }
     }
 

@@ -26,14 +26,18 @@ record TemplateChange(Map<String, String> images, Map<String, ResourceRequiremen
     }
 
 
-    /** For people: "proxysql=image, exporter=image; proxysql resources requests cpu=1; annotation=value". */
+    /**
+     * For people: "proxysql=image, exporter=image; proxysql resources requests cpu=1; annotation=value"; a change only
+     * in what the renderer makes of the spec (ReconfigureTLS's volumes and init container) says so.
+     */
     String describe() {
-        return Stream.of(
+        String described = Stream.of(
                         images.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")),
                         resources.entrySet().stream().map(e -> e.getKey() + " resources " + ResourceQuantities.describe(e.getValue()))
                                 .collect(Collectors.joining(", ")),
                         annotations.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.joining("; "));
+        return described.isEmpty() ? "the pod template rendered from the ProxySQL's spec" : described;
     }
 }

@@ -11,7 +11,7 @@ import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.kube.EventRecorder;
 import dev.proxysql.operator.kube.PrunedCaches;
-import dev.proxysql.operator.provisioner.children.CertificateFactory;
+import dev.proxysql.operator.tls.CertificateFactory;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
 import dev.proxysql.operator.provisioner.children.ServiceMonitorFactory;
 import dev.proxysql.operator.provisioner.status.Observation.Problem;

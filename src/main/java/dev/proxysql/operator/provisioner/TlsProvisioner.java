@@ -5,27 +5,18 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
 import dev.proxysql.operator.kube.CachedApiSupport;
 import dev.proxysql.operator.kube.ChildApplier;
-import dev.proxysql.operator.provisioner.children.CertificateFactory;
-import dev.proxysql.operator.provisioner.children.TlsSecretFactory;
+import dev.proxysql.operator.tls.CertificateFactory;
+import dev.proxysql.operator.tls.OwnCaIssuer;
 import dev.proxysql.operator.provisioner.status.Observation.Problem;
-import dev.proxysql.operator.tls.CertificateAuthority;
 import dev.proxysql.operator.topology.TlsLayout;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
  * Makes the certificate Secrets of a ProxySQL with {@code spec.tls} exist before its StatefulSet mounts them.
@@ -40,9 +31,6 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * Certificates are never removed here: turning TLS off is a ReconfigureTLS's job.
  */
 final class TlsProvisioner {
-    static final Duration CA_VALIDITY = Duration.ofDays(3650);
-    static final Duration VALIDITY = Duration.ofDays(365);
-    static final Duration RENEW_BEFORE = Duration.ofDays(30);
     static final Set<String> ISSUER_KINDS = Set.of("Issuer", "ClusterIssuer");
 
     private final KubernetesClient client;
@@ -112,7 +100,7 @@ final class TlsProvisioner {
         }
         String server = TlsLayout.certSecret(p, TlsLayout.SERVER);
         Secret issued = secret(p, server);
-        if (issued == null || !hasKeys(issued)) {
+        if (issued == null || !OwnCaIssuer.hasKeys(issued)) {
             return Optional.of(new Problem("CertificateNotIssued", "spec.tls.issuerRef: waiting for cert-manager to issue the Secret \"" + server
                     + "\" of Certificate \"" + TlsLayout.certificate(p, TlsLayout.SERVER) + "\" (kubectl describe certificate "
                     + TlsLayout.certificate(p, TlsLayout.SERVER) + " says why it is not issued yet)"));
@@ -121,74 +109,14 @@ final class TlsProvisioner {
     }
 
     private Optional<Problem> ensureOwnCa(ProxySQL p) {
-        CertificateAuthority ca = operatorCa(p);
-        for (String alias : List.of(TlsLayout.SERVER, TlsLayout.CLIENT)) {
-            List<String> hosts = TlsLayout.SERVER.equals(alias) ? TlsLayout.serverHosts(p) : List.of(p.getMetadata().getName());
-            String name = TlsLayout.certSecret(p, alias);
-            String hostsHash = hash(String.join(",", hosts));
-            if (!current(secret(p, name), ca, hostsHash)) {
-                KeyPurposeId usage = TlsLayout.SERVER.equals(alias) ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth;
-                Secret s = TlsSecretFactory.issued(p, name, ca, ca.issue(hosts, VALIDITY, usage), hostsHash);
-                client.resource(s).fieldManager(ProvisionerReconciler.NAME).forceConflicts().serverSideApply();
-                onWrite.run();
-            }
+        for (int i = new OwnCaIssuer(client, ProvisionerReconciler.NAME, clock).ensure(p); i > 0; i--) {
+            onWrite.run();
         }
         return Optional.empty();
-    }
-
-    /** The operator's CA of this ProxySQL: read, or created once (a lost race reads the winner's). */
-    private CertificateAuthority operatorCa(ProxySQL p) {
-        String name = TlsLayout.operatorCaSecret(p);
-        Secret existing = secret(p, name);
-        if (existing == null) {
-            CertificateAuthority created = CertificateAuthority.create(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()
-                    + " proxysql-operator CA", CA_VALIDITY);
-            try {
-                client.resource(TlsSecretFactory.ca(p, name, created)).create();
-                onWrite.run();
-                return created;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-                existing = secret(p, name);
-            }
-        }
-        return CertificateAuthority.fromPem(text(existing, "tls.crt"), text(existing, "tls.key"));
-    }
-
-    /** Whether an issued Secret can stay: signed by {@code ca}, for these hosts, and not about to expire. */
-    private boolean current(Secret s, CertificateAuthority ca, String hostsHash) {
-        if (s == null || !hasKeys(s) || s.getMetadata().getAnnotations() == null
-                || !hostsHash.equals(s.getMetadata().getAnnotations().get(TlsSecretFactory.HOSTS_ANNOTATION))) {
-            return false;
-        }
-        try {
-            List<X509Certificate> certs = CertificateAuthority.readCertificates(new StringReader(text(s, "tls.crt")));
-            return !certs.isEmpty() && ca.signed(certs.get(0))
-                    && certs.get(0).getNotAfter().toInstant().isAfter(clock.instant().plus(RENEW_BEFORE));
-        } catch (Exception e) {
-            return false;   // unreadable: issue a new one
-        }
     }
 
     private Secret secret(ProxySQL p, String name) {
         return client.secrets().inNamespace(p.getMetadata().getNamespace()).withName(name).get();
     }
 
-    private static boolean hasKeys(Secret s) {
-        return s.getData() != null && s.getData().keySet().containsAll(List.of("tls.crt", "tls.key", "ca.crt"));
-    }
-
-    private static String text(Secret s, String key) {
-        return ConfigInputMapper.text(s, key);
-    }
-
-    private static String hash(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JVM", e);
-        }
-    }
 }

@@ -2,8 +2,6 @@ package dev.proxysql.operator.topology;
 
 import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
-import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
-import dev.proxysql.operator.kube.OwnerReferences;
 import dev.proxysql.operator.api.kubedb.v1.MySQLUser;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfiguration;
@@ -18,8 +16,6 @@ import dev.proxysql.operator.proxysql.config.MySqlUser;
 import dev.proxysql.operator.proxysql.config.MySqlVariableDefaults;
 import dev.proxysql.operator.proxysql.config.ProxySqlConfigInput;
 import dev.proxysql.operator.proxysql.config.ProxySqlPeers;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.util.Optional;
@@ -67,25 +63,10 @@ public final class ConfigFile {
         Map<String, String> data = new LinkedHashMap<>();
         data.put(ProxySQLNames.CONFIG_KEY, Base64.getEncoder().encodeToString(proxysqlCnf.getBytes(StandardCharsets.UTF_8)));
         return new SecretBuilder()
-                .withMetadata(secretMetadata(p, ProxySQLNames.configSecret(p)))
+                .withMetadata(SecretMetadata.of(p, ProxySQLNames.configSecret(p)))
                 .withType("Opaque")
                 .withData(data)
                 .build();
-    }
-
-    /**
-     * The metadata of a Secret the operator generates: labels and, for WipeOut only, an owner reference (Secrets outlive
-     * their ProxySQL otherwise).
-     */
-    public static ObjectMeta secretMetadata(ProxySQL p, String name) {
-        ObjectMetaBuilder meta = new ObjectMetaBuilder()
-                .withName(name)
-                .withNamespace(p.getMetadata().getNamespace())
-                .withLabels(KubeDbLabels.offshoot(p.getMetadata().getName(), null));
-        if (p.getSpec().getDeletionPolicy() == DeletionPolicy.WIPE_OUT) {
-            meta.withOwnerReferences(List.of(OwnerReferences.controlledBy(p)));
-        }
-        return meta.build();
     }
 
     /** The init Secret's name: {@code configuration.init.secretName}, else the deprecated {@code configSecret}; or null. */

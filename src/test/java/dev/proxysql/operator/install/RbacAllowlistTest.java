@@ -30,7 +30,8 @@ class RbacAllowlistTest {
             ClusterRole proxysql-operator | apps | statefulsets | - | get list watch create patch delete
             ClusterRole proxysql-operator | policy | poddisruptionbudgets | - | list watch create patch delete
             ClusterRole proxysql-operator | monitoring.coreos.com | servicemonitors | - | get create patch delete
-            ClusterRole proxysql-operator | cert-manager.io | certificates | - | get create patch
+            ClusterRole proxysql-operator | cert-manager.io | certificates | - | get create patch delete
+            ClusterRole proxysql-operator | cert-manager.io | certificates/status | - | patch
             ClusterRole proxysql-operator | core | pods | - | list watch
             ClusterRole proxysql-operator | core | pods/eviction | - | create
             ClusterRole proxysql-operator | core | events | - | create

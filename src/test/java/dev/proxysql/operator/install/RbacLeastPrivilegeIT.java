@@ -24,7 +24,7 @@ import dev.proxysql.operator.testing.ServiceMonitorCrd;
 import dev.proxysql.operator.testing.CertificateCrd;
 import dev.proxysql.operator.api.common.TypedLocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
-import dev.proxysql.operator.provisioner.children.CertificateFactory;
+import dev.proxysql.operator.tls.CertificateFactory;
 import dev.proxysql.operator.testing.cluster.AuditLog;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;

@@ -118,6 +118,13 @@ public final class OpsFixture {
         return r;
     }
 
+    /** A ReconfigureTLS request; {@code tls} is its spec.tls as YAML, in KubeDB's form. */
+    public static ProxySQLOpsRequest reconfigureTls(TestNamespace ns, String name, String proxysql, String tls, String timeout) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RECONFIGURE_TLS, timeout, 1);
+        r.getSpec().setTls(Serialization.unmarshal(tls, dev.proxysql.operator.api.ops.v1alpha1.TLSSpec.class));
+        return r;
+    }
+
     private static ProxySQLOpsRequest request(TestNamespace ns, String name, String proxysql, OpsRequestType type, String timeout,
                                               int maxRetries) {
         ProxySQLOpsRequest r = new ProxySQLOpsRequest();

@@ -93,6 +93,12 @@ final class RealProxySqlDeployment {
     /** Creates ProxySQL {@code name} on {@code build}, waits until it is Ready and every pod's process answers. */
     static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, String name, int replicas, String build, LocalProxySql fleet)
             throws Exception {
+        return deploy(client, ns, name, replicas, build, fleet, p -> { });
+    }
+
+    /** {@link #deploy}, with {@code customize} applied to the ProxySQL before it is created. */
+    static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, String name, int replicas, String build, LocalProxySql fleet,
+                               java.util.function.Consumer<ProxySQL> customize) throws Exception {
         Map<String, String> images = new LinkedHashMap<>();
         ProxySqlBuilds.versions().forEach(v -> images.put(image(v), v));
         ProxySqlPods pods = new ProxySqlPods(client, ns.name(), name, replicas, fleet, images).start();
@@ -111,6 +117,7 @@ final class RealProxySqlDeployment {
         ProxySQLConfigurationSpec configuration = new ProxySQLConfigurationSpec();
         configuration.setInit(init);
         px.getSpec().setConfiguration(configuration);
+        customize.accept(px);
         client.resource(px).create();
         OpsFixture.awaitReady(client, name);
         for (int i = 0; i < replicas; i++) {

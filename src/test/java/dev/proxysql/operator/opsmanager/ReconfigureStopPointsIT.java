@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
-import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
@@ -17,19 +15,11 @@ import dev.proxysql.operator.testing.proxysql.AdminSession;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
-import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,7 +49,7 @@ class ReconfigureStopPointsIT {
         OperatorFixture.installCatalogAndPolicies(client);
         RealProxySqlDeployment.installLocalVersions(client);
         RealProxySqlDeployment.createBackend(client, ns, MARIADB);
-        ProxySQLOperator deployer = start(cluster, StopPoints.NONE);
+        ProxySQLOperator deployer = StopPointRuns.start(cluster, StopPoints.NONE);
         ProxySqlPods pods;
         try {
             pods = RealProxySqlDeployment.deploy(client, ns, "px", 2, ProxySqlBuilds.newest(), PROXYSQL);
@@ -112,37 +102,13 @@ class ReconfigureStopPointsIT {
 
     /** An uninterrupted run of the request with {@code value}; returns its points after a write, in order. */
     private static List<String> record(KubernetesClient client, TestNamespace ns, TestCluster cluster, String name, int value, String timeout) {
-        Recorder recorder = new Recorder();
-        ProxySQLOperator operator = start(cluster, recorder);
-        try {
-            client.resource(request(ns, name, value, timeout)).create();
-            awaitFinal(client, name);
-        } finally {
-            operator.close();
-        }
-        return recorder.points(name).stream().filter(p -> p.startsWith("after ")).distinct().toList();
+        return StopPointRuns.record(client, cluster, request(ns, name, value, timeout));
     }
 
     /** Stops request {@code name} at {@code point} with one operator, finishes it with a fresh one; returns its phase. */
     private static String stopAndFinish(KubernetesClient client, TestNamespace ns, TestCluster cluster, String name, int value, String timeout,
                                         String point) {
-        Stopper stopper = new Stopper(name, point);
-        ProxySQLOperator a = start(cluster, stopper);
-        try {
-            client.resource(request(ns, name, value, timeout)).create();
-            Await.until(TIMEOUT, name + " to reach its stop point '" + point + "' or to end", () -> stopper.stopped || isFinal(client, name));
-        } finally {
-            a.close();
-        }
-        if (!stopper.stopped) {
-            return "not stopped at " + point;
-        }
-        ProxySQLOperator b = start(cluster, StopPoints.NONE);
-        try {
-            return String.valueOf(awaitFinal(client, name).getStatus().getPhase());
-        } finally {
-            b.close();
-        }
+        return StopPointRuns.stopAndFinish(client, cluster, () -> request(ns, name, value, timeout), point);
     }
 
     private static ProxySQLOpsRequest request(TestNamespace ns, String name, int value, String timeout) {
@@ -187,65 +153,6 @@ class ReconfigureStopPointsIT {
                         .as("%s rule 500 on %s", prefix, pod).isEqualTo("case-" + value);
                 assertThat(admin.value("SELECT max_connections FROM " + prefix + "mysql_users WHERE username = 'app'"))
                         .as("%s user app on %s", prefix, pod).isEqualTo(String.valueOf(value + 1));
-            }
-        }
-    }
-
-    private static ProxySQLOperator start(TestCluster cluster, StopPoints stops) {
-        ProxySQLOperator operator = new ProxySQLOperator(OperatorFixture.operatorClient(cluster), new OperatorSettings(true, true, Set.of(), true),
-                new SimpleMeterRegistry(), Optional.empty(), ProxySqlPods.endpoints(), stops);
-        operator.start();
-        return operator;
-    }
-
-    private static ProxySQLOpsRequest awaitFinal(KubernetesClient client, String name) {
-        return Await.until(TIMEOUT, name + " to end with its finalizer released and its ProxySQL resumed",
-                () -> client.resources(ProxySQLOpsRequest.class).withName(name).get(),
-                r -> isFinal(r) && !PauseProtocol.isPaused(client.resources(ProxySQL.class).withName("px").get()));
-    }
-
-    private static boolean isFinal(KubernetesClient client, String name) {
-        return isFinal(client.resources(ProxySQLOpsRequest.class).withName(name).get());
-    }
-
-    private static boolean isFinal(ProxySQLOpsRequest r) {
-        return r != null && r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isFinal()
-                && (r.getMetadata().getFinalizers() == null || r.getMetadata().getFinalizers().isEmpty());
-    }
-
-    /** Records every point each request reaches, in order. */
-    private static final class Recorder implements StopPoints {
-        private final Map<String, List<String>> seen = new ConcurrentHashMap<>();
-
-        @Override
-        public void reached(ProxySQLOpsRequest request, String point) {
-            seen.computeIfAbsent(request.getMetadata().getName(), k -> Collections.synchronizedList(new ArrayList<>())).add(point);
-        }
-
-        List<String> points(String request) {
-            return new ArrayList<>(new LinkedHashSet<>(seen.getOrDefault(request, List.of())));
-        }
-    }
-
-    /** Stops one request the first time it reaches its point, and freezes it from then on, as a killed operator. */
-    private static final class Stopper implements StopPoints {
-        private final String request;
-        private final String point;
-        private volatile boolean stopped;
-
-        Stopper(String request, String point) {
-            this.request = request;
-            this.point = point;
-        }
-
-        @Override
-        public void reached(ProxySQLOpsRequest r, String at) {
-            if (!r.getMetadata().getName().equals(request)) {
-                return;
-            }
-            if (stopped || at.equals(point)) {
-                stopped = true;
-                throw new IllegalStateException("simulated crash: " + request + " stopped " + point);
             }
         }
     }

@@ -233,6 +233,8 @@ class StepDecisionsTest {
             case UPDATING_DATABASE, RESUMING, DONE -> new Proceed();
             // Reconfigure's steps decide a cancel themselves (ReconfigureSteps: before the first write resume, after it roll back).
             case RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE -> new Proceed();
+            // ReconfigureTLS's rotation decides a cancel itself (TlsRotationSteps: it resumes).
+            case ROTATING_CERTIFICATES -> new Proceed();
         };
         switch (step) {
             case QUEUED -> assertThat(o).isInstanceOf(Forget.class);

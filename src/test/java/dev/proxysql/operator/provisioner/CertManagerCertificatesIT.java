@@ -8,7 +8,7 @@ import dev.proxysql.operator.api.common.Condition;
 import dev.proxysql.operator.api.common.TypedLocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
-import dev.proxysql.operator.provisioner.children.CertificateFactory;
+import dev.proxysql.operator.tls.CertificateFactory;
 import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.testing.CertificateCrd;
 import dev.proxysql.operator.testing.InProcessOperator;

@@ -19,7 +19,8 @@ import dev.proxysql.operator.testing.cluster.TestNamespace;
 import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
 import dev.proxysql.operator.testing.proxysql.AdminSession;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
-import dev.proxysql.operator.testing.proxysql.MySqlTlsProbe;
+import dev.proxysql.operator.tls.MySqlTlsProbe;
+import dev.proxysql.operator.testing.proxysql.PodTlsMount;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
 import dev.proxysql.operator.testing.proxysql.SecretVolume;
 import dev.proxysql.operator.tls.CertificateAuthority;
@@ -175,21 +176,14 @@ class TlsOnProxySqlIT {
                 .getData().get(ProxySQLNames.CONFIG_KEY)), StandardCharsets.UTF_8);
         assertThat(cnf).contains("have_ssl=true");
         ProxySqlNode node = PROXYSQL.createNode(version, cnf, PROXYSQL.reserveAddresses(1).get(0), Map.of());
-        SecretVolume volume = volume(node);
-        volume.write(client.secrets().withName("px-server-cert").get());
-        Container init = sts.getSpec().getTemplate().getSpec().getInitContainers().stream()
-                .filter(c -> TlsLayout.INIT_CONTAINER.equals(c.getName())).findFirst().orElseThrow();
         assertThat(sts.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v ->
                 assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName()).isEqualTo("px-server-cert"));
-        String script = init.getCommand().get(2).replace(TlsLayout.SERVER_MOUNT, volume.dir().toString())
-                .replace(ProxySQLNames.DATA_MOUNT, node.datadir().toString());
-        Process sh = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
-        assertThat(sh.waitFor()).as("the init container's script: %s", new String(sh.getInputStream().readAllBytes())).isZero();
+        PodTlsMount.mount(sts.getSpec().getTemplate().getSpec(), client.secrets().withName("px-server-cert").get(), node);
         return node.start();
     }
 
     private static SecretVolume volume(ProxySqlNode node) {
-        return new SecretVolume(node.datadir().getParent().resolve("server-tls"));
+        return PodTlsMount.volume(node);
     }
 
     private static int queryBackendPort(ProxySqlNode node, X509Certificate ca) throws Exception {

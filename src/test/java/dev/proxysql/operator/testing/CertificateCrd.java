@@ -1,6 +1,6 @@
 package dev.proxysql.operator.testing;
 
-import dev.proxysql.operator.provisioner.children.CertificateFactory;
+import dev.proxysql.operator.tls.CertificateFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** cert-manager's Certificate CRD only, minimal (src/test/resources/manifests/certificate-crd.yaml): no cert-manager runs. */

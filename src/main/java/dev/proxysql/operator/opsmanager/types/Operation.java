@@ -35,6 +35,23 @@ public interface Operation {
         return false;
     }
 
+    /**
+     * Whether the pod spec itself changes in a way images and resources do not show (volumes, init containers), so
+     * that a failure must roll the template back; ReconfigureTLS's add, remove and issuer change.
+     */
+    default boolean changesPodSpec(ProxySQLOpsRequest request) {
+        return false;
+    }
+
+    /**
+     * What must exist before the pods get the new template, made here (idempotent, called until it answers empty):
+     * ReconfigureTLS issues the certificates the new template mounts, since the paused provisioner does not. Returns
+     * what it still waits for (the template is not changed meanwhile; the step times out as usual), or empty.
+     */
+    default java.util.Optional<String> prepareTemplate(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return java.util.Optional.empty();
+    }
+
     /** Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. */
     Map<String, String> templateAnnotations(ProxySQLOpsRequest request);
 

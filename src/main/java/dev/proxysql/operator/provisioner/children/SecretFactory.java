@@ -2,6 +2,7 @@ package dev.proxysql.operator.provisioner.children;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.topology.ConfigFile;
+import dev.proxysql.operator.topology.SecretMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -56,6 +57,6 @@ public final class SecretFactory {
     }
 
     public static ObjectMeta metadata(ProxySQL p, String name) {
-        return ConfigFile.secretMetadata(p, name);
+        return SecretMetadata.of(p, name);
     }
 }

@@ -44,6 +44,10 @@ public final class ProxySqlPods implements AutoCloseable {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "proxysql-pods"));
     private final java.util.Set<String> neverStart = ConcurrentHashMap.newKeySet();
     private SharedIndexInformer<Pod> informer;
+    private SharedIndexInformer<Secret> secrets;
+    private volatile java.util.function.Predicate<Pod> refuse = p -> false;
+    /** Pod name to the TLS Secret its template mounts and the node's volume of it (the kubelet's view). */
+    private final Map<String, Map.Entry<String, SecretVolume>> tlsByPod = new ConcurrentHashMap<>();
 
     /**
      * {@code versionByImage}: the proxysql container's image to the built ProxySQL version it stands for;
@@ -92,6 +96,35 @@ public final class ProxySqlPods implements AutoCloseable {
                 worker.submit(() -> stop(pod.getMetadata().getName(), pod.getMetadata().getUid()));
             }
         });
+        // As the kubelet does (later, and in its own time): a changed Secret is written into every volume mounting it.
+        secrets = client.secrets().inNamespace(namespace).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Secret secret) {
+            }
+
+            @Override
+            public void onUpdate(Secret before, Secret secret) {
+                worker.submit(() -> tlsByPod.forEach((pod, mounted) -> {
+                    if (mounted.getKey().equals(secret.getMetadata().getName())) {
+                        try {
+                            mounted.getValue().write(secret);
+                        } catch (java.io.IOException e) {
+                            LOG.warn("pod {}: cannot update the volume of Secret {}: {}", pod, mounted.getKey(), e.toString());
+                        }
+                    }
+                }));
+            }
+
+            @Override
+            public void onDelete(Secret secret, boolean unknownFinalState) {
+            }
+        });
+        return this;
+    }
+
+    /** From now on, a pod matching {@code refuse} gets no process, like a pod whose container does not start. */
+    public ProxySqlPods refuseToStart(java.util.function.Predicate<Pod> refuse) {
+        this.refuse = refuse;
         return this;
     }
 
@@ -130,6 +163,10 @@ public final class ProxySqlPods implements AutoCloseable {
             LOG.info("pod {}: image {} stands for no ProxySQL build; no process", podName, image);
             return;
         }
+        if (refuse.test(pod)) {
+            LOG.info("pod {}: refused by the test; no process", podName);
+            return;
+        }
         try {
             // The peers the config names (a HorizontalScaling renders it for each member count; addresses are reserved
             // for as many pods as the test may scale to).
@@ -142,6 +179,16 @@ public final class ProxySqlPods implements AutoCloseable {
                 }
             }
             ProxySqlNode node = fleet.createNode(version, config, addressByPod.get(podName), peers);
+            java.util.Optional<String> tls = PodTlsMount.secretName(pod.getSpec());
+            if (tls.isPresent()) {
+                // Like the kubelet: a pod whose Secret does not exist does not start its containers.
+                Secret secret = client.secrets().inNamespace(namespace).withName(tls.get()).get();
+                if (secret == null) {
+                    LOG.info("pod {}: Secret {} does not exist; no process (the kubelet would not start it)", podName, tls.get());
+                    return;
+                }
+                tlsByPod.put(podName, Map.entry(tls.get(), PodTlsMount.mount(pod.getSpec(), secret, node)));
+            }
             nodeByPod.put(podName, node);
             node.start();
             LOG.info("pod {} (UID {}): ProxySQL {} runs at {}", podName, pod.getMetadata().getUid(), version, node.address());
@@ -156,6 +203,7 @@ public final class ProxySqlPods implements AutoCloseable {
             return;
         }
         ProxySqlNode node = nodeByPod.remove(podName);
+        tlsByPod.remove(podName);
         if (node != null) {
             node.stop();
         }
@@ -174,6 +222,9 @@ public final class ProxySqlPods implements AutoCloseable {
     public void close() throws InterruptedException {
         if (informer != null) {
             informer.stop();
+        }
+        if (secrets != null) {
+            secrets.stop();
         }
         worker.shutdown();
         worker.awaitTermination(60, TimeUnit.SECONDS);

@@ -36,6 +36,8 @@ public class OpsProgress {
     private Boolean cancelled;
     /** Reconfigure: the values before the change and each pod's state. */
     private ReconfigureProgress reconfigure;
+    /** ReconfigureTLS rotateCertificates: the serials and each pod's state. */
+    private TlsRotationProgress tlsRotation;
 
     /** HorizontalScaling: the member count (spec.replicas) when the request started, what a rollback returns to. */
     private Integer fromReplicas;
@@ -170,5 +172,13 @@ public class OpsProgress {
 
     public void setReconfigure(ReconfigureProgress reconfigure) {
         this.reconfigure = reconfigure;
+    }
+
+    public TlsRotationProgress getTlsRotation() {
+        return tlsRotation;
+    }
+
+    public void setTlsRotation(TlsRotationProgress tlsRotation) {
+        this.tlsRotation = tlsRotation;
     }
 }

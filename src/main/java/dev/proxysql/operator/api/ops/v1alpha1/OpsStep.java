@@ -21,6 +21,11 @@ public enum OpsStep {
     @JsonProperty("ReconfiguringPods") RECONFIGURING_PODS,
     /** Reconfigure: putting the previous values back on the pods already changed, after a failure. */
     @JsonProperty("RollingBackReconfigure") ROLLING_BACK_RECONFIGURE,
+    /**
+     * ReconfigureTLS rotateCertificates: a new server certificate is issued, then each pod, one at a time, is told to
+     * PROXYSQL RELOAD TLS until it serves the new serial; no pod is replaced.
+     */
+    @JsonProperty("RotatingCertificates") ROTATING_CERTIFICATES,
     /** Putting back the previous pod template after a failure. */
     @JsonProperty("RollingBackStatefulSet") ROLLING_BACK_STATEFUL_SET,
     /** Replacing already-moved pods back, one at a time, with the same checks. */

@@ -1,4 +1,4 @@
-package dev.proxysql.operator.testing.proxysql;
+package dev.proxysql.operator.tls;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -20,8 +20,9 @@ import javax.net.ssl.TrustManagerFactory;
  * SSLRequest packet, then run TLS on the same socket, trusting only the given CA (the JDK's PKIX validation of the
  * chain the server sends). Returns that chain; a chain the CA did not sign fails the handshake.
  *
- * <p>No host name check: the test's ProxySQL listens on a loopback address that the certificate, issued for the
- * Services' DNS names, cannot name; what the chain proves is which CA signed which certificate.
+ * <p>No host name check: the operator reaches a pod by an address (and a test's ProxySQL listens on a loopback
+ * address) that the certificate, issued for the Services' DNS names, need not name; what the chain proves is which CA
+ * signed which certificate. ReconfigureTLS's rotation reads the served serial with it; the TLS tests verify with it.
  */
 public final class MySqlTlsProbe {
     private static final int CLIENT_LONG_PASSWORD = 0x1;

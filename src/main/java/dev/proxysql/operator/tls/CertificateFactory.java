@@ -1,9 +1,8 @@
-package dev.proxysql.operator.provisioner.children;
+package dev.proxysql.operator.tls;
 
 import dev.proxysql.operator.api.common.TypedLocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.kube.OwnerReferences;
-import dev.proxysql.operator.tls.CertificateAuthority;
 import dev.proxysql.operator.topology.KubeDbLabels;
 import dev.proxysql.operator.topology.Monitoring;
 import dev.proxysql.operator.topology.TlsLayout;

@@ -1,7 +1,7 @@
-package dev.proxysql.operator.provisioner.children;
+package dev.proxysql.operator.tls;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.tls.CertificateAuthority;
+import dev.proxysql.operator.topology.SecretMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,7 @@ public final class TlsSecretFactory {
         data.put("tls.crt", b64(cert));
         data.put("tls.key", b64(key));
         data.put("ca.crt", b64(caCert));
-        Secret s = new SecretBuilder().withMetadata(SecretFactory.metadata(p, name)).withType("kubernetes.io/tls").withData(data).build();
+        Secret s = new SecretBuilder().withMetadata(SecretMetadata.of(p, name)).withType("kubernetes.io/tls").withData(data).build();
         if (hostsHash != null) {
             s.getMetadata().setAnnotations(Map.of(HOSTS_ANNOTATION, hostsHash));
         }

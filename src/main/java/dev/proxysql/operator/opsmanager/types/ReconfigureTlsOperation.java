@@ -1,0 +1,251 @@
+package dev.proxysql.operator.opsmanager.types;
+
+import dev.proxysql.operator.api.common.TypedLocalObjectReference;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.api.ops.v1alpha1.TLSSpec;
+import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
+import dev.proxysql.operator.tls.CertificateFactory;
+import dev.proxysql.operator.tls.OwnCaIssuer;
+import dev.proxysql.operator.topology.TlsLayout;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.time.Clock;
+import java.util.Optional;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * ReconfigureTLS: turns frontend TLS on ({@code spec.tls.issuerRef} and/or {@code certificates} on a ProxySQL without
+ * TLS), moves it to another issuer, or turns it off ({@code remove: true}). Each is a change of {@code spec.tls}: the
+ * provisioner's renderer then adds or drops the certificate mount and the {@code tls-files} init container, so the
+ * pods are replaced one at a time and checked like a VerticalScaling, and a failure rolls the template back to the
+ * one rendered from the unchanged spec. {@code spec.tls} is written into the ProxySQL at the end; a removal then
+ * deletes the cert-manager Certificates the provisioner created (their Secrets stay, owned by the ProxySQL).
+ * {@code rotateCertificates} replaces no pod: its own step (RotatingCertificates) issues a new server certificate and
+ * has each pod reload it ({@link TlsRotation}).
+ */
+public final class ReconfigureTlsOperation implements Operation {
+    static final ResourceDefinitionContext CERTIFICATES = CertificateFactory.CONTEXT;
+    /** The field manager of the ops manager's writes (OpsRequestReconciler.NAME). */
+    static final String FIELD_MANAGER = "proxysql-ops-manager";
+    private final KubernetesClient client;
+    private final TlsRotation rotation;
+
+    public ReconfigureTlsOperation(KubernetesClient client, AdminEndpoints endpoints) {
+        this.client = client;
+        this.rotation = new TlsRotation(client, endpoints);
+    }
+
+    /** Whether the request rotates the certificates (no pod replaced) rather than changing the pod template. */
+    public static boolean rotates(ProxySQLOpsRequest request) {
+        return request.getSpec().getTls() != null && Boolean.TRUE.equals(request.getSpec().getTls().getRotateCertificates());
+    }
+
+    public TlsRotation rotation() {
+        return rotation;
+    }
+
+    /** What the request asks for; the CRD's rule already admits exactly one (KubeDB's webhook rule). */
+    public enum Kind { ADD, ISSUER_CHANGE, ROTATE, REMOVE }
+
+    /** The kind of change {@code spec.tls} asks for on this ProxySQL, or null when it names none. */
+    public static Kind kind(TLSSpec tls, ProxySQL proxysql) {
+        if (tls == null) {
+            return null;
+        }
+        int asked = (Boolean.TRUE.equals(tls.getRemove()) ? 1 : 0) + (Boolean.TRUE.equals(tls.getRotateCertificates()) ? 1 : 0)
+                + (tls.getIssuerRef() != null || tls.getCertificates() != null ? 1 : 0);
+        if (asked != 1) {
+            return null;
+        }
+        if (Boolean.TRUE.equals(tls.getRemove())) {
+            return Kind.REMOVE;
+        }
+        if (Boolean.TRUE.equals(tls.getRotateCertificates())) {
+            return Kind.ROTATE;
+        }
+        return TlsLayout.enabled(proxysql) ? Kind.ISSUER_CHANGE : Kind.ADD;
+    }
+
+    @Override
+    public Validation validate(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        TLSSpec tls = request.getSpec().getTls();
+        if (tls == null) {
+            return Validation.reject("spec.tls: required when spec.type is ReconfigureTLS");
+        }
+        Kind kind = kind(tls, proxysql);
+        String name = proxysql.getMetadata().getName();
+        if (kind == null) {
+            return Validation.reject("spec.tls: needs exactly one of: remove: true, rotateCertificates: true, or issuerRef/certificates");
+        }
+        if (tls.getIssuerRef() != null) {
+            TypedLocalObjectReference issuer = tls.getIssuerRef();
+            if (!"Issuer".equals(issuer.getKind()) && !"ClusterIssuer".equals(issuer.getKind())) {
+                return Validation.reject("spec.tls.issuerRef.kind must be Issuer or ClusterIssuer (a cert-manager issuer), not \""
+                        + issuer.getKind() + "\"");
+            }
+            if (issuer.getApiGroup() != null && !"cert-manager.io".equals(issuer.getApiGroup())) {
+                return Validation.reject("spec.tls.issuerRef.apiGroup must be cert-manager.io, not \"" + issuer.getApiGroup() + "\"");
+            }
+            if (issuer.getName() == null || issuer.getName().isBlank()) {
+                return Validation.reject("spec.tls.issuerRef.name: required");
+            }
+        }
+        return switch (kind) {
+            case REMOVE, ROTATE -> TlsLayout.enabled(proxysql) ? Validation.run()
+                    : Validation.reject("spec.tls." + (kind == Kind.REMOVE ? "remove" : "rotateCertificates") + ": ProxySQL " + name
+                    + " has no TLS (its spec.tls is not set): there is nothing to " + (kind == Kind.REMOVE ? "remove" : "rotate"));
+            case ISSUER_CHANGE -> tls.getIssuerRef() == null || sameIssuer(tls.getIssuerRef(), proxysql.getSpec().getTls().getIssuerRef())
+                    ? Validation.reject("spec.tls.issuerRef: ProxySQL " + name + " already has TLS"
+                    + (proxysql.getSpec().getTls().getIssuerRef() == null ? " from the operator's own CA" : " from "
+                    + proxysql.getSpec().getTls().getIssuerRef().getKind() + " \"" + proxysql.getSpec().getTls().getIssuerRef().getName() + "\"")
+                    + ": to add TLS it must be off; name another issuer to change it, or use rotateCertificates or remove")
+                    : Validation.run();
+            case ADD -> Validation.run();
+        };
+    }
+
+    private static boolean sameIssuer(TypedLocalObjectReference a, TypedLocalObjectReference b) {
+        return b != null && Objects.equals(a.getName(), b.getName()) && Objects.equals(a.getKind(), b.getKind());
+    }
+
+    @Override
+    public ProxySQL target(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        ProxySQL target = Serialization.clone(proxysql);
+        target.getSpec().setTls(targetTls(request.getSpec().getTls(), proxysql));
+        return target;
+    }
+
+    /** {@code spec.tls} as the request leaves it: null when removed, else the issuer and certificates asked for. */
+    static TLSConfig targetTls(TLSSpec tls, ProxySQL proxysql) {
+        Kind kind = kind(tls, proxysql);
+        if (kind == Kind.REMOVE) {
+            return null;
+        }
+        if (kind == Kind.ROTATE) {
+            return proxysql.getSpec().getTls();
+        }
+        TLSConfig current = proxysql.getSpec().getTls();
+        TLSConfig next = new TLSConfig();
+        next.setIssuerRef(tls.getIssuerRef() != null ? tls.getIssuerRef() : current == null ? null : current.getIssuerRef());
+        List<Map<String, Object>> certificates = tls.getCertificates() != null ? tls.getCertificates()
+                : current == null ? null : current.getCertificates();
+        next.setCertificates(certificates);
+        return next;
+    }
+
+    /** The pod template changes (mount and init container added or dropped, or a Secret named by another issuer). */
+    @Override
+    public boolean changesPodSpec(ProxySQLOpsRequest request) {
+        return !rotates(request);
+    }
+
+    /**
+     * Issues what the new template mounts: with no issuer, the operator's CA and certificates (as the provisioner
+     * would, {@link OwnCaIssuer}); with an issuer, the cert-manager Certificates, then waits for cert-manager to write
+     * the server Secret. A removal needs nothing.
+     */
+    @Override
+    public Optional<String> prepareTemplate(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        ProxySQL target = target(request, proxysql);
+        TLSConfig tls = target.getSpec().getTls();
+        if (tls == null || rotates(request)) {
+            return Optional.empty();
+        }
+        if (tls.getIssuerRef() == null) {
+            new OwnCaIssuer(client, FIELD_MANAGER, Clock.systemUTC()).ensure(target);
+            return Optional.empty();
+        }
+        for (String alias : CertificateFactory.aliases(target)) {
+            try {
+                client.resource(CertificateFactory.build(target, alias)).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return Optional.of("spec.tls.issuerRef: the API server does not serve cert-manager's Certificate: install cert-manager, "
+                            + "or name certificates without an issuerRef to have the operator issue them from its own CA");
+                }
+                throw e;
+            }
+        }
+        String server = TlsLayout.certSecret(target, TlsLayout.SERVER);
+        Secret issued = client.secrets().inNamespace(target.getMetadata().getNamespace()).withName(server).get();
+        return issued != null && OwnCaIssuer.hasKeys(issued) ? Optional.empty()
+                : Optional.of("waiting for cert-manager to issue the Secret " + server);
+    }
+
+    @Override
+    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
+        return Map.of();
+    }
+
+    @Override
+    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return proxysql.getSpec().getVersion();
+    }
+
+    /**
+     * Writes {@code spec.tls} (idempotent: a second call finds it written), then, for a removal, deletes the
+     * Certificates named as KubeDB names them that this ProxySQL owns (a 404, or no cert-manager, is nothing to do).
+     */
+    @Override
+    public void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        TLSConfig target = targetTls(request.getSpec().getTls(), proxysql);
+        boolean remove = Boolean.TRUE.equals(request.getSpec().getTls().getRemove());
+        if (!Objects.equals(Serialization.asJson(target), Serialization.asJson(proxysql.getSpec().getTls()))
+                && !(remove && proxysql.getSpec().getTls() == null)) {
+            client.resource(proxysql).edit(p -> {
+                p.getSpec().setTls(target);
+                return p;
+            });
+        }
+        if (remove) {
+            deleteCertificates(proxysql);
+        }
+    }
+
+    private void deleteCertificates(ProxySQL proxysql) {
+        for (String alias : TlsLayout.ALIASES) {
+            try {
+                GenericKubernetesResource c = client.genericKubernetesResources(CERTIFICATES)
+                        .inNamespace(proxysql.getMetadata().getNamespace()).withName(TlsLayout.certificate(proxysql, alias)).get();
+                boolean owned = c != null && c.getMetadata().getOwnerReferences() != null && c.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> proxysql.getMetadata().getUid().equals(o.getUid()));
+                if (owned) {
+                    client.genericKubernetesResources(CERTIFICATES).inNamespace(proxysql.getMetadata().getNamespace())
+                            .withName(c.getMetadata().getName()).delete();
+                }
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String conditionType() {
+        return "ReconfigureTLS";
+    }
+
+    /** From the request alone: the ProxySQL's spec.tls has already changed when the request resumes it. */
+    @Override
+    public String successMessage(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        TLSSpec tls = request.getSpec().getTls();
+        String name = proxysql.getMetadata().getName();
+        if (Boolean.TRUE.equals(tls.getRemove())) {
+            return "Successfully removed TLS from ProxySQL " + name + ": every pod serves plain connections only";
+        }
+        if (Boolean.TRUE.equals(tls.getRotateCertificates())) {
+            return "Successfully rotated the TLS certificates of ProxySQL " + name;
+        }
+        return "Successfully reconfigured TLS of ProxySQL " + name + ": every pod serves certificates from "
+                + (tls.getIssuerRef() == null ? "the operator's own CA" : tls.getIssuerRef().getKind() + " \"" + tls.getIssuerRef().getName() + "\"");
+    }
+}
