@@ -43,6 +43,17 @@ public final class SecretFactory {
     }
 
     /**
+     * The auth Secret a user named in {@code spec.authSecret.name} that does not exist yet: created with a generated
+     * password like a generated one, but without the owner reference, so that no deletion policy (WipeOut included)
+     * deletes a Secret whose name the user chose; KubeDB leaves a user-named auth Secret in place too.
+     */
+    public static Secret newUserNamedCredentialsSecret(ProxySQL p, String name, String username, String password) {
+        Secret secret = newCredentialsSecret(p, name, username, password);
+        secret.getMetadata().setOwnerReferences(List.of());
+        return secret;
+    }
+
+    /**
      * Only the metadata of a generated credentials Secret (labels and, for WipeOut, the owner reference), so that
      * applying it never touches the password.
      */
