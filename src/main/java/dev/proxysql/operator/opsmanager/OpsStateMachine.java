@@ -24,6 +24,7 @@ import dev.proxysql.operator.opsmanager.rolling.RollingReplacement;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.opsmanager.types.Operation;
 import dev.proxysql.operator.opsmanager.types.ReconfigureOperation;
+import dev.proxysql.operator.opsmanager.types.RotateAuthOperation;
 import dev.proxysql.operator.topology.PauseProtocol;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -78,6 +79,8 @@ public final class OpsStateMachine {
     private final TemplateRenderer renderer;
     /** The Reconfigure steps (ReconfiguringPods, RollingBackReconfigure), which replace no pod. */
     private final ReconfigureSteps reconfigure;
+    /** The RotateAuth steps (RotatingAuth, RollingBackAuth), which replace no pod either. */
+    private final RotateAuthSteps rotateAuth;
     /** When this operator process started: waits are not counted from earlier (see {@code Run.stepTimedOut}). */
     private final Instant started;
     /**
@@ -109,6 +112,7 @@ public final class OpsStateMachine {
         this.renderer = new TemplateRenderer(client);
         this.started = Instant.now(clock);
         this.reconfigure = new ReconfigureSteps(this);
+        this.rotateAuth = new RotateAuthSteps(this);
     }
 
     OpsMetrics metrics() {
@@ -185,7 +189,7 @@ public final class OpsStateMachine {
         boolean rollback = step == OpsStep.ROLLING_BACK_STATEFUL_SET || step == OpsStep.ROLLING_BACK_PODS;
         boolean needsStatefulSet = switch (step) {
             case PAUSING, UPDATING_STATEFUL_SET, REPLACING_PODS, ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS -> true;
-            case QUEUED, UPDATING_DATABASE, RESUMING, DONE, RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE -> false;
+            case QUEUED, UPDATING_DATABASE, RESUMING, DONE, RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE, ROTATING_AUTH, ROLLING_BACK_AUTH -> false;
         };
         run.sts = p != null && needsStatefulSet ? statefulSet(p) : null;
         if (p != null && (step == OpsStep.UPDATING_STATEFUL_SET || step == OpsStep.ROLLING_BACK_STATEFUL_SET)) {
@@ -222,6 +226,8 @@ public final class OpsStateMachine {
             case RESUMING -> resuming(run);
             case RECONFIGURING_PODS -> reconfigure.reconfiguringPods(run);
             case ROLLING_BACK_RECONFIGURE -> reconfigure.rollingBack(run);
+            case ROTATING_AUTH -> rotateAuth.rotating(run);
+            case ROLLING_BACK_AUTH -> rotateAuth.rollingBack(run);
             case DONE -> Optional.empty();
         };
     }
@@ -304,7 +310,8 @@ public final class OpsStateMachine {
         }
         run.condition(OpsConditions.PAUSE_DATABASE, true, OpsReason.DATABASE_PAUSE_SUCCEEDED, "Successfully paused ProxySQL "
                 + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
-        run.to(run.op instanceof ReconfigureOperation ? OpsStep.RECONFIGURING_PODS : OpsStep.UPDATING_STATEFUL_SET);
+        run.to(run.op instanceof ReconfigureOperation ? OpsStep.RECONFIGURING_PODS
+                : run.op instanceof RotateAuthOperation ? OpsStep.ROTATING_AUTH : OpsStep.UPDATING_STATEFUL_SET);
         run.save();
         effects.normal(run.r, OpsReason.PAUSE_DATABASE, "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
         return now();
@@ -476,6 +483,9 @@ public final class OpsStateMachine {
         }
         if (run.op instanceof ReconfigureOperation) {
             return finish(run.r, run.op, StepOutcome.Finish.failed(ReconfigureSteps.failureOutcome(run.status(), run.progress())));
+        }
+        if (run.op instanceof RotateAuthOperation) {
+            return finish(run.r, run.op, StepOutcome.Finish.failed(RotateAuthSteps.failureOutcome(run.status(), run.progress())));
         }
         boolean rolledBack = Conditions.find(run.status().getConditions(), OpsConditions.ROLLBACK)
                 .filter(c -> OpsReason.ROLLBACK_SUCCEEDED.value().equals(c.getReason())).isPresent();

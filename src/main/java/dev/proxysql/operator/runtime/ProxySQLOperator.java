@@ -16,6 +16,7 @@ import dev.proxysql.operator.opsmanager.checks.AdminInterfaceCheck;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.types.Operation;
 import dev.proxysql.operator.opsmanager.types.ReconfigureOperation;
+import dev.proxysql.operator.opsmanager.types.RotateAuthOperation;
 import dev.proxysql.operator.opsmanager.types.RestartOperation;
 import dev.proxysql.operator.opsmanager.types.UpdateVersionOperation;
 import dev.proxysql.operator.opsmanager.types.VerticalScalingOperation;
@@ -94,7 +95,8 @@ public final class ProxySQLOperator implements AutoCloseable {
                     OpsRequestType.UPDATE_VERSION.name(), new UpdateVersionOperation(client),
                     OpsRequestType.RESTART.name(), new RestartOperation(),
                     OpsRequestType.VERTICAL_SCALING.name(), new VerticalScalingOperation(client),
-                    OpsRequestType.RECONFIGURE.name(), new ReconfigureOperation(client, adminEndpoints));
+                    OpsRequestType.RECONFIGURE.name(), new ReconfigureOperation(client, adminEndpoints),
+                    OpsRequestType.ROTATE_AUTH.name(), new RotateAuthOperation(client, adminEndpoints, clock));
             ProxySQLLevelCheck check = settings.proxysqlChecks() ? new AdminInterfaceCheck(client, adminEndpoints) : ProxySQLLevelCheck.skipped();
             OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(),
                     clock, OpsRequestReconciler.NAME, opsMetrics, stops);

@@ -93,6 +93,12 @@ final class RealProxySqlDeployment {
     /** Creates ProxySQL {@code name} on {@code build}, waits until it is Ready and every pod's process answers. */
     static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, String name, int replicas, String build, LocalProxySql fleet)
             throws Exception {
+        return deploy(client, ns, name, replicas, build, fleet, false);
+    }
+
+    /** {@code clusterSync}: keep the ProxySQL Cluster's sync of every module on, as the provisioner renders it by default. */
+    static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, String name, int replicas, String build, LocalProxySql fleet,
+                               boolean clusterSync) throws Exception {
         Map<String, String> images = new LinkedHashMap<>();
         ProxySqlBuilds.versions().forEach(v -> images.put(image(v), v));
         ProxySqlPods pods = new ProxySqlPods(client, ns.name(), name, replicas, fleet, images).start();
@@ -110,7 +116,9 @@ final class RealProxySqlDeployment {
         init.setInline(inline);
         ProxySQLConfigurationSpec configuration = new ProxySQLConfigurationSpec();
         configuration.setInit(init);
-        px.getSpec().setConfiguration(configuration);
+        if (!clusterSync) {
+            px.getSpec().setConfiguration(configuration);
+        }
         client.resource(px).create();
         OpsFixture.awaitReady(client, name);
         for (int i = 0; i < replicas; i++) {
