@@ -134,7 +134,8 @@ class RotateAuthOnProxySqlIT {
             }
             assertThat(pair(client.secrets().withName("px-auth").get())).isEqualTo(old);
             assertThat(client.secrets().withName("px-new-auth").get().getData()).doesNotContainKeys("username.prev", "password.prev");
-            assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getAuthSecret().getName()).isEqualTo("px-auth");
+            var authSecret = client.resources(ProxySQL.class).withName("px").get().getSpec().getAuthSecret();
+            assertThat(authSecret == null ? null : authSecret.getName()).as("spec.authSecret unchanged").isIn(null, "px-auth");
             assertNotPaused(client, "px");
         }
     }
