@@ -35,7 +35,8 @@ import java.util.Optional;
  * every pod's state is <b>observed</b> (logging in with whichever of the rotation's pairs it accepts: the Cluster syncs
  * admin variables, so pods also move by themselves) and the first pod in the lowest state is moved one state up; no pod
  * moves before every pod has reached the state below, so pods never differ by more than one state and always accept
- * each other's cluster login. Nothing else is persisted: the pods themselves say where the rotation is. A pod that
+ * each other's cluster login. Besides the Secret only the highest state written is persisted (before the write); the
+ * pods themselves say where the rotation is. A pod that
  * does not answer is tried again until the step timeout, then the request fails. <b>RollingBackAuth</b>: the same
  * walk downwards (the first pod in the highest state one state down) to the old pair, then the Secret restored.
  */
@@ -124,17 +125,23 @@ final class RotateAuthSteps {
     private Optional<Duration> move(Run run, CredentialRotation plan, Pairs pairs, String pod, int from, int to, String verb) {
         CredentialRotator rotator = new CredentialRotator(plan, TIMEOUTS);
         RotateAuthOperation op = (RotateAuthOperation) run.op;
+        Integer written = run.progress().getRotateAuthState();
+        if (written == null || to > written) {
+            // Saved before the write: a rollback then knows some pod may have been moved (see OpsProgress.rotateAuthState).
+            run.progress().setRotateAuthState(to);
+            run.save();
+        }
         try {
             machine.effects().rotateAuthWrite(run.r, verb + " " + pod + " to state " + to, () -> {
                 try {
                     rotator.step(op.endpoints().of(run.proxysql, pod), from, to);
                     return null;
                 } catch (SQLException e) {
-                    throw new IllegalStateException(e);
+                    throw new PodRefused(e);
                 }
             });
-        } catch (IllegalStateException e) {
-            String why = redact(pairs, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        } catch (PodRefused e) {
+            String why = redact(pairs, e.getCause().getMessage());
             return retryOrFail(run, new Observed(Map.of(), pod + ": " + why), !verb.equals("rotate"));
         }
         run.progress().setStepStartedAt(Conditions.now(machine.clock()));
@@ -142,6 +149,13 @@ final class RotateAuthSteps {
                 "pod " + pod + " is in rotation state " + to + " of " + CredentialRotation.LAST + " (" + describe(to) + ")");
         run.save();
         return Optional.of(Duration.ZERO);
+    }
+
+    /** The pod's admin interface refused or failed the write (only this is caught: a crash must stay a crash). */
+    private static final class PodRefused extends RuntimeException {
+        PodRefused(SQLException cause) {
+            super(cause);
+        }
     }
 
     /** Every pod's rotation state, or why one could not be read. */

@@ -191,20 +191,20 @@ class ReconfigureStopPointsIT {
         }
     }
 
-    private static ProxySQLOperator start(TestCluster cluster, StopPoints stops) {
+    static ProxySQLOperator start(TestCluster cluster, StopPoints stops) {
         ProxySQLOperator operator = new ProxySQLOperator(OperatorFixture.operatorClient(cluster), new OperatorSettings(true, true, Set.of(), true),
                 new SimpleMeterRegistry(), Optional.empty(), ProxySqlPods.endpoints(), stops);
         operator.start();
         return operator;
     }
 
-    private static ProxySQLOpsRequest awaitFinal(KubernetesClient client, String name) {
+    static ProxySQLOpsRequest awaitFinal(KubernetesClient client, String name) {
         return Await.until(TIMEOUT, name + " to end with its finalizer released and its ProxySQL resumed",
                 () -> client.resources(ProxySQLOpsRequest.class).withName(name).get(),
                 r -> isFinal(r) && !PauseProtocol.isPaused(client.resources(ProxySQL.class).withName("px").get()));
     }
 
-    private static boolean isFinal(KubernetesClient client, String name) {
+    static boolean isFinal(KubernetesClient client, String name) {
         return isFinal(client.resources(ProxySQLOpsRequest.class).withName(name).get());
     }
 
@@ -214,7 +214,7 @@ class ReconfigureStopPointsIT {
     }
 
     /** Records every point each request reaches, in order. */
-    private static final class Recorder implements StopPoints {
+    static final class Recorder implements StopPoints {
         private final Map<String, List<String>> seen = new ConcurrentHashMap<>();
 
         @Override
@@ -228,10 +228,10 @@ class ReconfigureStopPointsIT {
     }
 
     /** Stops one request the first time it reaches its point, and freezes it from then on, as a killed operator. */
-    private static final class Stopper implements StopPoints {
+    static final class Stopper implements StopPoints {
         private final String request;
         private final String point;
-        private volatile boolean stopped;
+        volatile boolean stopped;
 
         Stopper(String request, String point) {
             this.request = request;

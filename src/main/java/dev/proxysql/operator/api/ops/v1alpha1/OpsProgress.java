@@ -36,6 +36,12 @@ public class OpsProgress {
     private Boolean cancelled;
     /** Reconfigure: the values before the change and each pod's state. */
     private ReconfigureProgress reconfigure;
+    /**
+     * RotateAuth: the highest rotation state (0 to 5) the operator has asked any pod to take, saved before the write.
+     * Pods only ever reach states the operator wrote (the ProxySQL Cluster copies those), so with none written a
+     * rollback has no pod to walk back, even one that cannot be reached.
+     */
+    private Integer rotateAuthState;
 
     public OpsStep getStep() {
         return step;
@@ -149,5 +155,13 @@ public class OpsProgress {
 
     public void setReconfigure(ReconfigureProgress reconfigure) {
         this.reconfigure = reconfigure;
+    }
+
+    public Integer getRotateAuthState() {
+        return rotateAuthState;
+    }
+
+    public void setRotateAuthState(Integer rotateAuthState) {
+        this.rotateAuthState = rotateAuthState;
     }
 }
