@@ -112,10 +112,16 @@ class ReconfigureStopPointsIT {
 
     /** An uninterrupted run of the request with {@code value}; returns its points after a write, in order. */
     private static List<String> record(KubernetesClient client, TestNamespace ns, TestCluster cluster, String name, int value, String timeout) {
+        return record(client, cluster, request(ns, name, value, timeout));
+    }
+
+    /** An uninterrupted run of {@code request}; returns its points after a write, in order. */
+    static List<String> record(KubernetesClient client, TestCluster cluster, ProxySQLOpsRequest request) {
+        String name = request.getMetadata().getName();
         Recorder recorder = new Recorder();
         ProxySQLOperator operator = start(cluster, recorder);
         try {
-            client.resource(request(ns, name, value, timeout)).create();
+            client.resource(request).create();
             awaitFinal(client, name);
         } finally {
             operator.close();
@@ -126,10 +132,16 @@ class ReconfigureStopPointsIT {
     /** Stops request {@code name} at {@code point} with one operator, finishes it with a fresh one; returns its phase. */
     private static String stopAndFinish(KubernetesClient client, TestNamespace ns, TestCluster cluster, String name, int value, String timeout,
                                         String point) {
+        return stopAndFinish(client, cluster, request(ns, name, value, timeout), point);
+    }
+
+    /** Stops {@code request} at {@code point} with one operator, finishes it with a fresh one; returns its phase. */
+    static String stopAndFinish(KubernetesClient client, TestCluster cluster, ProxySQLOpsRequest request, String point) {
+        String name = request.getMetadata().getName();
         Stopper stopper = new Stopper(name, point);
         ProxySQLOperator a = start(cluster, stopper);
         try {
-            client.resource(request(ns, name, value, timeout)).create();
+            client.resource(request).create();
             Await.until(TIMEOUT, name + " to reach its stop point '" + point + "' or to end", () -> stopper.stopped || isFinal(client, name));
         } finally {
             a.close();

@@ -1,7 +1,5 @@
 package dev.proxysql.operator.opsmanager;
 
-import static dev.proxysql.operator.opsmanager.ReconfigureStopPointsIT.awaitFinal;
-import static dev.proxysql.operator.opsmanager.ReconfigureStopPointsIT.isFinal;
 import static dev.proxysql.operator.opsmanager.ReconfigureStopPointsIT.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +9,6 @@ import dev.proxysql.operator.proxysql.admin.AdminFailureKind;
 import dev.proxysql.operator.proxysql.admin.FailureClassifier;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
-import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
@@ -110,36 +107,12 @@ class RotateAuthStopPointsIT {
     }
 
     private static List<String> record(KubernetesClient client, TestNamespace ns, TestCluster cluster, String name, String timeout) {
-        ReconfigureStopPointsIT.Recorder recorder = new ReconfigureStopPointsIT.Recorder();
-        ProxySQLOperator operator = start(cluster, recorder);
-        try {
-            client.resource(OpsFixture.rotateAuth(ns, name, "px", null, timeout)).create();
-            awaitFinal(client, name);
-        } finally {
-            operator.close();
-        }
-        return recorder.points(name).stream().filter(p -> p.startsWith("after ")).distinct().toList();
+        return ReconfigureStopPointsIT.record(client, cluster, OpsFixture.rotateAuth(ns, name, "px", null, timeout));
     }
 
     private static String stopAndFinish(KubernetesClient client, TestNamespace ns, TestCluster cluster, String name, String timeout,
                                         String point) {
-        ReconfigureStopPointsIT.Stopper stopper = new ReconfigureStopPointsIT.Stopper(name, point);
-        ProxySQLOperator a = start(cluster, stopper);
-        try {
-            client.resource(OpsFixture.rotateAuth(ns, name, "px", null, timeout)).create();
-            Await.until(TIMEOUT, name + " to reach its stop point '" + point + "' or to end", () -> stopper.stopped || isFinal(client, name));
-        } finally {
-            a.close();
-        }
-        if (!stopper.stopped) {
-            return "not stopped at " + point;
-        }
-        ProxySQLOperator b = start(cluster, StopPoints.NONE);
-        try {
-            return String.valueOf(awaitFinal(client, name).getStatus().getPhase());
-        } finally {
-            b.close();
-        }
+        return ReconfigureStopPointsIT.stopAndFinish(client, cluster, OpsFixture.rotateAuth(ns, name, "px", null, timeout), point);
     }
 
     /** Every pod accepts the auth Secret's pair, which is new, and refuses {@code before}; no .prev keys left. Returns the new pair. */
