@@ -101,7 +101,9 @@ class RotateAuthStopPointsIT {
             assertThat(failures).as("runs stopped at a point that did not end as the uninterrupted run").isEmpty();
             assertThat(points).as("the forward points include the Secret and each pod's moves").contains(
                     "after RotatingAuth: keep the previous pair in px-auth", "after RotatingAuth: rotate px-0 to state 1",
-                    "after RotatingAuth: rotate px-1 to state 5");
+                    "after RotatingAuth: rotate px-0 to state 5");
+            // px-1 is often moved by the Cluster's sync of admin variables before the operator gets to it, so which of its
+            // moves are points depends on timing; px-0, always the first pod in the lowest state, is always written.
             assertThat(rollbackPoints).contains("after RollingBackAuth: restore px-auth");
         }
     }
