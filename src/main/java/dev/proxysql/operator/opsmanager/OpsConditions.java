@@ -17,6 +17,8 @@ public final class OpsConditions {
     public static final String RESTART_PODS = "RestartPods";
     public static final String UPDATE_DATABASE = "UpdateDatabase";
     public static final String ROLLBACK = "Rollback";
+    /** RotateAuth: the new pair is in its Secret, the previous one under the .prev keys (KubeDB's condition). */
+    public static final String UPDATE_CREDENTIAL = "UpdateCredential";
     public static final String RESUME_DATABASE = "ResumeDatabase";
     public static final String SUCCESSFUL = "Successful";
     public static final String FAILED = "Failed";

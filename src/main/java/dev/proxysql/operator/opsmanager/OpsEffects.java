@@ -106,6 +106,14 @@ final class OpsEffects {
         return write(r, step(r) + ": " + what, action);
     }
 
+    /**
+     * A RotateAuth write: the auth Secret, or one pod's admin credentials through its admin interface; {@code what}
+     * names the point, e.g. {@code "rotate px-1 to state 3"}.
+     */
+    <T> T rotateAuthWrite(ProxySQLOpsRequest r, String what, Supplier<T> action) {
+        return write(r, step(r) + ": " + what, action);
+    }
+
     void normal(ProxySQLOpsRequest r, OpsReason reason, String message) {
         events.normal(r, reason.value(), message);
     }

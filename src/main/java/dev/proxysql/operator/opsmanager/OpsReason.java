@@ -30,6 +30,8 @@ public enum OpsReason {
     RESTART_PODS_SUCCEEDED("RestartPodsSucceeded"),
     UPDATE_DATABASE("UpdateDatabase"),
     RECONFIGURE_POD("ReconfigurePod"),
+    /** RotateAuth: the new pair recorded in its Secret (KubeDB's UpdateCredential). */
+    UPDATE_CREDENTIAL("UpdateCredential"),
     // Rollback
     ROLLBACK("Rollback"),
     ROLLBACK_STARTED("RollbackStarted"),

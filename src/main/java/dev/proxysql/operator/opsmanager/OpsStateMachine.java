@@ -24,8 +24,6 @@ import dev.proxysql.operator.opsmanager.rolling.RollingReplacement;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.opsmanager.scaling.MemberPlan;
 import dev.proxysql.operator.opsmanager.types.Operation;
-import dev.proxysql.operator.opsmanager.types.ReconfigureOperation;
-import dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation;
 import dev.proxysql.operator.topology.PauseProtocol;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -84,6 +82,8 @@ public final class OpsStateMachine {
     private final MemberScaling scaling;
     /** The ReconfigureTLS rotation step (RotatingCertificates), which replaces no pod. */
     private final TlsRotationSteps tlsRotation;
+    /** The RotateAuth steps (RotatingAuth, RollingBackAuth), which replace no pod either. */
+    private final RotateAuthSteps rotateAuth;
     /** When this operator process started: waits are not counted from earlier (see {@code Run.stepTimedOut}). */
     private final Instant started;
     /**
@@ -117,6 +117,7 @@ public final class OpsStateMachine {
         this.started = Instant.now(clock);
         this.reconfigure = new ReconfigureSteps(this);
         this.tlsRotation = new TlsRotationSteps(this);
+        this.rotateAuth = new RotateAuthSteps(this);
     }
 
     OpsMetrics metrics() {
@@ -194,8 +195,8 @@ public final class OpsStateMachine {
         boolean needsStatefulSet = switch (step) {
             case PAUSING, UPDATING_STATEFUL_SET, REPLACING_PODS, ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS -> true;
             case SCALING_MEMBERS, ROLLING_BACK_MEMBERS -> true;
-            case QUEUED, UPDATING_DATABASE, RESUMING, DONE, RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE -> false;
-            case ROTATING_CERTIFICATES -> false;
+            case QUEUED, UPDATING_DATABASE, RESUMING, DONE, RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE, ROTATING_CERTIFICATES,
+                    ROTATING_AUTH, ROLLING_BACK_AUTH -> false;
         };
         run.sts = p != null && needsStatefulSet ? statefulSet(p) : null;
         if (p != null && (step == OpsStep.UPDATING_STATEFUL_SET || step == OpsStep.ROLLING_BACK_STATEFUL_SET)) {
@@ -235,6 +236,8 @@ public final class OpsStateMachine {
             case SCALING_MEMBERS -> scalingMembers(run, StepDecisions.scalingMembers(view, false), false);
             case ROLLING_BACK_MEMBERS -> scalingMembers(run, StepDecisions.scalingMembers(view, true), true);
             case ROTATING_CERTIFICATES -> tlsRotation.rotating(run);
+            case ROTATING_AUTH -> rotateAuth.rotating(run);
+            case ROLLING_BACK_AUTH -> rotateAuth.rollingBack(run);
             case DONE -> Optional.empty();
         };
     }
@@ -317,21 +320,16 @@ public final class OpsStateMachine {
         }
         run.condition(OpsConditions.PAUSE_DATABASE, true, OpsReason.DATABASE_PAUSE_SUCCEEDED, "Successfully paused ProxySQL "
                 + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
-        if (run.op.scalesMembers()) {
+        OpsStep next = run.op.stepAfterPause(run.r);
+        if (next == OpsStep.SCALING_MEMBERS) {
             // HorizontalScaling: the members to add or remove, one pod at a time, instead of a template change.
             int from = ProxySQLNames.replicas(run.proxysql);
             int to = ProxySQLNames.replicas(run.op.target(run.r, run.proxysql));
             run.progress().setFromReplicas(from);
             run.progress().setToReplicas(to);
             run.progress().setPods(MemberPlan.plan(ProxySQLNames.statefulSet(run.proxysql), from, to));
-            run.to(OpsStep.SCALING_MEMBERS);
-            run.save();
-            effects.normal(run.r, OpsReason.PAUSE_DATABASE, "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
-            return now();
         }
-        run.to(run.op instanceof ReconfigureOperation ? OpsStep.RECONFIGURING_PODS
-                : run.op instanceof ReconfigureTlsOperation && ReconfigureTlsOperation.rotates(run.r) ? OpsStep.ROTATING_CERTIFICATES
-                : OpsStep.UPDATING_STATEFUL_SET);
+        run.to(next);
         run.save();
         effects.normal(run.r, OpsReason.PAUSE_DATABASE, "Successfully paused ProxySQL database: " + run.proxysql.getMetadata().getName());
         return now();
@@ -505,12 +503,16 @@ public final class OpsStateMachine {
         if (failure == null) {
             return finish(run.r, run.op, new StepOutcome.Finish(run.op.successMessage(run.r, run.proxysql), null));
         }
-        if (run.op instanceof ReconfigureOperation) {
+        OpsStep flow = run.op.stepAfterPause(run.r);
+        if (flow == OpsStep.RECONFIGURING_PODS) {
             return finish(run.r, run.op, StepOutcome.Finish.failed(ReconfigureSteps.failureOutcome(run.status(), run.progress())));
+        }
+        if (flow == OpsStep.ROTATING_AUTH) {
+            return finish(run.r, run.op, StepOutcome.Finish.failed(RotateAuthSteps.failureOutcome(run.status(), run.progress())));
         }
         boolean rolledBack = Conditions.find(run.status().getConditions(), OpsConditions.ROLLBACK)
                 .filter(c -> OpsReason.ROLLBACK_SUCCEEDED.value().equals(c.getReason())).isPresent();
-        if (run.op.scalesMembers()) {
+        if (flow == OpsStep.SCALING_MEMBERS) {
             return finish(run.r, run.op, StepOutcome.Finish.failed(MemberPlan.failureOutcome(failure, rolledBack,
                     run.progress().getRollbackFailure(), run.progress().getFromReplicas())));
         }

@@ -199,10 +199,13 @@ final class StepDecisions {
         String reason = what + "; still refused after " + GoDuration.format(timeout);
         return Optional.of(switch (step) {
             case QUEUED, PAUSING -> new Fail(reason, OpsStep.RESUMING);
-            case ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS, ROLLING_BACK_RECONFIGURE, ROLLING_BACK_MEMBERS -> new RollbackFailed(reason);
+            case ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS, ROLLING_BACK_RECONFIGURE, ROLLING_BACK_MEMBERS, ROLLING_BACK_AUTH ->
+                    new RollbackFailed(reason);
             // Pods may already have the change: put the previous values back (none were recorded: nothing to put back).
             case RECONFIGURING_PODS -> new Fail(reason, OpsStep.ROLLING_BACK_RECONFIGURE);
             case SCALING_MEMBERS -> new Fail(reason, OpsStep.ROLLING_BACK_MEMBERS);
+            // Pods may be part-way through the rotation: walk them back to the previous pair.
+            case ROTATING_AUTH -> new Fail(reason, OpsStep.ROLLING_BACK_AUTH);
             default -> fail(changesTemplate, reason, OpsStep.ROLLING_BACK_STATEFUL_SET);
         });
     }

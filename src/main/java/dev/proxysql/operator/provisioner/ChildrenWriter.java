@@ -40,11 +40,24 @@ final class ChildrenWriter {
         this.serviceMonitors = serviceMonitors;
     }
 
-    /** Makes the auth Secret exist, never overwriting its data; only a generated one gets labels and owner. */
+    /**
+     * Makes the auth Secret exist, never overwriting its data; only a generated one gets labels and owner. An externally
+     * managed one ({@code spec.authSecret.externallyManaged}) is never written, not even its metadata (the resolver
+     * refuses to go on while it is missing); a user-named one is created without owner, so WipeOut leaves it.
+     */
     void ensureAuthSecret(ProxySQL p, Optional<Secret> existing, String newPassword, Cache cache) {
         String name = ProxySQLNames.authSecret(p);
-        ensureCredentialsSecret(p, name, ProxySQLNames.CLUSTER_USER, existing, newPassword,
-                name.equals(ProxySQLNames.generatedAuthSecret(p)), cache);
+        var ref = p.getSpec().getAuthSecret();
+        if (ref != null && Boolean.TRUE.equals(ref.getExternallyManaged())) {
+            return;
+        }
+        boolean generated = name.equals(ProxySQLNames.generatedAuthSecret(p));
+        if (!generated && existing.isEmpty()) {
+            client.resource(SecretFactory.newUserNamedCredentialsSecret(p, name, ProxySQLNames.CLUSTER_USER, newPassword)).create();
+            onWrite.run();
+            return;
+        }
+        ensureCredentialsSecret(p, name, ProxySQLNames.CLUSTER_USER, existing, newPassword, generated, cache);
     }
 
     /** Makes the monitor Secret exist, never overwriting its data. */

@@ -18,6 +18,7 @@ import dev.proxysql.operator.opsmanager.types.Operation;
 import dev.proxysql.operator.opsmanager.types.ReconfigureOperation;
 import dev.proxysql.operator.opsmanager.types.HorizontalScalingOperation;
 import dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation;
+import dev.proxysql.operator.opsmanager.types.RotateAuthOperation;
 import dev.proxysql.operator.opsmanager.types.RestartOperation;
 import dev.proxysql.operator.opsmanager.types.UpdateVersionOperation;
 import dev.proxysql.operator.opsmanager.types.VerticalScalingOperation;
@@ -98,7 +99,8 @@ public final class ProxySQLOperator implements AutoCloseable {
                     OpsRequestType.VERTICAL_SCALING.name(), new VerticalScalingOperation(client),
                     OpsRequestType.RECONFIGURE.name(), new ReconfigureOperation(client, adminEndpoints),
                     OpsRequestType.HORIZONTAL_SCALING.name(), new HorizontalScalingOperation(client),
-                    OpsRequestType.RECONFIGURE_TLS.name(), new ReconfigureTlsOperation(client, adminEndpoints));
+                    OpsRequestType.RECONFIGURE_TLS.name(), new ReconfigureTlsOperation(client, adminEndpoints),
+                    OpsRequestType.ROTATE_AUTH.name(), new RotateAuthOperation(client, adminEndpoints, clock));
             ProxySQLLevelCheck check = settings.proxysqlChecks() ? new AdminInterfaceCheck(client, adminEndpoints) : ProxySQLLevelCheck.skipped();
             OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(),
                     clock, OpsRequestReconciler.NAME, opsMetrics, stops);

@@ -125,6 +125,19 @@ public final class OpsFixture {
         return r;
     }
 
+    /** A RotateAuth request; {@code secretRef}: the Secret with the new pair, or null for a generated password. */
+    public static ProxySQLOpsRequest rotateAuth(TestNamespace ns, String name, String proxysql, String secretRef, String timeout) {
+        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.ROTATE_AUTH, timeout, 1);
+        if (secretRef != null) {
+            dev.proxysql.operator.api.ops.v1alpha1.AuthenticationSpec auth = new dev.proxysql.operator.api.ops.v1alpha1.AuthenticationSpec();
+            dev.proxysql.operator.api.common.TypedLocalObjectReference ref = new dev.proxysql.operator.api.common.TypedLocalObjectReference();
+            ref.setName(secretRef);
+            auth.setSecretRef(ref);
+            r.getSpec().setAuthentication(auth);
+        }
+        return r;
+    }
+
     private static ProxySQLOpsRequest request(TestNamespace ns, String name, String proxysql, OpsRequestType type, String timeout,
                                               int maxRetries) {
         ProxySQLOpsRequest r = new ProxySQLOpsRequest();

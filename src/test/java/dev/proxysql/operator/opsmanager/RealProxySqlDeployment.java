@@ -93,12 +93,24 @@ final class RealProxySqlDeployment {
     /** Creates ProxySQL {@code name} on {@code build}, waits until it is Ready and every pod's process answers. */
     static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, String name, int replicas, String build, LocalProxySql fleet)
             throws Exception {
-        return deploy(client, ns, name, replicas, build, fleet, p -> { });
+        return deploy(client, ns, name, replicas, build, fleet, false, p -> { });
     }
 
     /** {@link #deploy}, with {@code customize} applied to the ProxySQL before it is created. */
     static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, String name, int replicas, String build, LocalProxySql fleet,
                                java.util.function.Consumer<ProxySQL> customize) throws Exception {
+        return deploy(client, ns, name, replicas, build, fleet, false, customize);
+    }
+
+    /** {@code clusterSync}: keep the ProxySQL Cluster's sync of every module on, as the provisioner renders it by default. */
+    static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, String name, int replicas, String build, LocalProxySql fleet,
+                               boolean clusterSync) throws Exception {
+        return deploy(client, ns, name, replicas, build, fleet, clusterSync, p -> { });
+    }
+
+    private static ProxySqlPods deploy(KubernetesClient client, TestNamespace ns, String name, int replicas, String build,
+                                       LocalProxySql fleet, boolean clusterSync, java.util.function.Consumer<ProxySQL> customize)
+            throws Exception {
         Map<String, String> images = new LinkedHashMap<>();
         ProxySqlBuilds.versions().forEach(v -> images.put(image(v), v));
         ProxySqlPods pods = new ProxySqlPods(client, ns.name(), name, replicas, fleet, images).start();
@@ -116,7 +128,9 @@ final class RealProxySqlDeployment {
         init.setInline(inline);
         ProxySQLConfigurationSpec configuration = new ProxySQLConfigurationSpec();
         configuration.setInit(init);
-        px.getSpec().setConfiguration(configuration);
+        if (!clusterSync) {
+            px.getSpec().setConfiguration(configuration);
+        }
         customize.accept(px);
         client.resource(px).create();
         OpsFixture.awaitReady(client, name);

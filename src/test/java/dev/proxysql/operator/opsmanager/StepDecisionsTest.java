@@ -235,6 +235,8 @@ class StepDecisionsTest {
             case RECONFIGURING_PODS, ROLLING_BACK_RECONFIGURE -> new Proceed();
             // ReconfigureTLS's rotation decides a cancel itself (TlsRotationSteps: it resumes).
             case ROTATING_CERTIFICATES -> new Proceed();
+            // So do RotateAuth's (RotateAuthSteps: before the Secret is written resume, after it roll back).
+            case ROTATING_AUTH, ROLLING_BACK_AUTH -> new Proceed();
         };
         switch (step) {
             case QUEUED -> assertThat(o).isInstanceOf(Forget.class);
@@ -268,6 +270,11 @@ class StepDecisionsTest {
             assertThat(StepDecisions.refused(OpsStep.REPLACING_PODS, false, why, timeout, timeout))
                     .contains(new Fail(why + "; still refused after 2m0s", OpsStep.RESUMING));
             assertThat(StepDecisions.refused(OpsStep.ROLLING_BACK_PODS, true, why, timeout, timeout))
+                    .contains(new RollbackFailed(why + "; still refused after 2m0s"));
+            // A RotateAuth refused mid-way walks its pods back to the previous pair (it changes no template).
+            assertThat(StepDecisions.refused(OpsStep.ROTATING_AUTH, false, why, timeout, timeout))
+                    .contains(new Fail(why + "; still refused after 2m0s", OpsStep.ROLLING_BACK_AUTH));
+            assertThat(StepDecisions.refused(OpsStep.ROLLING_BACK_AUTH, false, why, timeout, timeout))
                     .contains(new RollbackFailed(why + "; still refused after 2m0s"));
         }
 

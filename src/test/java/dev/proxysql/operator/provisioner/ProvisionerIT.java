@@ -227,7 +227,24 @@ class ProvisionerIT {
         ProxySQL wipe = proxysql(ns.name(), "wipe", "2.6.3-debian", 1);
         wipe.getSpec().setDeletionPolicy(DeletionPolicy.WIPE_OUT);
         client.resource(wipe).create();
-        for (String name : List.of("guarded", "keep", "wipe")) {
+        // WipeOut with an auth Secret the user named (created by the operator as it does not exist yet): it must stay.
+        ProxySQL named = proxysql(ns.name(), "wipenamed", "2.6.3-debian", 1);
+        named.getSpec().setDeletionPolicy(DeletionPolicy.WIPE_OUT);
+        named.getSpec().setAuthSecret(new dev.proxysql.operator.api.kubedb.v1.SecretReference());
+        named.getSpec().getAuthSecret().setName("users-own-auth");
+        client.resource(named).create();
+        // WipeOut with an externally managed auth Secret: the operator never writes it (no labels, no owner, same version).
+        client.secrets().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("vault-auth")
+                .endMetadata().withType("kubernetes.io/basic-auth").addToStringData("username", "cluster")
+                .addToStringData("password", "FromVault42").build()).create();
+        String externalVersion = client.secrets().withName("vault-auth").get().getMetadata().getResourceVersion();
+        ProxySQL external = proxysql(ns.name(), "wipeext", "2.6.3-debian", 1);
+        external.getSpec().setDeletionPolicy(DeletionPolicy.WIPE_OUT);
+        external.getSpec().setAuthSecret(new dev.proxysql.operator.api.kubedb.v1.SecretReference());
+        external.getSpec().getAuthSecret().setName("vault-auth");
+        external.getSpec().getAuthSecret().setExternallyManaged(true);
+        client.resource(external).create();
+        for (String name : List.of("guarded", "keep", "wipe", "wipenamed", "wipeext")) {
             awaitPhase(client, ns, name, DatabasePhase.READY);
         }
 
@@ -242,9 +259,18 @@ class ProvisionerIT {
 
         client.resources(ProxySQL.class).withName("keep").delete();
         client.resources(ProxySQL.class).withName("wipe").delete();
+        client.resources(ProxySQL.class).withName("wipenamed").delete();
+        client.resources(ProxySQL.class).withName("wipeext").delete();
         Await.until(TIMEOUT, "the StatefulSets of keep and wipe garbage-collected",
                 () -> client.apps().statefulSets().withName("keep").get() == null
                         && client.apps().statefulSets().withName("wipe").get() == null);
+        Await.until(TIMEOUT, "the configuration Secrets of wipenamed and wipeext garbage-collected",
+                () -> client.secrets().withName("wipenamed-configuration").get() == null
+                        && client.secrets().withName("wipeext-configuration").get() == null);
+        assertThat(client.secrets().withName("users-own-auth").get()).as("WipeOut keeps a user-named auth Secret").isNotNull();
+        assertThat(client.secrets().withName("users-own-auth").get().getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(client.secrets().withName("vault-auth").get().getMetadata().getResourceVersion())
+                .as("an externally managed auth Secret is never written").isEqualTo(externalVersion);
         Await.until(TIMEOUT, "the Secrets of wipe garbage-collected",
                 () -> client.secrets().withName("wipe-auth").get() == null && client.secrets().withName("wipe-configuration").get() == null
                         && client.secrets().withName("wipe-monitor").get() == null);

@@ -1,6 +1,7 @@
 package dev.proxysql.operator.opsmanager.types;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -55,8 +56,8 @@ public final class HorizontalScalingOperation implements Operation {
     }
 
     @Override
-    public boolean scalesMembers() {
-        return true;
+    public OpsStep stepAfterPause(ProxySQLOpsRequest request) {
+        return OpsStep.SCALING_MEMBERS;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.proxysql.operator.opsmanager.types;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import java.util.Map;
 
@@ -28,11 +29,12 @@ public interface Operation {
     }
 
     /**
-     * Whether the request changes the number of ProxySQL Cluster members (HorizontalScaling) instead of the pod
-     * template: after the pause it goes to the ScalingMembers step, not UpdatingStatefulSet.
+     * The step after the pause, which decides the request's flow: by default UpdatingStatefulSet (a new pod template,
+     * then pods replaced one at a time); the types that replace no pod have their own step (ReconfiguringPods,
+     * RotatingAuth, RotatingCertificates) and HorizontalScaling changes the membership instead (ScalingMembers).
      */
-    default boolean scalesMembers() {
-        return false;
+    default OpsStep stepAfterPause(ProxySQLOpsRequest request) {
+        return OpsStep.UPDATING_STATEFUL_SET;
     }
 
     /**

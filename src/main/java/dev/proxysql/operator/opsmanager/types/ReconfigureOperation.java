@@ -1,6 +1,7 @@
 package dev.proxysql.operator.opsmanager.types;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.opsmanager.reconfigure.InlineConfigUpdate;
@@ -40,6 +41,11 @@ public final class ReconfigureOperation implements Operation {
             throw new IllegalStateException(r.problem());
         }
         return r.intent();
+    }
+
+    @Override
+    public OpsStep stepAfterPause(ProxySQLOpsRequest request) {
+        return OpsStep.RECONFIGURING_PODS;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.proxysql.operator.opsmanager.types;
 import dev.proxysql.operator.api.common.TypedLocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.TLSSpec;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
@@ -72,6 +73,11 @@ public final class ReconfigureTlsOperation implements Operation {
             return Kind.ROTATE;
         }
         return TlsLayout.enabled(proxysql) ? Kind.ISSUER_CHANGE : Kind.ADD;
+    }
+
+    @Override
+    public OpsStep stepAfterPause(ProxySQLOpsRequest request) {
+        return rotates(request) ? OpsStep.ROTATING_CERTIFICATES : OpsStep.UPDATING_STATEFUL_SET;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +34,17 @@ public final class SecretFactory {
                 .withType("kubernetes.io/basic-auth")
                 .withStringData(Map.of("username", username, "password", password))
                 .build();
+    }
+
+    /**
+     * The auth Secret a user named in {@code spec.authSecret.name} that does not exist yet: created with a generated
+     * password like a generated one, but without the owner reference, so that no deletion policy (WipeOut included)
+     * deletes a Secret whose name the user chose; KubeDB leaves a user-named auth Secret in place too.
+     */
+    public static Secret newUserNamedCredentialsSecret(ProxySQL p, String name, String username, String password) {
+        Secret secret = newCredentialsSecret(p, name, username, password);
+        secret.getMetadata().setOwnerReferences(List.of());
+        return secret;
     }
 
     /**

@@ -55,6 +55,11 @@ public final class ConfigTables {
         return variables("global_variables", names);
     }
 
+    /** The values these variables have at runtime ({@code runtime_global_variables}): what the node acts on. */
+    public Map<String, String> runtimeVariables(Collection<String> names) throws SQLException {
+        return variables("runtime_global_variables", names);
+    }
+
     /** Username to its main-table row (without the password); users without a row are absent. */
     public Map<String, Map<String, String>> users(Collection<String> usernames) throws SQLException {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();

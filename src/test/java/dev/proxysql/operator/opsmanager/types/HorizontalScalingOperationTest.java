@@ -40,7 +40,7 @@ class HorizontalScalingOperationTest {
         assertThat(op.validate(request(5), px).kind()).isEqualTo(Validation.Kind.RUN);
         assertThat(op.target(request(5), px).getSpec().getReplicas()).isEqualTo(5);
         assertThat(px.getSpec().getReplicas()).as("the ProxySQL itself is not changed").isEqualTo(3);
-        assertThat(op.scalesMembers()).isTrue();
+        assertThat(op.stepAfterPause(null)).isEqualTo(dev.proxysql.operator.api.ops.v1alpha1.OpsStep.SCALING_MEMBERS);
     }
 
     private static ProxySQLOpsRequest request(Integer member) {

@@ -60,6 +60,13 @@ public class OpsProgress {
         this.toReplicas = toReplicas;
     }
 
+    /**
+     * RotateAuth: the highest rotation state (0 to 5) the operator has asked any pod to take, saved before the write.
+     * Pods only ever reach states the operator wrote (the ProxySQL Cluster copies those), so with none written a
+     * rollback has no pod to walk back, even one that cannot be reached.
+     */
+    private Integer rotateAuthState;
+
     public OpsStep getStep() {
         return step;
     }
@@ -180,5 +187,13 @@ public class OpsProgress {
 
     public void setTlsRotation(TlsRotationProgress tlsRotation) {
         this.tlsRotation = tlsRotation;
+    }
+
+    public Integer getRotateAuthState() {
+        return rotateAuthState;
+    }
+
+    public void setRotateAuthState(Integer rotateAuthState) {
+        this.rotateAuthState = rotateAuthState;
     }
 }

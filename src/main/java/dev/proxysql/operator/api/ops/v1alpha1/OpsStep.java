@@ -26,6 +26,13 @@ public enum OpsStep {
      * PROXYSQL RELOAD TLS until it serves the new serial; no pod is replaced.
      */
     @JsonProperty("RotatingCertificates") ROTATING_CERTIFICATES,
+    /**
+     * RotateAuth: moving every pod's admin credentials through the rotation's states (old pair, bridge, new pair)
+     * through its admin interface, one pod and one state at a time; no pod is replaced.
+     */
+    @JsonProperty("RotatingAuth") ROTATING_AUTH,
+    /** RotateAuth: walking the pods already changed back to the previous pair, after a failure. */
+    @JsonProperty("RollingBackAuth") ROLLING_BACK_AUTH,
     /** Putting back the previous pod template after a failure. */
     @JsonProperty("RollingBackStatefulSet") ROLLING_BACK_STATEFUL_SET,
     /** Replacing already-moved pods back, one at a time, with the same checks. */
