@@ -1,13 +1,10 @@
 package dev.proxysql.operator.opsmanager;
 
 import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
-import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfiguration;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLConfigurationSpec;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLInitConfiguration;
-import dev.proxysql.operator.runtime.OperatorSettings;
-import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
@@ -19,7 +16,6 @@ import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,28 +38,13 @@ final class RealProxySqlDeployment {
      * local process ({@link ProxySqlPods#endpoints()}); {@code install}: the catalog entries the class needs.
      */
     static InProcessOperator operator(java.util.function.Consumer<KubernetesClient> install) {
-        return new InProcessOperator(client -> {
-            ProxySQLOperator operator = new ProxySQLOperator(client, new OperatorSettings(true, true, java.util.Set.of(), true),
-                    new SimpleMeterRegistry(), java.util.Optional.empty(), ProxySqlPods.endpoints());
-            operator.start();
-            return operator;
-        }, install);
+        return new InProcessOperator(OnProxySqlFixture::checkedOperator, install);
     }
 
     /** Catalog entries for every local build: {@code 2.6.5-local} runs image {@code local/proxysql:2.6.5}. */
     static void installLocalVersions(KubernetesClient admin) {
         for (String build : ProxySqlBuilds.versions()) {
-            admin.resource(Serialization.unmarshal("""
-                    apiVersion: catalog.kubedb.com/v1alpha1
-                    kind: ProxySQLVersion
-                    metadata: {name: %1$s}
-                    spec:
-                      version: %1$s
-                      proxysql: {image: "%2$s"}
-                      podSecurityPolicies: {databasePolicyName: proxysql-db}
-                      securityContext: {runAsUser: 999}
-                    """.formatted(local(build), image(build)), ProxySQLVersion.class))
-                    .fieldManager("test-install").forceConflicts().serverSideApply();
+            OnProxySqlFixture.installVersion(admin, local(build), image(build), null);
         }
     }
 
