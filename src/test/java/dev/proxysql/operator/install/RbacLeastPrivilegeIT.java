@@ -86,7 +86,11 @@ class RbacLeastPrivilegeIT {
             "kubedb.com proxysqls/finalizers update", "not a request: OwnerReferencesPermissionEnforcement checks it when a child "
                     + "with blockOwnerDeletion is written (proven by setsOwnerReferencesOnlyWithTheFinalizersRule)",
             "coordination.k8s.io leases update", "not a request: JOSDK's start-up check (SelfSubjectRulesReview) requires it; "
-                    + "fabric8's Lease lock patches");
+                    + "fabric8's Lease lock patches",
+            "cert-manager.io certificates delete", "a ReconfigureTLS remove of cert-manager TLS deletes the ProxySQL's Certificates; "
+                    + "this class's pods run no ProxySQL, so it runs no ReconfigureTLS (ReconfigureTlsOnProxySqlIT does, without cert-manager)",
+            "cert-manager.io certificates/status patch", "a ReconfigureTLS rotateCertificates with an issuerRef asks cert-manager to "
+                    + "renew by setting the Certificate's Issuing condition, as cmctl renew does; not run here (no cert-manager, no ProxySQL)");
 
     /** Label of this class's namespaces: the webhook configuration it installs applies to them only. */
     static final String NAMESPACE_LABEL = "proxysql-operator.test/rbac-it";

@@ -17,6 +17,7 @@ import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -127,11 +128,22 @@ class LeaderElectionIT {
             awaitHolder(client, "replica-a");
             Await.until(TIMEOUT, "replica-a to lead", a::logText, l -> l.contains("Acquired the Lease"));
             // Another party takes the Lease (as a replica would after a network partition longer than the lease).
-            Lease lease = client.leases().withName(LEASE).get();
-            lease.getSpec().setHolderIdentity("intruder");
-            lease.getSpec().setLeaseDurationSeconds(300);
-            lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
-            client.resource(lease).update();
+            // The leader renews every retry period, so a write based on an older read may conflict (409): read again.
+            Await.until(TIMEOUT, "the Lease written with holder 'intruder' (a write not refused as a conflict)", () -> {
+                Lease lease = client.leases().withName(LEASE).get();
+                lease.getSpec().setHolderIdentity("intruder");
+                lease.getSpec().setLeaseDurationSeconds(300);
+                lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+                try {
+                    client.resource(lease).update();
+                    return true;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                    return false;
+                }
+            }, written -> written);
             long taken = System.nanoTime();
             Integer status = a.waitFor(Duration.ofSeconds(30));
             double seconds = (System.nanoTime() - taken) / 1e9;
