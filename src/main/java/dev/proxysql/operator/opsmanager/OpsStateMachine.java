@@ -78,8 +78,8 @@ public final class OpsStateMachine {
     private final TemplateRenderer renderer;
     /** The Reconfigure steps (ReconfiguringPods, RollingBackReconfigure), which replace no pod. */
     private final ReconfigureSteps reconfigure;
-    /** HorizontalScaling's step: members added or removed one pod at a time. */
-    private final MemberScaling scaling;
+    /** HorizontalScaling's steps (ScalingMembers, RollingBackMembers): members added or removed one pod at a time. */
+    private final MemberScalingSteps scalingSteps;
     /** The ReconfigureTLS rotation step (RotatingCertificates), which replaces no pod. */
     private final TlsRotationSteps tlsRotation;
     /** The RotateAuth steps (RotatingAuth, RollingBackAuth), which replace no pod either. */
@@ -113,9 +113,9 @@ public final class OpsStateMachine {
         this.pods = new PodObserver(client);
         this.releases = new ProxySQLReleases(client);
         this.renderer = new TemplateRenderer(client);
-        this.scaling = new MemberScaling(client, effects, renderer, check, clock);
         this.started = Instant.now(clock);
         this.reconfigure = new ReconfigureSteps(this);
+        this.scalingSteps = new MemberScalingSteps(this, new MemberScaling(client, effects, renderer, check, clock), releases);
         this.tlsRotation = new TlsRotationSteps(this);
         this.rotateAuth = new RotateAuthSteps(this);
     }
@@ -233,8 +233,8 @@ public final class OpsStateMachine {
             case RESUMING -> resuming(run);
             case RECONFIGURING_PODS -> reconfigure.reconfiguringPods(run);
             case ROLLING_BACK_RECONFIGURE -> reconfigure.rollingBack(run);
-            case SCALING_MEMBERS -> scalingMembers(run, StepDecisions.scalingMembers(view, false), false);
-            case ROLLING_BACK_MEMBERS -> scalingMembers(run, StepDecisions.scalingMembers(view, true), true);
+            case SCALING_MEMBERS -> scalingSteps.scalingMembers(run, StepDecisions.scalingMembers(view, false), false);
+            case ROLLING_BACK_MEMBERS -> scalingSteps.scalingMembers(run, StepDecisions.scalingMembers(view, true), true);
             case ROTATING_CERTIFICATES -> tlsRotation.rotating(run);
             case ROTATING_AUTH -> rotateAuth.rotating(run);
             case ROLLING_BACK_AUTH -> rotateAuth.rollingBack(run);
@@ -520,59 +520,6 @@ public final class OpsStateMachine {
                 run.progress().getRollbackFailure(), run.changesImages(), run.progress().getFromVersion(), run.previousChange().describe())));
     }
 
-    /**
-     * ScalingMembers and RollingBackMembers (HorizontalScaling): one pass of {@link MemberScaling} on the plan's next
-     * pod; a failure rolls back to the original member count, first turning the plan into its rollback.
-     */
-    private Optional<Duration> scalingMembers(Run run, StepOutcome outcome, boolean rollback) {
-        if (!(outcome instanceof StepOutcome.Proceed)) {
-            return otherwise(run, outcome);
-        }
-        Integer from = run.progress().getFromReplicas();
-        if (rollback && !MemberPlan.isRollback(run.progress().getPods())) {
-            run.progress().setPods(MemberPlan.rollback(run.progress().getPods()));
-            run.condition(OpsConditions.ROLLBACK, true, OpsReason.ROLLBACK_STARTED, "rolling back to " + from + " members: "
-                    + run.progress().getPods().size() + " pod(s) to add or remove back");
-            run.save();
-            return now();
-        }
-        MemberScaling.Outcome o = scaling.pass(run.r, run.proxysql, run.progress().getPods(), run.timeout(), started,
-                releases.of(run.progress().getFromVersion()));
-        if (o instanceof MemberScaling.Outcome.Advance a) {
-            boolean adds = MemberPlan.adds(a.entry());
-            run.condition((adds ? "AddMember--" : "RemoveMember--") + a.entry().getName(), MemberPlan.DONE.equals(a.entry().getState()),
-                    adds ? OpsReason.HORIZONTAL_SCALE_UP : OpsReason.HORIZONTAL_SCALE_DOWN, a.message());
-            run.save();
-            effects.normal(run.r, adds ? OpsReason.HORIZONTAL_SCALE_UP : OpsReason.HORIZONTAL_SCALE_DOWN, a.message());
-            return now();
-        }
-        if (o instanceof MemberScaling.Outcome.Wait w) {
-            var entry = MemberPlan.next(run.progress().getPods()).orElseThrow();
-            String type = (MemberPlan.adds(entry) ? "AddMember--" : "RemoveMember--") + entry.getName();
-            if (w.message() != null && !Conditions.find(run.status().getConditions(), type).map(c -> w.message().equals(c.getMessage())).orElse(false)) {
-                run.condition(type, false, OpsReason.CHECK_PENDING, w.message());
-                run.save();
-            }
-            return poll();
-        }
-        if (o instanceof MemberScaling.Outcome.Failed f) {
-            return rollback ? rollbackFailed(run, f.reason())
-                    : fail(run, new StepOutcome.Fail("step ScalingMembers: " + f.reason(), OpsStep.ROLLING_BACK_MEMBERS));
-        }
-        Integer to = run.progress().getToReplicas();
-        if (rollback) {
-            run.condition(OpsConditions.ROLLBACK, true, OpsReason.ROLLBACK_SUCCEEDED, "back to " + from + " members");
-            run.to(OpsStep.RESUMING);
-        } else {
-            boolean up = to > from;
-            run.condition(up ? "HorizontalScaleUp" : "HorizontalScaleDown", true, up ? OpsReason.HORIZONTAL_SCALE_UP : OpsReason.HORIZONTAL_SCALE_DOWN,
-                    "scaled from " + from + " to " + to + " members, one pod at a time; every node lists exactly the members");
-            run.to(OpsStep.UPDATING_DATABASE);
-        }
-        run.save();
-        return now();
-    }
-
     /** The outcomes every step handles alike: wait, fail, a failed rollback. */
     private Optional<Duration> otherwise(Run run, StepOutcome outcome) {
         if (outcome instanceof StepOutcome.Wait) {
@@ -676,7 +623,7 @@ public final class OpsStateMachine {
 
     // --- the request being advanced ------------------------------------------------------------------------------
 
-    // --- what ReconfigureSteps needs of the machine (package-private, for that class only) -----------------------
+    // --- what the steps classes (ReconfigureSteps, MemberScalingSteps, ...) need of the machine (package-private) ----
 
     OpsEffects effects() {
         return effects;
@@ -700,6 +647,10 @@ public final class OpsStateMachine {
 
     Optional<Duration> pollAgain() {
         return poll();
+    }
+
+    Optional<Duration> otherwiseRun(Run run, StepOutcome outcome) {
+        return otherwise(run, outcome);
     }
 
     /** One request, its operation, its ProxySQL and StatefulSet as read at the start of this pass. */
