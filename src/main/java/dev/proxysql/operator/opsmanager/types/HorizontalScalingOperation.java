@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.util.Map;
 
 /**
  * HorizontalScaling: moves the ProxySQL Cluster to {@code spec.horizontalScaling.member} members, one pod at a time
@@ -60,15 +59,7 @@ public final class HorizontalScalingOperation implements Operation {
         return OpsStep.SCALING_MEMBERS;
     }
 
-    @Override
-    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
-        return Map.of();
-    }
 
-    @Override
-    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
-        return proxysql.getSpec().getVersion();
-    }
 
     @Override
     public void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql) {

@@ -54,15 +54,23 @@ public interface Operation {
         return java.util.Optional.empty();
     }
 
-    /** Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. */
-    Map<String, String> templateAnnotations(ProxySQLOpsRequest request);
+    /**
+     * Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. None by
+     * default: only Restart changes the template with nothing else to show for it.
+     */
+    default Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
+        return Map.of();
+    }
 
     /**
      * The ProxySQLVersion (the catalog entry's name, e.g. {@code 2.7.3-debian}) whose image the pods run afterwards. Not
      * the ProxySQL release the pods report (that entry's {@code spec.version}, e.g. {@code 2.7.3}), which the state
      * machine looks up for the check.
+     * By default the version the ProxySQL already runs: only UpdateVersion changes it.
      */
-    String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql);
+    default String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return proxysql.getSpec().getVersion();
+    }
 
     /** The last step before resuming, e.g. setting spec.version. Must be idempotent. */
     void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql);

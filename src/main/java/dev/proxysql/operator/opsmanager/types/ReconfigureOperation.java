@@ -11,7 +11,6 @@ import dev.proxysql.operator.opsmanager.reconfigure.ReconfigurePlan;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.util.Map;
 
 /**
  * Reconfigure ({@code spec.configuration}): users, query rules, mysql and admin variables, written through each pod's
@@ -59,15 +58,7 @@ public final class ReconfigureOperation implements Operation {
         return InlineConfigUpdate.apply(proxysql, intent(request));
     }
 
-    @Override
-    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
-        return Map.of();
-    }
 
-    @Override
-    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
-        return proxysql.getSpec().getVersion();
-    }
 
     /** Keeps the change in {@code spec.configuration.init.inline}; idempotent (the same merge gives the same spec). */
     @Override

@@ -186,15 +186,7 @@ public final class ReconfigureTlsOperation implements Operation {
                 : Optional.of("waiting for cert-manager to issue the Secret " + server);
     }
 
-    @Override
-    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
-        return Map.of();
-    }
 
-    @Override
-    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
-        return proxysql.getSpec().getVersion();
-    }
 
     /**
      * Writes {@code spec.tls} (idempotent: a second call finds it written), then, for a removal, deletes the

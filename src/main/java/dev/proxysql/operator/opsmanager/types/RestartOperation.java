@@ -30,10 +30,6 @@ public final class RestartOperation implements Operation {
         return Map.of(RESTARTED_BY, request.getMetadata().getName() + "/" + request.getMetadata().getUid());
     }
 
-    @Override
-    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
-        return proxysql.getSpec().getVersion();
-    }
 
     @Override
     public void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql) {

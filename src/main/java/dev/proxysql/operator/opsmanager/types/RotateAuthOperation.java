@@ -104,15 +104,7 @@ public final class RotateAuthOperation implements Operation {
         return copy;
     }
 
-    @Override
-    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
-        return Map.of();
-    }
 
-    @Override
-    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
-        return proxysql.getSpec().getVersion();
-    }
 
     /**
      * Every pod has the new pair: {@code spec.authSecret.name} names the secretRef's Secret (so the provisioner renders

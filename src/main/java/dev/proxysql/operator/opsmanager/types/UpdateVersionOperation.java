@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * UpdateVersion: moves the ProxySQL (and exporter) containers to the images of the target ProxySQLVersion, then
@@ -72,10 +71,6 @@ public final class UpdateVersionOperation implements Operation {
         return target;
     }
 
-    @Override
-    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
-        return Map.of();
-    }
 
     @Override
     public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {

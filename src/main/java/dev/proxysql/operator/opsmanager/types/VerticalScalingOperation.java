@@ -83,15 +83,7 @@ public final class VerticalScalingOperation implements Operation {
         return true;
     }
 
-    @Override
-    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
-        return Map.of();
-    }
 
-    @Override
-    public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
-        return proxysql.getSpec().getVersion();
-    }
 
     /**
      * Writes the resources into {@code spec.podTemplate.spec.containers[proxysql]}, which wins over the legacy
