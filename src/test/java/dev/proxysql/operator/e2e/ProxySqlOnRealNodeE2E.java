@@ -2,6 +2,7 @@ package dev.proxysql.operator.e2e;
 
 import dev.proxysql.operator.testing.proxysql.TestConfigs;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
@@ -13,6 +14,15 @@ import dev.proxysql.operator.kube.ResourceQuantities;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
+import dev.proxysql.operator.proxysql.admin.AdminFailureKind;
+import dev.proxysql.operator.proxysql.admin.ClusterChecksums;
+import dev.proxysql.operator.proxysql.admin.ProxySQLAdminClient;
+import dev.proxysql.operator.proxysql.admin.FailureClassifier;
+import dev.proxysql.operator.tls.CertificateAuthority;
+import dev.proxysql.operator.tls.MySqlTlsProbe;
+import java.math.BigInteger;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLHandshakeException;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.cluster.Await;
@@ -503,6 +513,236 @@ class ProxySqlOnRealNodeE2E {
         }
     }
 
+    // ---- 6. HorizontalScaling under load ----------------------------------------------------------------------------
+
+    /**
+     * 3 → 5 → 3 while clients run through the Service: 4 on long-lived connections and 2 that connect for every
+     * transaction (they meet a pod the Service still routes to but that no longer accepts clients). After each
+     * request every running pod lists exactly the members in {@code runtime_proxysql_servers}, the pods agree on every
+     * checksum, {@code spec.replicas} and the StatefulSet say the same; the scale-down removes px-3 and px-4 after
+     * their drain without a single refused connect through the Service.
+     */
+    @Test
+    @Order(6)
+    void horizontalScalingUnderClientLoadKeepsEveryNodesPeersEqualToTheMembers() throws Exception {
+        assertThat(podUids()).as("the deployment of the earlier scenarios").hasSize(REPLICAS);
+        ClientLoad.Figures up = scaleUnderLoad("scale-up", 5);
+        ClientLoad.Figures down = scaleUnderLoad("scale-down", REPLICAS);
+        Await.until(POD_TIMEOUT, "pods px-3 and px-4 gone", () -> podUids().keySet(),
+                names -> names.equals(Set.of(PX + "-0", PX + "-1", PX + "-2")));
+        assertThat(up.ok()).as("transactions during the scale-up").isPositive();
+        assertThat(down.ok()).as("transactions during the scale-down").isPositive();
+        assertThat(down.failedConnects()).as("connects through the Service refused or failed during the scale-down (the drain): %s",
+                down.errors()).isZero();
+    }
+
+    private static ClientLoad.Figures scaleUnderLoad(String name, int members) throws Exception {
+        try (UidWatch uids = new UidWatch(); ClientLoad load = new ClientLoad(serviceIp(PX), APP_USER, APP_PASSWORD, 6, 2)) {
+            load.start();
+            load.awaitSuccesses(50, Duration.ofSeconds(60));
+            Instant start = Instant.now();
+            apply(request(name, "HorizontalScaling", "horizontalScaling: {member: " + members + "}"));
+            ProxySQLOpsRequest done = awaitOps(name, OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
+            Duration took = Duration.between(start, Instant.now());
+            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
+            ClientLoad.Figures figures = load.stop();
+            log("HorizontalScaling to %d: %s in %d s (creation to final phase)", members, done.getStatus().getPhase(), took.toSeconds());
+            log("client load during the %s: %s", name, figures);
+            figures.printErrors();
+            logTimeline(done, uids);
+            assertThat(done.getStatus().getPhase()).as("%s phase; conditions: %s", name, describe(done.getStatus().getConditions()))
+                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+            assertMembers(members);
+            assertNotPaused();
+            return figures;
+        }
+    }
+
+    /** Every running pod is one of the {@code members}, lists exactly them at runtime, and they agree on every checksum. */
+    private static void assertMembers(int members) {
+        Set<String> names = IntStream.range(0, members).mapToObj(i -> PX + "-" + i).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> peers = names.stream().map(n -> n + "." + PX + "-pods." + NS + ".svc:6032").collect(Collectors.toCollection(TreeSet::new));
+        assertThat(admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get().getSpec().getReplicas()).as("spec.replicas")
+                .isEqualTo(members);
+        assertThat(admin.apps().statefulSets().inNamespace(NS).withName(PX).get().getSpec().getReplicas()).as("StatefulSet replicas")
+                .isEqualTo(members);
+        Set<String> running = proxysqlPods().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> p.getMetadata().getName()).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(running).as("the running ProxySQL pods").isEqualTo(names);
+        for (String pod : names) {
+            Set<String> listed = adminRows(pod, "SELECT hostname, port FROM runtime_proxysql_servers").stream()
+                    .map(r -> r.get("hostname") + ":" + r.get("port")).collect(Collectors.toCollection(TreeSet::new));
+            assertThat(listed).as("%s runtime_proxysql_servers", pod).isEqualTo(peers);
+            Await.until(CHECK_TIMEOUT, pod + " to probe exactly the " + members + " members and agree with them on every module",
+                    () -> new ProxySQLAdminClient(podAdmin(pod), clusterCredentials()).peerChecksums().value(),
+                    rows -> rows.stream().map(r -> r.hostname() + ":" + r.port()).collect(Collectors.toSet()).equals(peers)
+                            && ClusterChecksums.disagreeingModules(rows).isEmpty());
+        }
+        Map<String, Map<String, String>> checksums = Await.until(CHECK_TIMEOUT, "the " + members + " pods to agree on their checksums",
+                () -> clusterChecksums(members), c -> c.values().stream().distinct().count() == 1);
+        log("%d members, each listing exactly them; checksums agree: %s", members, checksums.values().iterator().next());
+    }
+
+    // ---- 7. RotateAuth under load ------------------------------------------------------------------------------------
+
+    /**
+     * RotateAuth with a generated password while clients run: every pod takes the new pair and refuses the old one on
+     * its admin interface, none restarted, no {@code .prev} key left, the ProxySQL Cluster still syncs (a rule loaded
+     * on px-0 reaches the others, checksums agree). That the operator itself reaches every pod with the new pair is
+     * shown by the next scenario, whose checks log in on every replaced pod and reload TLS on each.
+     */
+    @Test
+    @Order(7)
+    void rotateAuthUnderClientLoadMovesEveryNodeToTheNewPairWithoutARestart() throws Exception {
+        Map<String, String> before = podUids();
+        assertThat(before).as("the deployment of the earlier scenarios").hasSize(REPLICAS);
+        AdminCredentials old = clusterCredentials();
+        try (UidWatch uids = new UidWatch(); ClientLoad load = new ClientLoad(serviceIp(PX), APP_USER, APP_PASSWORD, 4)) {
+            load.start();
+            load.awaitSuccesses(50, Duration.ofSeconds(60));
+            Instant start = Instant.now();
+            apply(request("rotate-auth", "RotateAuth", ""));
+            ProxySQLOpsRequest done = awaitOps("rotate-auth", OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
+            Duration took = Duration.between(start, Instant.now());
+            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
+            ClientLoad.Figures figures = load.stop();
+            log("RotateAuth: %s in %d s (creation to final phase)", done.getStatus().getPhase(), took.toSeconds());
+            log("client load during the rotate-auth: %s", figures);
+            figures.printErrors();
+            logTimeline(done, uids);
+            assertThat(done.getStatus().getPhase()).as("RotateAuth phase; conditions: %s", describe(done.getStatus().getConditions()))
+                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+
+            AdminCredentials rotated = clusterCredentials();
+            assertThat(rotated.password()).as("a generated password").isNotEqualTo(old.password());
+            Secret auth = admin.secrets().inNamespace(NS).withName(PX + "-auth").get();
+            assertThat(auth.getData()).as("the previous pair is dropped once every node has the new one")
+                    .doesNotContainKeys("username.prev", "password.prev");
+            for (String pod : before.keySet()) {
+                assertThat(adminValue(pod, "SELECT variable_value FROM runtime_global_variables WHERE variable_name = 'admin-cluster_password'"))
+                        .as("%s logs its peers in with the new password (plain, not a hash)", pod).isEqualTo(rotated.password());
+                try (AdminSession refused = AdminSession.open(podAdmin(pod), old)) {
+                    throw new AssertionError(pod + " still lets the old pair in");
+                } catch (SQLException e) {
+                    assertThat(FailureClassifier.kindOf(e, FailureClassifier.Phase.CONNECT)).as("%s refuses the old pair: %s", pod, e.getMessage())
+                            .isEqualTo(AdminFailureKind.AUTHENTICATION_FAILED);
+                }
+                assertThat(uids.seen(pod)).as("%s not replaced", pod).containsExactly(before.get(pod));
+            }
+            assertThat(podUids()).as("no pod replaced").isEqualTo(before);
+            assertThat(admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get().getStatus().getAuthSecret().getLastUpdateTimestamp())
+                    .as("status.authSecret records the rotation").isNotBlank();
+            assertNotPaused();
+        }
+        // The Cluster syncs on the new pair: a rule loaded on px-0 reaches the others, then its removal does. (It must be
+        // active: LOAD MYSQL QUERY RULES TO RUNTIME leaves inactive rules out, and they change no checksum.) It matches
+        // no statement of the clients.
+        adminExecute(PX + "-0", "INSERT INTO mysql_query_rules (rule_id, active, match_digest, apply) VALUES (9301, 1, '^SELECT rotated_e2e', 1)",
+                "LOAD MYSQL QUERY RULES TO RUNTIME");
+        for (int i = 1; i < REPLICAS; i++) {
+            String pod = PX + "-" + i;
+            Await.until(CHECK_TIMEOUT, "rule 9301, loaded on px-0, at runtime on " + pod,
+                    () -> adminRows(pod, "SELECT rule_id FROM runtime_mysql_query_rules WHERE rule_id = 9301").size(), n -> n == 1);
+        }
+        adminExecute(PX + "-0", "DELETE FROM mysql_query_rules WHERE rule_id = 9301", "LOAD MYSQL QUERY RULES TO RUNTIME");
+        Await.until(CHECK_TIMEOUT, "rule 9301 gone from every pod", () -> IntStream.range(0, REPLICAS)
+                .map(i -> adminRows(PX + "-" + i, "SELECT rule_id FROM runtime_mysql_query_rules WHERE rule_id = 9301").size()).sum(), n -> n == 0);
+        Await.until(CHECK_TIMEOUT, "the 3 pods to agree on their checksums after the rotation",
+                () -> clusterChecksums(REPLICAS), c -> c.values().stream().distinct().count() == 1);
+    }
+
+    // ---- 8. ReconfigureTLS under load --------------------------------------------------------------------------------
+
+    /**
+     * Add TLS from the operator's own CA (no issuerRef): every pod replaced once, then a TLS handshake through the
+     * Service's ClusterIP on 6033 verifies the chain against the CA Secret, both from this JVM (and a query over that
+     * verified connection) and with OpenSSL inside the node's network namespace. Rotate: a new serial, served by every
+     * pod after {@code PROXYSQL RELOAD TLS}, no pod replaced. Remove: every pod replaced once, the CA's certificate no
+     * longer served. Clients run through the Service the whole time.
+     */
+    @Test
+    @Order(8)
+    void reconfigureTlsAddsRotatesAndRemovesTheServerCertificateOnRealPods() throws Exception {
+        replaceEveryPodOnceUnderLoad("tls-add", request("tls-add", "ReconfigureTLS",
+                "tls: {certificates: [{alias: server, subject: {organizations: [shop]}}]}"));
+        X509Certificate ca = certificate(PX + "-operator-ca");
+        BigInteger first = certificate(PX + "-server-cert").getSerialNumber();
+        String service = serviceIp(PX);
+        assertThat(MySqlTlsProbe.handshake(service, 6033, ca).get(0).getSerialNumber())
+                .as("the certificate served through the Service, verified against the CA Secret").isEqualTo(first);
+        assertThat(opensslInNodeNamespace(service, ca)).as("OpenSSL in the node's network namespace verifies the chain")
+                .contains("Verification: OK");
+        try (Connection tls = ClientLoad.connect(service, APP_USER, APP_PASSWORD,
+                Map.of("sslMode", "verify-ca", "serverSslCert", CertificateAuthority.pem(ca)));
+                Statement sql = tls.createStatement(); ResultSet rows = sql.executeQuery("SELECT item FROM shop.orders WHERE id = 2")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).as("a query over the verified TLS connection").isEqualTo("lamp");
+        }
+        for (Pod pod : proxysqlPods()) {
+            assertThat(MySqlTlsProbe.handshake(pod.getStatus().getPodIP(), 6033, ca).get(0).getSerialNumber())
+                    .as("%s serves the operator's certificate", pod.getMetadata().getName()).isEqualTo(first);
+        }
+
+        Map<String, String> before = podUids();
+        try (UidWatch uids = new UidWatch(); ClientLoad load = new ClientLoad(service, APP_USER, APP_PASSWORD, 4)) {
+            load.start();
+            load.awaitSuccesses(50, Duration.ofSeconds(60));
+            Instant start = Instant.now();
+            apply(request("tls-rotate", "ReconfigureTLS", "tls: {rotateCertificates: true}"));
+            ProxySQLOpsRequest done = awaitOps("tls-rotate", OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
+            Duration took = Duration.between(start, Instant.now());
+            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
+            ClientLoad.Figures figures = load.stop();
+            log("ReconfigureTLS rotateCertificates: %s in %d s (creation to final phase)", done.getStatus().getPhase(), took.toSeconds());
+            log("client load during the tls-rotate: %s", figures);
+            figures.printErrors();
+            logTimeline(done, uids);
+            assertThat(done.getStatus().getPhase()).as("rotate phase; conditions: %s", describe(done.getStatus().getConditions()))
+                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+            BigInteger second = certificate(PX + "-server-cert").getSerialNumber();
+            assertThat(second).as("a new server certificate").isNotEqualTo(first);
+            for (Pod pod : proxysqlPods()) {
+                String name = pod.getMetadata().getName();
+                assertThat(MySqlTlsProbe.handshake(pod.getStatus().getPodIP(), 6033, ca).get(0).getSerialNumber())
+                        .as("%s serves the new serial", name).isEqualTo(second);
+                assertThat(uids.seen(name)).as("%s not replaced", name).containsExactly(before.get(name));
+            }
+            assertThat(podUids()).as("no pod replaced").isEqualTo(before);
+            assertNotPaused();
+        }
+
+        replaceEveryPodOnceUnderLoad("tls-remove", request("tls-remove", "ReconfigureTLS", "tls: {remove: true}"));
+        assertThat(admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get().getSpec().getTls()).as("spec.tls").isNull();
+        for (Pod pod : proxysqlPods()) {
+            // ProxySQL still offers TLS with a certificate it generates itself: the chain no longer verifies.
+            assertThatThrownBy(() -> MySqlTlsProbe.handshake(pod.getStatus().getPodIP(), 6033, ca))
+                    .as("%s no longer serves the operator's certificate", pod.getMetadata().getName()).isInstanceOf(SSLHandshakeException.class);
+        }
+    }
+
+    /** {@code openssl s_client -starttls mysql} to {@code host}:6033 from inside the node's network namespace, verifying against {@code ca}. */
+    private static String opensslInNodeNamespace(String host, X509Certificate ca) throws Exception {
+        Path caFile = Files.createTempFile("e2e-ca", ".pem");
+        try {
+            Files.writeString(caFile, CertificateAuthority.pem(ca));
+            Process p = new ProcessBuilder("ip", "netns", "exec", "pxo-node", "openssl", "s_client", "-starttls", "mysql", "-connect",
+                    host + ":6033", "-CAfile", caFile.toString(), "-verify_return_error", "-brief")
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("openssl s_client finished").isTrue();
+            log("openssl s_client in the node's network namespace to %s:6033:%n%s", host, out.strip());
+            return out;
+        } finally {
+            Files.deleteIfExists(caFile);
+        }
+    }
+
+    private static X509Certificate certificate(String secret) throws Exception {
+        Secret s = admin.secrets().inNamespace(NS).withName(secret).get();
+        assertThat(s).as("Secret %s", secret).isNotNull();
+        return CertificateAuthority.readCertificates(new java.io.StringReader(decode(s, "tls.crt"))).get(0);
+    }
+
     /**
      * Creates {@code request} while 4 clients run through the Service, waits until it is Successful and asserts every
      * ProxySQL pod was replaced exactly once, checked, and the ProxySQL resumed; prints the client figures.
@@ -727,14 +967,26 @@ class ProxySqlOnRealNodeE2E {
         }
     }
 
+    private static void adminExecute(String pod, String... statements) {
+        try (AdminSession session = AdminSession.open(podAdmin(pod), clusterCredentials())) {
+            session.execute(statements);
+        } catch (SQLException e) {
+            throw new IllegalStateException(pod + ": " + String.join("; ", statements) + ": " + e.getMessage(), e);
+        }
+    }
+
     private static String adminValue(String pod, String sql) {
         List<Map<String, String>> rows = adminRows(pod, sql);
         return rows.isEmpty() ? null : rows.get(0).values().iterator().next();
     }
 
     private static Map<String, Map<String, String>> clusterChecksums() {
+        return clusterChecksums(REPLICAS);
+    }
+
+    private static Map<String, Map<String, String>> clusterChecksums(int pods) {
         Map<String, Map<String, String>> byPod = new TreeMap<>();
-        for (int i = 0; i < REPLICAS; i++) {
+        for (int i = 0; i < pods; i++) {
             String pod = PX + "-" + i;
             Map<String, String> values = new TreeMap<>();
             for (Map<String, String> row : adminRows(pod, "SELECT name, checksum FROM runtime_checksums_values"
