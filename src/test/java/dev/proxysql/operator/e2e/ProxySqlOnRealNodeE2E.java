@@ -656,7 +656,7 @@ class ProxySqlOnRealNodeE2E {
     /**
      * Add TLS from the operator's own CA (no issuerRef): every pod replaced once, then a TLS handshake through the
      * Service's ClusterIP on 6033 verifies the chain against the CA Secret, both from this JVM (and a query over that
-     * verified connection) and with OpenSSL inside the node's network namespace. Rotate: a new serial, served by every
+     * verified connection) and with OpenSSL inside a pod's network namespace (the MariaDB pod's). Rotate: a new serial, served by every
      * pod after {@code PROXYSQL RELOAD TLS}, no pod replaced. Remove: every pod replaced once, the CA's certificate no
      * longer served. Clients run through the Service the whole time.
      */
@@ -670,7 +670,7 @@ class ProxySqlOnRealNodeE2E {
         String service = serviceIp(PX);
         assertThat(MySqlTlsProbe.handshake(service, 6033, ca).get(0).getSerialNumber())
                 .as("the certificate served through the Service, verified against the CA Secret").isEqualTo(first);
-        assertThat(opensslInNodeNamespace(service, ca)).as("OpenSSL in the node's network namespace verifies the chain")
+        assertThat(opensslInAPod(service, ca)).as("OpenSSL in a pod's network namespace verifies the chain through the Service")
                 .contains("Verification: OK");
         try (Connection tls = ClientLoad.connect(service, APP_USER, APP_PASSWORD,
                 Map.of("sslMode", "verify-ca", "serverSslCert", CertificateAuthority.pem(ca)));
@@ -720,21 +720,37 @@ class ProxySqlOnRealNodeE2E {
         }
     }
 
-    /** {@code openssl s_client -starttls mysql} to {@code host}:6033 from inside the node's network namespace, verifying against {@code ca}. */
-    private static String opensslInNodeNamespace(String host, X509Certificate ca) throws Exception {
+    /**
+     * {@code openssl s_client -starttls mysql} to {@code host}:6033 from inside the MariaDB pod's network namespace (a
+     * client pod: the node's own namespace has no route for the Service range, pods reach it through their gateway),
+     * verifying the chain against {@code ca}. The host's openssl runs there with {@code nsenter --net}, the pod's
+     * process found through the node's containerd.
+     */
+    private static String opensslInAPod(String host, X509Certificate ca) throws Exception {
+        Pod client = admin.pods().inNamespace(NS).withName("mariadb").get();
+        String container = client.getStatus().getContainerStatuses().get(0).getContainerID().replaceFirst("^containerd://", "");
+        String pid = command(List.of("ctr", "--address", "/run/proxysql-operator-node/containerd/containerd.sock", "-n", "k8s.io",
+                "task", "ls")).lines().filter(l -> l.startsWith(container + " ")).map(l -> l.trim().split("\\s+")[1]).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no task of container " + container + " (pod mariadb) in the node's containerd"));
         Path caFile = Files.createTempFile("e2e-ca", ".pem");
         try {
             Files.writeString(caFile, CertificateAuthority.pem(ca));
-            Process p = new ProcessBuilder("ip", "netns", "exec", "pxo-node", "openssl", "s_client", "-starttls", "mysql", "-connect",
-                    host + ":6033", "-CAfile", caFile.toString(), "-verify_return_error", "-brief")
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("openssl s_client finished").isTrue();
-            log("openssl s_client in the node's network namespace to %s:6033:%n%s", host, out.strip());
+            String out = command(List.of("nsenter", "--target", pid, "--net", "openssl", "s_client", "-starttls", "mysql", "-connect",
+                    host + ":6033", "-CAfile", caFile.toString(), "-verify_return_error", "-brief"));
+            log("openssl s_client in pod mariadb's network namespace (pid %s) to %s:6033:%n%s", pid, host, out.strip());
             return out;
         } finally {
             Files.deleteIfExists(caFile);
         }
+    }
+
+    /** What {@code command} printed (stdout and stderr), its input empty; it must end within 30 s. */
+    private static String command(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        return out;
     }
 
     private static X509Certificate certificate(String secret) throws Exception {
