@@ -537,24 +537,11 @@ class ProxySqlOnRealNodeE2E {
     }
 
     private static ClientLoad.Figures scaleUnderLoad(String name, int members) throws Exception {
-        try (UidWatch uids = new UidWatch(); ClientLoad load = new ClientLoad(serviceIp(PX), APP_USER, APP_PASSWORD, 6, 2)) {
-            load.start();
-            load.awaitSuccesses(50, Duration.ofSeconds(60));
-            Instant start = Instant.now();
-            apply(request(name, "HorizontalScaling", "horizontalScaling: {member: " + members + "}"));
-            ProxySQLOpsRequest done = awaitOps(name, OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
-            Duration took = Duration.between(start, Instant.now());
-            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
-            ClientLoad.Figures figures = load.stop();
-            log("HorizontalScaling to %d: %s in %d s (creation to final phase)", members, done.getStatus().getPhase(), took.toSeconds());
-            log("client load during the %s: %s", name, figures);
-            figures.printErrors();
-            logTimeline(done, uids);
-            assertThat(done.getStatus().getPhase()).as("%s phase; conditions: %s", name, describe(done.getStatus().getConditions()))
-                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+        try (UidWatch uids = new UidWatch()) {
+            UnderLoad run = underLoad(request(name, "HorizontalScaling", "horizontalScaling: {member: " + members + "}"), uids, 6, 2);
             assertMembers(members);
             assertNotPaused();
-            return figures;
+            return run.figures();
         }
     }
 
@@ -597,22 +584,8 @@ class ProxySqlOnRealNodeE2E {
         Map<String, String> before = podUids();
         assertThat(before).as("the deployment of the earlier scenarios").hasSize(REPLICAS);
         AdminCredentials old = clusterCredentials();
-        try (UidWatch uids = new UidWatch(); ClientLoad load = new ClientLoad(serviceIp(PX), APP_USER, APP_PASSWORD, 4)) {
-            load.start();
-            load.awaitSuccesses(50, Duration.ofSeconds(60));
-            Instant start = Instant.now();
-            apply(request("rotate-auth", "RotateAuth", ""));
-            ProxySQLOpsRequest done = awaitOps("rotate-auth", OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
-            Duration took = Duration.between(start, Instant.now());
-            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
-            ClientLoad.Figures figures = load.stop();
-            log("RotateAuth: %s in %d s (creation to final phase)", done.getStatus().getPhase(), took.toSeconds());
-            log("client load during the rotate-auth: %s", figures);
-            figures.printErrors();
-            logTimeline(done, uids);
-            assertThat(done.getStatus().getPhase()).as("RotateAuth phase; conditions: %s", describe(done.getStatus().getConditions()))
-                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
-
+        try (UidWatch uids = new UidWatch()) {
+            underLoad(request("rotate-auth", "RotateAuth", ""), uids, 4, 0);
             AdminCredentials rotated = clusterCredentials();
             assertThat(rotated.password()).as("a generated password").isNotEqualTo(old.password());
             Secret auth = admin.secrets().inNamespace(NS).withName(PX + "-auth").get();
@@ -684,21 +657,8 @@ class ProxySqlOnRealNodeE2E {
         }
 
         Map<String, String> before = podUids();
-        try (UidWatch uids = new UidWatch(); ClientLoad load = new ClientLoad(service, APP_USER, APP_PASSWORD, 4)) {
-            load.start();
-            load.awaitSuccesses(50, Duration.ofSeconds(60));
-            Instant start = Instant.now();
-            apply(request("tls-rotate", "ReconfigureTLS", "tls: {rotateCertificates: true}"));
-            ProxySQLOpsRequest done = awaitOps("tls-rotate", OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
-            Duration took = Duration.between(start, Instant.now());
-            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
-            ClientLoad.Figures figures = load.stop();
-            log("ReconfigureTLS rotateCertificates: %s in %d s (creation to final phase)", done.getStatus().getPhase(), took.toSeconds());
-            log("client load during the tls-rotate: %s", figures);
-            figures.printErrors();
-            logTimeline(done, uids);
-            assertThat(done.getStatus().getPhase()).as("rotate phase; conditions: %s", describe(done.getStatus().getConditions()))
-                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+        try (UidWatch uids = new UidWatch()) {
+            underLoad(request("tls-rotate", "ReconfigureTLS", "tls: {rotateCertificates: true}"), uids, 4, 0);
             BigInteger second = certificate(PX + "-server-cert").getSerialNumber();
             assertThat(second).as("a new server certificate").isNotEqualTo(first);
             for (Pod pod : proxysqlPods()) {
@@ -766,22 +726,9 @@ class ProxySqlOnRealNodeE2E {
     private static ClientLoad.Figures replaceEveryPodOnceUnderLoad(String name, ProxySQLOpsRequest request) throws Exception {
         Map<String, String> before = podUids();
         assertThat(before).as("the deployment of the earlier scenarios").hasSize(REPLICAS);
-        try (UidWatch uids = new UidWatch(); ClientLoad load = new ClientLoad(serviceIp(PX), APP_USER, APP_PASSWORD, 4)) {
-            load.start();
-            load.awaitSuccesses(50, Duration.ofSeconds(60));
-            Instant start = Instant.now();
-            apply(request);
-            ProxySQLOpsRequest done = awaitOps(name, OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
-            Duration took = Duration.between(start, Instant.now());
-            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
-            ClientLoad.Figures figures = load.stop();
-            log("%s: %s in %d s (creation to final phase)", request.getSpec().getType(), done.getStatus().getPhase(), took.toSeconds());
-            log("client load during the %s: %s", name, figures);
-            figures.printErrors();
-            logTimeline(done, uids);
-
-            assertThat(done.getStatus().getPhase()).as("%s phase; conditions: %s", name, describe(done.getStatus().getConditions()))
-                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+        try (UidWatch uids = new UidWatch()) {
+            UnderLoad run = underLoad(request, uids, 4, 0);
+            ProxySQLOpsRequest done = run.done();
             Map<String, String> after = podUids();
             for (String pod : before.keySet()) {
                 assertThat(uids.seen(pod)).as("%s replaced exactly once: the UIDs seen under its name", pod)
@@ -791,7 +738,37 @@ class ProxySqlOnRealNodeE2E {
                         .hasValueSatisfying(m -> assertThat(m).contains("lists its 3 cluster peers", "reaches its backend"));
             }
             assertNotPaused();
-            return figures;
+            return run.figures();
+        }
+    }
+
+    /** What a request did under client load: its final state, and what the clients saw meanwhile. */
+    private record UnderLoad(ProxySQLOpsRequest done, ClientLoad.Figures figures) {
+    }
+
+    /**
+     * Starts {@code threads} clients through the Service ({@code connecting} of them on a new connection for every
+     * transaction), creates {@code request} once they run, waits for its final phase and 50 more transactions, stops
+     * the clients, prints their figures, the request's conditions and the pods' changes, and asserts it Successful.
+     */
+    private static UnderLoad underLoad(ProxySQLOpsRequest request, UidWatch uids, int threads, int connecting) throws Exception {
+        String name = request.getMetadata().getName();
+        try (ClientLoad load = new ClientLoad(serviceIp(PX), APP_USER, APP_PASSWORD, threads, connecting)) {
+            load.start();
+            load.awaitSuccesses(50, Duration.ofSeconds(60));
+            Instant start = Instant.now();
+            apply(request);
+            ProxySQLOpsRequest done = awaitOps(name, OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
+            Duration took = Duration.between(start, Instant.now());
+            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
+            ClientLoad.Figures figures = load.stop();
+            log("%s %s: %s in %d s (creation to final phase)", request.getSpec().getType(), name, done.getStatus().getPhase(), took.toSeconds());
+            log("client load during %s: %s", name, figures);
+            figures.printErrors();
+            logTimeline(done, uids);
+            assertThat(done.getStatus().getPhase()).as("%s phase; conditions: %s", name, describe(done.getStatus().getConditions()))
+                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+            return new UnderLoad(done, figures);
         }
     }
 
