@@ -186,8 +186,6 @@ public final class ReconfigureTlsOperation implements Operation {
                 : Optional.of("waiting for cert-manager to issue the Secret " + server);
     }
 
-
-
     /**
      * Writes {@code spec.tls} (idempotent: a second call finds it written), then, for a removal, deletes the
      * Certificates named as KubeDB names them that this ProxySQL owns (a 404, or no cert-manager, is nothing to do).
