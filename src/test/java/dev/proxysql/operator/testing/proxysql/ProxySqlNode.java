@@ -2,6 +2,7 @@ package dev.proxysql.operator.testing.proxysql;
 
 import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
+import dev.proxysql.operator.testing.LocalProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -122,8 +123,7 @@ public final class ProxySqlNode implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
         Process started = process;
-        killOnJvmExit = new Thread(started::destroyForcibly, "proxysql-kill-on-exit");
-        Runtime.getRuntime().addShutdownHook(killOnJvmExit);
+        killOnJvmExit = LocalProcesses.killOnJvmExit(started, "proxysql");
         awaitAdmin();
         return this;
     }
@@ -168,19 +168,7 @@ public final class ProxySqlNode implements AutoCloseable {
         } else {
             p.destroy();
         }
-        try {
-            if (!p.waitFor(STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly().waitFor(STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(killOnJvmExit);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook runs anyway
-        }
+        LocalProcesses.awaitExit(p, STOP_DEADLINE, killOnJvmExit);
     }
 
     /** Deletes the datadir (the node must be stopped): the next start reads the config file, as a new pod does. */
