@@ -140,9 +140,14 @@ class HorizontalScalingOnProxySqlIT {
             client.resource(OpsFixture.horizontalScaling(ns, "up", "px", 5, "3m")).create();
             Await.until(TIMEOUT, "px-3 joined and px-4 joining", () -> state(client, "up", "px-3") + "/" + state(client, "up", "px-4"),
                     s -> s.equals("Done/Joining"));
-            try (AdminSession admin = pods.node("px-0").session()) {
-                assertThat(admin.rows("SELECT hostname FROM runtime_proxysql_servers")).as("px-0 was told 5 members").hasSize(5);
-            }
+            // Joining is saved before the members are told (then px-4 waits for a ProxySQL that never starts).
+            Await.until(TIMEOUT, "px-0 told 5 members", () -> {
+                try (AdminSession admin = pods.node("px-0").session()) {
+                    return admin.rows("SELECT hostname FROM runtime_proxysql_servers").size();
+                } catch (java.sql.SQLException e) {
+                    return -1;
+                }
+            }, n -> n == 5);
             java.time.Instant cancelled = java.time.Instant.now();
             client.resources(ProxySQLOpsRequest.class).withName("up").delete();
             Await.until(TIMEOUT, "the cancelled request rolled back and gone", () -> client.resources(ProxySQLOpsRequest.class).withName("up").get(),
