@@ -251,6 +251,19 @@ public final class ReconfigureTlsOperation implements Operation {
         }
     }
 
+    /** KubeDB's TLS conditions ({@link ReconfigureTlsConditions}) for the add, issuer change and remove flow. */
+    @Override
+    public List<Note> conditionsAt(Moment moment, ProxySQLOpsRequest request, ProxySQL proxysql) {
+        if (rotates(request)) {
+            return moment == Moment.FAILED ? ReconfigureTlsConditions.failed(request) : List.of();
+        }
+        TLSSpec tls = request.getSpec().getTls();
+        TypedLocalObjectReference issuer = tls.getIssuerRef() != null ? tls.getIssuerRef()
+                : proxysql.getSpec().getTls() == null ? null : proxysql.getSpec().getTls().getIssuerRef();
+        return ReconfigureTlsConditions.at(moment, kind(tls, proxysql), proxysql.getMetadata().getName(),
+                issuer == null ? "the operator's own CA" : issuer.getKind() + " \"" + issuer.getName() + "\"", request);
+    }
+
     @Override
     public String conditionType() {
         return "ReconfigureTLS";

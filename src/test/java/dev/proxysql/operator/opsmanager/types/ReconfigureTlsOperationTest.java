@@ -85,6 +85,11 @@ class ReconfigureTlsOperationTest {
     }
 
     private ProxySQL withTls(String issuer) {
+        return withTls(plain, issuer);
+    }
+
+    /** A copy of {@code plain} with TLS from {@code issuer} (an Issuer's name; null: the operator's own CA). */
+    static ProxySQL withTls(ProxySQL plain, String issuer) {
         ProxySQL p = Serialization.clone(plain);
         TLSConfig tls = new TLSConfig();
         if (issuer != null) {
@@ -94,7 +99,8 @@ class ReconfigureTlsOperationTest {
         return p;
     }
 
-    private static ProxySQLOpsRequest request(String tls) {
+    /** A ReconfigureTLS request on px whose spec.tls is {@code tls} (YAML). */
+    static ProxySQLOpsRequest request(String tls) {
         return Serialization.unmarshal("""
                 apiVersion: ops.kubedb.com/v1alpha1
                 kind: ProxySQLOpsRequest

@@ -171,6 +171,33 @@ public final class ProxySqlNode implements AutoCloseable {
         LocalProcesses.awaitExit(p, STOP_DEADLINE, killOnJvmExit);
     }
 
+    /**
+     * SIGSTOP to the process and its children (ProxySQL forks a worker under its angel process): the node hangs as an
+     * overloaded or partitioned one does. Its sockets stay open, so a client's connect succeeds and then waits for a
+     * greeting that does not come. {@link #thaw()} undoes it.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT to the process and its children: a {@link #freeze() frozen} node goes on where it stopped. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        if (!running()) {
+            throw new IllegalStateException("ProxySQL at " + address + " is not running");
+        }
+        List<String> command = new java.util.ArrayList<>(List.of("kill", signal, String.valueOf(process.pid())));
+        process.toHandle().descendants().forEach(h -> command.add(String.valueOf(h.pid())));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + new String(kill.getInputStream().readAllBytes(),
+                    StandardCharsets.UTF_8));
+        }
+    }
+
     /** Deletes the datadir (the node must be stopped): the next start reads the config file, as a new pod does. */
     public void wipeDatadir() throws IOException {
         if (running()) {
