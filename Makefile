@@ -29,8 +29,7 @@ node-e2e:
 
 .PHONY: cert-manager-it
 ## CertManagerIssuanceIT: a real cert-manager (built once from its Go library module, hack/cert-manager/) issuing the
-## operator's Certificates on real ProxySQL pods. Builds what it needs on first use. Not part of make test (its cold
-## build took over 6 minutes on 2 shared cores; see hack/cert-manager/README.md).
+## operator's Certificates on real ProxySQL pods, alone. Builds what it needs on first use. Also part of make test.
 cert-manager-it:
 	@bash hack/test-prerequisites.sh
 	@bash hack/control-plane/build.sh >/dev/null

@@ -61,7 +61,7 @@ public final class LocalCertManager implements BeforeAllCallback, AfterAllCallba
         admin = adminClient;
         Tools.Result built = Tools.run(Map.of(), Duration.ofSeconds(30), List.of("bash", "hack/cert-manager/build.sh", "--check"));
         if (!built.ok()) {
-            throw new IllegalStateException(built.stderr().strip() + " (make cert-manager-it builds it and runs the cert-manager tests)");
+            throw new IllegalStateException(built.stderr().strip() + " (make test, or make cert-manager-it, builds it)");
         }
         Path dir = Path.of(built.stdout().strip().lines().reduce((a, b) -> b).orElseThrow());
         installCrds(dir.resolve("crds"));
