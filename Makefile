@@ -27,6 +27,16 @@ node-e2e:
 	@bash hack/node/build.sh >/dev/null
 	@mvn -B -ntp test-compile failsafe:integration-test failsafe:verify -Dit.test=RealNodeE2E -Dfailsafe.failIfNoSpecifiedTests=true
 
+.PHONY: cert-manager-it
+## CertManagerIssuanceIT: a real cert-manager (built once from its Go library module, hack/cert-manager/) issuing the
+## operator's Certificates on real ProxySQL pods, alone. Builds what it needs on first use. Also part of make test.
+cert-manager-it:
+	@bash hack/test-prerequisites.sh
+	@bash hack/control-plane/build.sh >/dev/null
+	@bash hack/proxysql/build.sh >/dev/null
+	@bash hack/cert-manager/build.sh >/dev/null
+	@mvn -B -ntp verify -Dtest=None -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=CertManagerIssuanceIT -Dfailsafe.failIfNoSpecifiedTests=true
+
 .PHONY: e2e
 ## End to end on a real node (ProxySqlOnRealNodeE2E): the operator's Deployment (kubectl apply -k deploy/install; E2E_OPERATOR=jvm
 ## runs it in the test JVM), MariaDB + a 3-replica ProxySQL, UpdateVersion under client load with the operator pod deleted,

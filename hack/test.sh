@@ -20,6 +20,9 @@ bash hack/build-helm.sh >/dev/null
 step "Real ProxySQL $(. hack/proxysql/versions.env && echo "$PROXYSQL_VERSIONS"), for the ProxySQL-level tests (built once from ../shared/third_party/proxysql, then cached; about 10 to 20 min on 2 cores the first time)"
 bash hack/proxysql/build.sh >/dev/null
 
+step "cert-manager's controller, for the cert-manager tests (built once from its Go library module, hack/cert-manager/; about 4.5 min cold, modules included)"
+bash hack/cert-manager/build.sh >/dev/null
+
 # A global budget for the tests themselves (the builds above report their own progress and are bounded by CI's limit):
 # a broken operator must fail in minutes, not after every wait in every test has run to its deadline.
 budget=${TEST_BUDGET_MINUTES:-40}

@@ -123,12 +123,20 @@ final class MemberScaling {
                     return new Outcome.Failed(problem);
                 }
                 ObservedPod observed = pods.observe(p).get(pod);
+                if (observed != null && !observed.terminating() && nodes.isPresent() && (MemberPlan.rollsBack(e) || !observed.ready())) {
+                    // A pod drained and kept by a failed scale-down listens again once resumed (PROXYSQL RESUME; not paused
+                    // counts as done). A rollback resumes it whether or not it is Ready, and waits until it did: its
+                    // readiness probe may not have seen the drain yet, and Ready would then hide a pod that takes no client.
+                    String resumed = effects.act(r, "resume " + pod, () -> nodes.get().accept(p, pod));
+                    if (resumed != null && MemberPlan.rollsBack(e)) {
+                        return timedOut ? new Outcome.Failed(resumed) : new Outcome.Wait(resumed);
+                    }
+                }
                 if (observed != null && !observed.terminating()) {
+                    // Back into the client Service (a pod kept by a rollback) once it accepts clients again, resumed above.
                     returnToClientService(r, p, pod);
                 }
                 if (observed == null || observed.terminating() || !observed.ready()) {
-                    // A pod drained and kept by a failed scale-down listens again once resumed (it lists these members).
-                    nodes.filter(n -> observed != null && !observed.terminating()).ifPresent(n -> n.accept(p, pod));
                     String why = "pod " + pod + " is " + (observed == null ? "not created yet" : observed.terminating() ? "terminating" : "not Ready");
                     return timedOut ? new Outcome.Failed("pod " + pod + " did not become Ready within " + GoDuration.format(timeout) + " ("
                             + why + ")") : new Outcome.Wait(null);

@@ -338,9 +338,18 @@ public final class OpsStateMachine {
     private Optional<Duration> updatingStatefulSet(Run run, StepOutcome outcome) {
         TemplateChange change = run.targetChange();
         if (outcome instanceof StepOutcome.ApplyTemplate) {
+            // The type's own conditions (ReconfigureTLS's AddTLS, Issuing...) are saved before the writes they announce.
+            if (run.note(Operation.Moment.TEMPLATE_CHANGE_STARTS)) {
+                run.save();
+                return now();
+            }
             // What the new template needs (ReconfigureTLS's certificates) first; until then the template waits.
             if (effects.prepareTemplate(run.r, run.op, run.proxysql).isPresent()) {
                 return poll();
+            }
+            if (run.note(Operation.Moment.TEMPLATE_PREPARED)) {
+                run.save();
+                return now();
             }
             Optional<String> refused = applyTemplate(run, change);
             return refused.isPresent()
@@ -421,6 +430,7 @@ public final class OpsStateMachine {
                 run.to(OpsStep.RESUMING);
             } else {
                 run.condition(OpsConditions.RESTART_PODS, true, OpsReason.RESTART_PODS_SUCCEEDED, "every pod was replaced and checked");
+                run.note(Operation.Moment.PODS_REPLACED);
                 run.to(OpsStep.UPDATING_DATABASE);
             }
             run.save();
@@ -572,9 +582,10 @@ public final class OpsStateMachine {
             run.progress().setCancelled(true);
         }
         run.condition(run.op.conditionType(), false, run.op.conditionType() + "Failed", f.reason());
+        run.note(Operation.Moment.FAILED);
         run.to(f.next());
         run.save();
-        effects.warning(run.r, OpsReason.FAILED, f.reason() + (f.next() == OpsStep.ROLLING_BACK_STATEFUL_SET ? "; rolling back" : "; resuming"));
+        effects.warning(run.r, OpsReason.FAILED, f.reason() + (f.next() == OpsStep.RESUMING ? "; resuming" : "; rolling back"));
         return now();
     }
 
@@ -682,6 +693,24 @@ public final class OpsStateMachine {
 
         void condition(String type, boolean value, String reason, String message) {
             OpsConditions.set(status(), type, value, reason, message, r.getMetadata().getGeneration(), clock);
+        }
+
+        /**
+         * Records the operation's own conditions for {@code moment} ({@link Operation#conditionsAt}); whether any changed
+         * (the caller saves).
+         */
+        boolean note(Operation.Moment moment) {
+            boolean changed = false;
+            for (Operation.Note n : op.conditionsAt(moment, r, proxysql)) {
+                String status = n.status() ? dev.proxysql.operator.api.common.Condition.TRUE : dev.proxysql.operator.api.common.Condition.FALSE;
+                boolean same = Conditions.find(status().getConditions(), n.type()).filter(c -> status.equals(c.getStatus())
+                        && n.reason().equals(c.getReason()) && java.util.Objects.equals(n.message(), c.getMessage())).isPresent();
+                if (!same) {
+                    condition(n.type(), n.status(), n.reason(), n.message());
+                    changed = true;
+                }
+            }
+            return changed;
         }
 
         void to(OpsStep step) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
@@ -24,9 +25,13 @@ import java.util.Optional;
 final class PodObserver {
     static final String REVISION_LABEL = "controller-revision-hash";
     private final KubernetesClient client;
+    /** The same client without the HTTP layer's automatic retries; see {@link #evict}. */
+    private final KubernetesClient evictions;
 
     PodObserver(KubernetesClient client) {
         this.client = client;
+        this.evictions = client.newClient(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                .withRequestRetryBackoffLimit(0).build()).adapt(KubernetesClient.class);
     }
 
     Map<String, ObservedPod> observe(ProxySQL p) {
@@ -57,11 +62,16 @@ final class PodObserver {
         GONE
     }
 
-    /** Evicts the pod only if it still has {@code uid}. */
+    /**
+     * Evicts the pod only if it still has {@code uid}. Sent once: fabric8 would otherwise repeat the request after a
+     * client-side timeout (the API server may still have carried out the first) and after every 429 for about 20 s.
+     * Either way the next pass of the engine observes the pod and decides again: wait if it is terminating, evict again
+     * if it is not. A timeout surfaces as an exception, which the state machine retries like any refused write.
+     */
     Eviction evict(String namespace, String pod, String uid) {
         try {
             // fabric8 answers false for a 429 and throws for any other refusal.
-            boolean accepted = client.pods().inNamespace(namespace).withName(pod).evict(new EvictionBuilder()
+            boolean accepted = evictions.pods().inNamespace(namespace).withName(pod).evict(new EvictionBuilder()
                     .withNewMetadata().withName(pod).withNamespace(namespace).endMetadata()
                     .withDeleteOptions(new DeleteOptionsBuilder().withNewPreconditions().withUid(uid).endPreconditions().build())
                     .build());

@@ -5,12 +5,15 @@ import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.TlsRotationProgress;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.opsmanager.OpsStateMachine.Run;
+import dev.proxysql.operator.opsmanager.types.Operation;
+import dev.proxysql.operator.opsmanager.types.ReconfigureTlsConditions;
 import dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation;
 import dev.proxysql.operator.opsmanager.types.TlsRotation;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,13 +33,17 @@ import java.util.Optional;
  * restart; the request fails naming the pod.
  */
 final class TlsRotationSteps {
-    static final String ISSUING = "Issuing";
     static final String RELOAD_TLS = "ReloadTLS";
     static final String POD_CONDITION = "ReloadTLS--";
     private final OpsStateMachine machine;
 
     TlsRotationSteps(OpsStateMachine machine) {
         this.machine = machine;
+    }
+
+    /** Records KubeDB's TLS conditions ({@link ReconfigureTlsConditions}); the caller saves. */
+    private static void note(Run run, List<Operation.Note> notes) {
+        notes.forEach(n -> run.condition(n.type(), n.status(), n.reason(), n.message()));
     }
 
     Optional<Duration> rotating(Run run) {
@@ -62,7 +69,7 @@ final class TlsRotationSteps {
             }
             tp.setPods(pods);
             run.progress().setTlsRotation(tp);
-            run.condition(ISSUING, false, "Issuing", "issuing a new server certificate to replace serial " + previous);
+            note(run, List.of(ReconfigureTlsConditions.issuing("issuing a new server certificate to replace serial " + previous)));
             run.save();
             return Optional.of(Duration.ZERO);
         }
@@ -70,15 +77,15 @@ final class TlsRotationSteps {
             String current = rotation.secretSerial(p);
             if (current != null && !current.equals(tp.getPreviousSerial())) {
                 tp.setSerial(current);
-                run.condition(ISSUING, true, "IssueCertificatesSucceeded", "new server certificate, serial " + current + " (was "
-                        + tp.getPreviousSerial() + ")");
+                note(run, ReconfigureTlsConditions.issued("new server certificate, serial " + current + " (was " + tp.getPreviousSerial() + ")",
+                        "Successfully synced all certificates: the server certificate Secret holds serial " + current));
                 run.save();
                 machine.effects().normal(run.r, OpsReason.RECONFIGURE_POD, "Issued a new server certificate for ProxySQL "
                         + p.getMetadata().getName() + ": serial " + current);
                 return Optional.of(Duration.ZERO);
             }
             if (run.stepTimedOut()) {
-                run.condition(ISSUING, false, "IssueCertificatesFailed", "no new certificate within " + run.timeoutText());
+                // Issuing and IssueCertificatesSucceeded go False (IssueCertificatesFailed) with the failure (Operation.Moment.FAILED).
                 return machine.failRun(run, new StepOutcome.Fail("step RotatingCertificates: no new server certificate was issued within "
                         + run.timeoutText() + " (the Secret still holds serial " + tp.getPreviousSerial() + ")", OpsStep.RESUMING));
             }

@@ -8,11 +8,13 @@ import dev.proxysql.operator.topology.Monitoring;
 import dev.proxysql.operator.topology.TlsLayout;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * cert-manager {@code Certificate}s for {@code spec.tls.issuerRef}, one per alias, named as KubeDB names them
@@ -30,6 +32,9 @@ public final class CertificateFactory {
     public static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
             .withGroup(GROUP).withVersion("v1").withKind(KIND).withPlural("certificates").withNamespaced(true).build();
     private static final List<String> COPIED = List.of("subject", "duration", "renewBefore", "privateKey", "emailAddresses");
+    /** What cert-manager writes on every Secret it issues into, naming the issuer that signed it. */
+    static final String ISSUER_NAME_ANNOTATION = "cert-manager.io/issuer-name";
+    static final String ISSUER_KIND_ANNOTATION = "cert-manager.io/issuer-kind";
 
     private CertificateFactory() {
     }
@@ -37,6 +42,19 @@ public final class CertificateFactory {
     /** The aliases a ProxySQL gets certificates for: server and client, and metrics-exporter when it is monitored. */
     public static List<String> aliases(ProxySQL p) {
         return Monitoring.enabled(p) ? TlsLayout.ALIASES : List.of(TlsLayout.SERVER, TlsLayout.CLIENT);
+    }
+
+    /**
+     * Whether cert-manager has issued {@code secret} from {@code issuer}: its keys are there and its issuer
+     * annotations name that issuer. After an issuer change the Secret still holds the old issuer's certificate until
+     * cert-manager re-issues it, which a mere "the Secret has keys" does not tell.
+     */
+    public static boolean issuedBy(Secret secret, TypedLocalObjectReference issuer) {
+        Map<String, String> annotations = secret == null || secret.getMetadata().getAnnotations() == null ? Map.of()
+                : secret.getMetadata().getAnnotations();
+        return secret != null && OwnCaIssuer.hasKeys(secret)
+                && Objects.equals(annotations.get(ISSUER_NAME_ANNOTATION), issuer.getName())
+                && Objects.equals(annotations.get(ISSUER_KIND_ANNOTATION), issuer.getKind() == null ? "Issuer" : issuer.getKind());
     }
 
     public static GenericKubernetesResource build(ProxySQL p, String alias) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.proxysql.operator.api.common.LocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.kubedb.v1.SecretReference;
 import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
@@ -25,6 +26,7 @@ import dev.proxysql.operator.testing.cluster.TestNamespace;
 import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
@@ -39,8 +41,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -223,6 +228,90 @@ class AdmissionWebhookIT {
         client.resource(OpsFixture.reconfigure(ns, "fine", "px", "adminVariables: {refresh_interval: 2055}", "1m")).create();
         assertThat(client.resources(ProxySQLOpsRequest.class).list().getItems()).extracting(r -> r.getMetadata().getName())
                 .as("only the allowed one stored").containsExactly("fine");
+    }
+
+    /**
+     * Every RotateAuth refusal comes back from {@code create} through the API server, naming the field, and nothing is
+     * stored or changed: no request, the Secrets and the ProxySQLs at the resourceVersion they had. What is refused:
+     * the Secret that {@code spec.authentication.secretRef} names missing, without the {@code username}/{@code password}
+     * keys, a username other than KubeDB's {@code cluster}, a password that is not 8 to 64 letters and digits or is the
+     * current one, a reference that is not to a core Secret or has no name; and, with an externally managed auth
+     * Secret, a request without secretRef (the operator may not generate a password into it). The same ProxySQLs
+     * admit a generated password and, externally managed, a good secretRef (dry-run: admitted, not run).
+     */
+    @Test
+    @Order(4)
+    void badRotateAuthRequestsAreRejectedAtCreationNamingTheFieldAndNothingChanges(KubernetesClient client, TestNamespace ns) {
+        client.resource(OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 1)).create();
+        ProxySQL external = OperatorFixture.proxysql(ns.name(), "pxext", "2.6.3-debian", 1);
+        SecretReference vault = new SecretReference();
+        vault.setName("vault-auth");
+        vault.setExternallyManaged(true);
+        external.getSpec().setAuthSecret(vault);
+        client.resource(external).create();
+        secret(client, ns, "px-auth", Map.of("username", "cluster", "password", "CurrentPass1"));
+        secret(client, ns, "vault-auth", Map.of("username", "cluster", "password", "VaultPass12"));
+        secret(client, ns, "no-keys", Map.of("user", "cluster", "pass", "NewPass1234"));
+        secret(client, ns, "root-user", Map.of("username", "root", "password", "NewPass1234"));
+        secret(client, ns, "punctuated", Map.of("username", "cluster", "password", "new;pass:word1"));
+        secret(client, ns, "short", Map.of("username", "cluster", "password", "short12"));
+        secret(client, ns, "same", Map.of("username", "cluster", "password", "CurrentPass1"));
+        secret(client, ns, "good", Map.of("username", "cluster", "password", "NewPass1234"));
+        Map<String, String> before = versions(client, ns);
+
+        String ref = "spec.authentication.secretRef.name: Secret ";
+        Map<ProxySQLOpsRequest, String> refused = new LinkedHashMap<>();
+        refused.put(OpsFixture.rotateAuth(ns, "missing", "px", "nowhere", "1m"),
+                ref + "\"nowhere\" does not exist in namespace " + ns.name());
+        refused.put(OpsFixture.rotateAuth(ns, "no-keys", "px", "no-keys", "1m"), ref + "\"no-keys\" must have the keys username and password");
+        refused.put(OpsFixture.rotateAuth(ns, "root-user", "px", "root-user", "1m"),
+                ref + "\"root-user\": username must be \"cluster\" (KubeDB's ProxySQL cluster user), not \"root\"");
+        refused.put(OpsFixture.rotateAuth(ns, "punctuated", "px", "punctuated", "1m"),
+                ref + "\"punctuated\": password must be 8 to 64 letters and digits (no other characters)");
+        refused.put(OpsFixture.rotateAuth(ns, "short", "px", "short", "1m"),
+                ref + "\"short\": password must be 8 to 64 letters and digits (no other characters)");
+        refused.put(OpsFixture.rotateAuth(ns, "same", "px", "same", "1m"),
+                ref + "\"same\": password is the one the ProxySQL already uses; nothing to rotate");
+        ProxySQLOpsRequest configMap = OpsFixture.rotateAuth(ns, "config-map", "px", "good", "1m");
+        configMap.getSpec().getAuthentication().getSecretRef().setKind("ConfigMap");
+        refused.put(configMap, "spec.authentication.secretRef.kind: must be Secret, not ConfigMap");
+        ProxySQLOpsRequest virtual = OpsFixture.rotateAuth(ns, "virtual", "px", "good", "1m");
+        virtual.getSpec().getAuthentication().getSecretRef().setApiGroup("virtual-secrets.dev");
+        refused.put(virtual, "spec.authentication.secretRef.apiGroup: must be empty (the core group), not virtual-secrets.dev");
+        ProxySQLOpsRequest unnamed = OpsFixture.rotateAuth(ns, "unnamed", "px", "good", "1m");
+        unnamed.getSpec().getAuthentication().getSecretRef().setName("");
+        refused.put(unnamed, "spec.authentication.secretRef.name: required when secretRef is given");
+        refused.put(OpsFixture.rotateAuth(ns, "generated", "pxext", null, "1m"), "spec.authentication.secretRef: required: the auth Secret "
+                + "\"vault-auth\" is externally managed (spec.authSecret.externallyManaged), so the operator may not generate a password into it");
+
+        refused.forEach((request, message) -> {
+            KubernetesClientException e = denial(() -> client.resource(request).create());
+            assertThat(e).as("%s denied", request.getMetadata().getName()).isNotNull();
+            assertThat(e.getCode()).as(request.getMetadata().getName()).isEqualTo(422);
+            assertThat(e.getStatus().getReason()).isEqualTo("Invalid");
+            assertThat(e.getStatus().getMessage()).as(request.getMetadata().getName()).isEqualTo(DENIED + message);
+        });
+        assertThat(client.resources(ProxySQLOpsRequest.class).list().getItems()).as("no request stored").isEmpty();
+        assertThat(versions(client, ns)).as("no Secret and no ProxySQL changed").isEqualTo(before);
+
+        // The same ProxySQLs admit what is allowed: a generated password, and a good Secret for the externally managed one.
+        assertThat(denial(() -> client.resource(OpsFixture.rotateAuth(ns, "generate", "px", null, "1m")).dryRun().create())).isNull();
+        assertThat(denial(() -> client.resource(OpsFixture.rotateAuth(ns, "to-good", "pxext", "good", "1m")).dryRun().create())).isNull();
+    }
+
+    private static void secret(KubernetesClient client, TestNamespace ns, String name, Map<String, String> data) {
+        client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns.name()).endMetadata()
+                .withStringData(data).build()).create();
+    }
+
+    /** The resourceVersion of every Secret and ProxySQL of the namespace, by kind/name. */
+    private static Map<String, String> versions(KubernetesClient client, TestNamespace ns) {
+        Map<String, String> out = new TreeMap<>();
+        client.secrets().inNamespace(ns.name()).list().getItems().forEach(s -> out.put("Secret/" + s.getMetadata().getName(),
+                s.getMetadata().getResourceVersion()));
+        client.resources(ProxySQL.class).inNamespace(ns.name()).list().getItems().forEach(p -> out.put("ProxySQL/" + p.getMetadata().getName(),
+                p.getMetadata().getResourceVersion()));
+        return out;
     }
 
     @Test

@@ -84,13 +84,8 @@ class HorizontalScalingOnProxySqlIT {
             printConditions(up);
             printConditions(down);
             assertThat(message(down, "RemoveMember--px-3")).contains("every remaining member lists exactly the 3");
-            assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getReplicas()).isEqualTo(3);
             assertThat(client.pods().withLabel("app.kubernetes.io/instance", "px").list().getItems()).hasSize(3);
-            assertThat(pods.node("px-3")).isNull();
-            assertThat(pods.node("px-4")).isNull();
-            assertMembers(pods, 3);
-            assertNotPaused(client, "px");
-            assertProvisionerHasNothingToChange(client);
+            assertThreeMembersLeft(client, pods);
         }
     }
 
@@ -101,11 +96,8 @@ class HorizontalScalingOnProxySqlIT {
             client.resource(OpsFixture.horizontalScaling(ns, "up", "px", 4, "20s")).create();
             ProxySQLOpsRequest failed = awaitOps(client, "up", OpsRequestPhase.FAILED, Duration.ofMinutes(3));
             assertThat(message(failed, "Failed")).contains("step ScalingMembers", "px-3", "rolled back: 3 members again");
-            assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getReplicas()).isEqualTo(3);
             Await.until(TIMEOUT, "pod px-3 gone", () -> client.pods().withName("px-3").get(), p -> p == null);
-            assertMembers(pods, 3);
-            assertNotPaused(client, "px");
-            assertProvisionerHasNothingToChange(client);
+            assertThreeMembersLeft(client, pods);
         }
     }
 
@@ -119,17 +111,10 @@ class HorizontalScalingOnProxySqlIT {
      */
     @Test
     void aScaleDownDrainsTheLeavingPodBeforeItIsDeleted(KubernetesClient client, TestNamespace ns) throws Exception {
-        client.resource(dev.proxysql.operator.testing.proxysql.TestConfigs.usersSecret(ns.name(), "app-users", APP_USER, APP_PASSWORD)).create();
-        try (ProxySqlPods pods = OnProxySqlFixture.deploy(client, ns, MARIADB, PROXYSQL, 4, 4, Map.of(image(), VERSION), local(),
-                p -> p.getSpec().setConfigSecret(new dev.proxysql.operator.api.common.LocalObjectReference("app-users")))) {
+        try (ProxySqlPods pods = deployFourWithAppUser(client, ns)) {
             ProxySqlNode leaving = pods.node("px-3");
-            // The admin interface answers first (ProxySqlNode.start), the client listener opens a moment later.
-            Await.until(TIMEOUT, "px-3 accepting clients", leaving::acceptsClients);
-            java.util.Properties login = new java.util.Properties();
-            login.setProperty("user", APP_USER);
-            login.setProperty("password", APP_PASSWORD);
             Await.until(TIMEOUT, "px-3 an endpoint of the client Service px", () -> inClientService(client, "px-3"));
-            try (java.sql.Connection app = java.sql.DriverManager.getConnection(leaving.clientUrl(), login)) {
+            try (java.sql.Connection app = appConnection(leaving, "px-3")) {
                 assertThat(select1(app)).isEqualTo(1);
                 client.resource(OpsFixture.horizontalScaling(ns, "down", "px", 3, "2m")).create();
                 Await.until(TIMEOUT, "px-3 leaving (dropped from the membership, draining)", () -> state(client, "down", "px-3"),
@@ -154,6 +139,131 @@ class HorizontalScalingOnProxySqlIT {
                 .filter(s -> s.getEndpoints() != null).flatMap(s -> s.getEndpoints().stream())
                 .anyMatch(e -> e.getTargetRef() != null && pod.equals(e.getTargetRef().getName())
                         && (e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady())));
+    }
+
+    /**
+     * A user cancels a request by deleting it (docs/ops-manager.md, "Failure, cancellation, deletion"). Deleted mid
+     * scale-up 3 → 5, once px-3 has joined (every node listed 5 members) and px-4 is joining (its ProxySQL never starts,
+     * so the cancel cannot race the request's end): the request rolls back before it goes, px-4 and px-3 are removed
+     * again, and the ProxySQL is left consistent: resumed, 3 pods, {@code spec.replicas} and the StatefulSet at 3,
+     * every node's tables (runtime and disk) and checksum rows naming exactly the 3 running pods.
+     */
+    @Test
+    void aScaleUpCancelledMidwayByDeletingTheRequestEndsWithTheOriginalMembers(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (ProxySqlPods pods = deploy(client, ns, 3, 5)) {
+            pods.neverStart("px-4");
+            client.resource(OpsFixture.horizontalScaling(ns, "up", "px", 5, "3m")).create();
+            Await.until(TIMEOUT, "px-3 joined and px-4 joining", () -> state(client, "up", "px-3") + "/" + state(client, "up", "px-4"),
+                    s -> s.equals("Done/Joining"));
+            // Joining is saved before the members are told (then px-4 waits for a ProxySQL that never starts).
+            Await.until(TIMEOUT, "px-0 told 5 members", () -> {
+                try (AdminSession admin = pods.node("px-0").session()) {
+                    return admin.rows("SELECT hostname FROM runtime_proxysql_servers").size();
+                } catch (java.sql.SQLException e) {
+                    return -1;
+                }
+            }, n -> n == 5);
+            java.time.Instant cancelled = java.time.Instant.now();
+            client.resources(ProxySQLOpsRequest.class).withName("up").delete();
+            Await.until(TIMEOUT, "the cancelled request rolled back and gone", () -> client.resources(ProxySQLOpsRequest.class).withName("up").get(),
+                    r -> r == null);
+            assertThat(Duration.between(cancelled, java.time.Instant.now())).as("ended by the cancel, not by its 3m timeout")
+                    .isLessThan(Duration.ofMinutes(3));
+            assertThat(client.v1().events().list().getItems().stream()
+                    .filter(e -> "up".equals(e.getInvolvedObject().getName()) && "Failed".equals(e.getReason())).map(e -> e.getMessage()))
+                    .as("the request's last word").contains("cancelled: the request was deleted while members were being added or removed; "
+                            + "rolled back: 3 members again, each listing exactly them in proxysql_servers, spec.replicas unchanged, ProxySQL resumed");
+            Await.until(TIMEOUT, "pods px-3 and px-4 gone", () -> client.pods().withLabel("app.kubernetes.io/instance", "px").list().getItems().size(),
+                    n -> n == 3);
+            assertThreeMembersLeft(client, pods);
+        }
+    }
+
+    /**
+     * After a scale from or back to 3: {@code spec.replicas} and the StatefulSet at 3, no process for px-3 and px-4,
+     * every table naming exactly the 3 members, resumed, and nothing left for the provisioner to change.
+     */
+    private static void assertThreeMembersLeft(KubernetesClient client, ProxySqlPods pods) throws Exception {
+        assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(client.apps().statefulSets().withName("px").get().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(pods.node("px-3")).isNull();
+        assertThat(pods.node("px-4")).isNull();
+        assertMembers(pods, 3);
+        assertNotPaused(client, "px");
+        assertProvisionerHasNothingToChange(client);
+    }
+
+    /**
+     * A scale-down 4 → 3 that fails half-way, for a real reason: px-2 hangs (SIGSTOP) while px-3 is draining, after
+     * every remaining member was told 3 members, so px-2 can no longer be asked or told its peers. At the timeout the
+     * request rolls back: px-3 is added back (it was only drained: it must accept clients again), every node is told
+     * 4 members again once px-2 answers (thawed as soon as the rollback starts), and the request ends Failed with
+     * {@code spec.replicas} unchanged and every node's proxysql_servers (runtime and disk) restored.
+     */
+    @Test
+    void aScaleDownThatCannotTellARemainingMemberIsRolledBackWithEveryTableRestored(KubernetesClient client, TestNamespace ns) throws Exception {
+        try (ProxySqlPods pods = deployFourWithAppUser(client, ns)) {
+            ProxySqlNode leaving = pods.node("px-3");
+            ProxySqlNode hung = pods.node("px-2");
+            String leavingUid = client.pods().withName("px-3").get().getMetadata().getUid();
+            // A client on px-3 keeps it draining (up to the timeout), so px-2 hangs while the request is between its writes.
+            try (java.sql.Connection app = appConnection(leaving, "px-3")) {
+                assertThat(select1(app)).isEqualTo(1);
+                client.resource(OpsFixture.horizontalScaling(ns, "down", "px", 3, "30s")).create();
+                Await.until(TIMEOUT, "px-3 draining", () -> state(client, "down", "px-3") + "/" + leaving.acceptsClients(),
+                        s -> s.equals("Leaving/false"));
+                for (int i = 0; i < 3; i++) {
+                    try (AdminSession admin = pods.node("px-" + i).session()) {
+                        assertThat(admin.rows("SELECT hostname FROM disk.proxysql_servers")).as("px-%d told 3 members", i).hasSize(3);
+                    }
+                }
+                hung.freeze();
+                try {
+                    Await.until(Duration.ofMinutes(2), "the scale-down to fail and roll back", () -> step(client, "down"),
+                            s -> "RollingBackMembers".equals(s) || "Resuming".equals(s) || "Done".equals(s));
+                } finally {
+                    hung.thaw();
+                }
+            }
+            ProxySQLOpsRequest failed = awaitOps(client, "down", OpsRequestPhase.FAILED, Duration.ofMinutes(3));
+            printConditions(failed);
+            assertThat(message(failed, "Failed")).startsWith("step ScalingMembers: cannot ask pod px-2 for its cluster peers")
+                    .endsWith("; rolled back: 4 members again, each listing exactly them in proxysql_servers, spec.replicas unchanged, ProxySQL resumed");
+            assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getReplicas()).isEqualTo(4);
+            assertThat(client.apps().statefulSets().withName("px").get().getSpec().getReplicas()).isEqualTo(4);
+            assertThat(client.pods().withName("px-3").get().getMetadata().getUid()).as("px-3 kept, not replaced").isEqualTo(leavingUid);
+            assertThat(pods.node("px-3")).as("the same process").isSameAs(leaving);
+            assertMembers(pods, 4);
+            Await.until(TIMEOUT, "px-3 accepting clients again (PROXYSQL RESUME after its drain)", leaving::acceptsClients);
+            Await.until(TIMEOUT, "px-3 back among the client Service's endpoints", () -> inClientService(client, "px-3"));
+            assertThat(client.pods().withName("px-3").get().getMetadata().getLabels())
+                    .containsEntry(dev.proxysql.operator.topology.ClientServiceMembership.LABEL, dev.proxysql.operator.topology.ClientServiceMembership.VALUE);
+            assertNotPaused(client, "px");
+            assertProvisionerHasNothingToChange(client);
+        }
+    }
+
+    /** Four pods whose ProxySQL declares the application user (an init Secret's MySQLUsers.cnf). */
+    private static ProxySqlPods deployFourWithAppUser(KubernetesClient client, TestNamespace ns) throws Exception {
+        client.resource(dev.proxysql.operator.testing.proxysql.TestConfigs.usersSecret(ns.name(), "app-users", APP_USER, APP_PASSWORD)).create();
+        return OnProxySqlFixture.deploy(client, ns, MARIADB, PROXYSQL, 4, 4, Map.of(image(), VERSION), local(),
+                p -> p.getSpec().setConfigSecret(new dev.proxysql.operator.api.common.LocalObjectReference("app-users")));
+    }
+
+    /** A connection of the application user to {@code node}'s port 6033; the caller closes it. */
+    private static java.sql.Connection appConnection(ProxySqlNode node, String pod) throws java.sql.SQLException {
+        // The admin interface answers first (ProxySqlNode.start), the client listener opens a moment later.
+        Await.until(TIMEOUT, pod + " accepting clients", node::acceptsClients);
+        java.util.Properties login = new java.util.Properties();
+        login.setProperty("user", APP_USER);
+        login.setProperty("password", APP_PASSWORD);
+        return java.sql.DriverManager.getConnection(node.clientUrl(), login);
+    }
+
+    private static String step(KubernetesClient client, String request) {
+        ProxySQLOpsRequest r = client.resources(ProxySQLOpsRequest.class).withName(request).get();
+        return r == null || r.getStatus() == null || r.getStatus().getProgress() == null || r.getStatus().getProgress().getStep() == null
+                ? null : dev.proxysql.operator.kube.EnumNames.of(r.getStatus().getProgress().getStep());
     }
 
     private static int select1(java.sql.Connection c) throws java.sql.SQLException {

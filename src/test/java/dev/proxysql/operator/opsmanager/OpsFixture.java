@@ -197,6 +197,17 @@ public final class OpsFixture {
     }
 
     /**
+     * Pods created per pod name in the namespace (by the StatefulSet controller), from the API server's audit log: one
+     * for the first pod and one per replacement.
+     */
+    public static Map<String, Long> podCreations(TestCluster cluster, TestNamespace ns) {
+        AuditLog audit = cluster.auditLog().orElseThrow(() -> new AssertionError("the local cluster runs with an audit log"));
+        return audit.events(e -> "create".equals(e.verb()) && "pods".equals(e.resource()) && e.subresource() == null
+                        && ns.name().equals(e.namespace()) && e.code() >= 200 && e.code() < 300).stream()
+                .collect(Collectors.groupingBy(AuditLog.Event::name, TreeMap::new, Collectors.counting()));
+    }
+
+    /**
      * Watches a ProxySQL's pods and records the largest number that were out of service (not Ready, terminating or
      * missing) at the same moment.
      */

@@ -32,6 +32,8 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -199,7 +201,8 @@ class OpsManagerIT {
     }
 
     @Test
-    void aPodDisruptionBudgetThatAllowsNoDisruptionIsRespectedReportedOnceAndFailsAtTheTimeout(KubernetesClient client, TestNamespace ns) {
+    void aPodDisruptionBudgetThatAllowsNoDisruptionIsRespectedReportedOnceAndFailsAtTheTimeout(KubernetesClient client, TestNamespace ns,
+                                                                                             TestCluster cluster) {
         OperatorFixture.createBackend(client, ns.name());
         client.resource(OpsFixture.proxysql(ns, "px", 2, null)).create();
         awaitReady(client, "px");
@@ -225,6 +228,17 @@ class OpsManagerIT {
         List<String> reasons = eventReasons(client, "blocked");
         assertThat(reasons).as("Events of the request: the refusal reported once, no restart claimed")
                 .containsOnlyOnce("EvictionRefused").doesNotContain("RestartPod");
+        List<Instant> refusals = cluster.auditLog().orElseThrow().events(e -> "eviction".equals(e.subresource())
+                        && ns.name().equals(e.namespace()) && e.code() == 429).stream()
+                .map(e -> Instant.parse(e.received())).sorted().toList();
+        assertThat(refusals).as("refused evictions (429)").hasSizeGreaterThanOrEqualTo(3);
+        for (int i = 2; i < refusals.size(); i++) {
+            // The engine asks once per pass: every second, and once more right after the pass that recorded the
+            // refusal. The HTTP layer must not repeat a refused eviction on its own (fabric8 does, 100, 200, 400 ms...
+            // after a 429, holding the reconciler thread), so no three requests fall within a second.
+            assertThat(Duration.between(refusals.get(i - 2), refusals.get(i))).as("time from refused eviction %d to %d of %s", i - 1, i + 1, refusals)
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        }
         assertNotPaused(client, "px");
         awaitReady(client, "px");
     }

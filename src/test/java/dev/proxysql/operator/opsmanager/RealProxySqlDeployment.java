@@ -10,12 +10,11 @@ import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
+import dev.proxysql.operator.testing.proxysql.LocalBackendBinding;
 import dev.proxysql.operator.testing.proxysql.LocalProxySql;
 import dev.proxysql.operator.testing.proxysql.ProxySqlBuilds;
 import dev.proxysql.operator.testing.proxysql.ProxySqlPods;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,26 +48,8 @@ final class RealProxySqlDeployment {
     }
 
     /** The backend Secret and AppBinding for {@code mariadb}, once per namespace. */
-    static void createBackend(KubernetesClient client, TestNamespace ns, LocalMariaDb mariadb) throws java.sql.SQLException {
-        client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
-                .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", ADMIN, "password", ADMIN_PASSWORD)).build()).create();
-        client.resource(Serialization.unmarshal("""
-                apiVersion: appcatalog.appscode.com/v1alpha1
-                kind: AppBinding
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  type: example.com/standalone-server   # names no MySQL flavour: a single server, no role detection
-                  clientConfig: {url: "tcp(%s:%d)/"}
-                  secret: {name: mariadb-auth}
-                  version: "%s"   # the server's own version string, which ProxySQL announces to clients
-                """.formatted(OperatorFixture.BACKEND, ns.name(), LocalMariaDb.HOST, mariadb.port(), serverVersion(mariadb)), AppBinding.class)).create();
-    }
-
-    private static String serverVersion(LocalMariaDb mariadb) throws java.sql.SQLException {
-        try (var c = mariadb.connectAsSetupUser(); var rs = c.createStatement().executeQuery("SELECT @@version")) {
-            rs.next();
-            return rs.getString(1);
-        }
+    static void createBackend(KubernetesClient client, TestNamespace ns, LocalMariaDb mariadb) {
+        LocalBackendBinding.bind(client, ns.name(), mariadb, ADMIN, ADMIN_PASSWORD);
     }
 
     /** Creates ProxySQL {@code name} on {@code build}, waits until it is Ready and every pod's process answers. */

@@ -39,6 +39,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -85,6 +86,10 @@ class ReconfigureTlsOnProxySqlIT {
                     .create();
             ProxySQLOpsRequest added = awaitOps(client, "add", OpsRequestPhase.SUCCESSFUL, TIMEOUT);
             assertThat(message(added, "Successful")).contains("operator's own CA");
+            // KubeDB's condition types, for tooling written for KubeDB (ReconfigureTlsConditions).
+            assertThat(kubeDbTls(added)).containsExactly(Map.entry("AddTLS", "True AddTLSSucceeded"),
+                    Map.entry("CertificateSynced", "True CertificateSynced"), Map.entry("IssueCertificatesSucceeded", "True IssueCertificatesSucceeded"),
+                    Map.entry("Issuing", "True IssueCertificatesSucceeded"));
             assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getTls()).isNotNull();
             Map<String, String> afterAdd = podUids(client);
             assertThat(afterAdd).as("every pod replaced").allSatisfy((pod, uid) -> assertThat(uid).isNotEqualTo(uids.get(pod)));
@@ -108,6 +113,8 @@ class ReconfigureTlsOnProxySqlIT {
             client.resource(OpsFixture.reconfigureTls(ns, "rotate", "px", "rotateCertificates: true", "1m")).create();
             ProxySQLOpsRequest rotated = awaitOps(client, "rotate", OpsRequestPhase.SUCCESSFUL, TIMEOUT);
             BigInteger second = serial(client);
+            assertThat(kubeDbTls(rotated)).containsExactly(Map.entry("CertificateSynced", "True CertificateSynced"),
+                    Map.entry("IssueCertificatesSucceeded", "True IssueCertificatesSucceeded"), Map.entry("Issuing", "True IssueCertificatesSucceeded"));
             assertThat(second).as("a new server certificate").isNotEqualTo(first);
             assertThat(podUids(client)).as("no pod replaced").isEqualTo(afterAdd);
             for (String pod : List.of("px-0", "px-1")) {
@@ -120,7 +127,8 @@ class ReconfigureTlsOnProxySqlIT {
 
             // 3. remove: pods replaced without the certificate; the CA's certificate is no longer served, plain logins work.
             client.resource(OpsFixture.reconfigureTls(ns, "remove", "px", "remove: true", "2m")).create();
-            awaitOps(client, "remove", OpsRequestPhase.SUCCESSFUL, TIMEOUT);
+            ProxySQLOpsRequest removed = awaitOps(client, "remove", OpsRequestPhase.SUCCESSFUL, TIMEOUT);
+            assertThat(kubeDbTls(removed)).containsExactly(Map.entry("RemoveTLS", "True RemoveTLSSucceeded"));
             assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getTls()).isNull();
             assertThat(client.apps().statefulSets().withName("px").get().getSpec().getTemplate().getSpec().getInitContainers())
                     .noneMatch(c -> TlsLayout.INIT_CONTAINER.equals(c.getName()));
@@ -147,6 +155,9 @@ class ReconfigureTlsOnProxySqlIT {
             ProxySQLOpsRequest failed = awaitOps(client, "add", OpsRequestPhase.FAILED, TIMEOUT);
             assertThat(message(failed, "Failed")).contains("px-1")
                     .contains("rolled back: every pod is back on the pod template rendered from the ProxySQL's spec");
+            assertThat(kubeDbTls(failed)).as("issued, but the add failed").containsExactly(Map.entry("AddTLS", "False AddTLSFailed"),
+                    Map.entry("CertificateSynced", "True CertificateSynced"), Map.entry("IssueCertificatesSucceeded", "True IssueCertificatesSucceeded"),
+                    Map.entry("Issuing", "True IssueCertificatesSucceeded"));
             assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getTls()).as("spec.tls unchanged").isNull();
             for (String pod : List.of("px-0", "px-1")) {
                 Pod live = client.pods().withName(pod).get();
@@ -159,6 +170,15 @@ class ReconfigureTlsOnProxySqlIT {
     }
 
     /** The application user, declared in the ProxySQL's inline config; ProxySQL takes its hash from the backend. */
+    /** The request's conditions of KubeDB's ReconfigureTLS types, as "status reason" by type. */
+    private static Map<String, String> kubeDbTls(ProxySQLOpsRequest r) {
+        Set<String> types = Set.of("AddTLS", "RemoveTLS", "Issuing", "IssueCertificatesSucceeded", "CertificateSynced", "IssueCertificatesFailed");
+        Map<String, String> out = new java.util.TreeMap<>();
+        r.getStatus().getConditions().stream().filter(c -> types.contains(c.getType()))
+                .forEach(c -> out.put(c.getType(), c.getStatus() + " " + c.getReason()));
+        return out;
+    }
+
     private static void withAppUser(ProxySQL px) {
         MySQLUser app = new MySQLUser();
         app.setUsername("app");

@@ -13,6 +13,7 @@ import dev.proxysql.operator.proxysql.config.InitSecret;
 import dev.proxysql.operator.provisioner.status.ConditionTypes;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.proxysql.LocalBackendBinding;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
@@ -201,7 +202,7 @@ class TlsOnProxySqlIT {
 
     private static void deployBackend(KubernetesClient client, TestNamespace ns) throws Exception {
         // Announced to clients as 10.11.0-MariaDB: Connector/J then speaks MariaDB.
-        OperatorFixture.createLocalBackend(client, ns.name(), MARIADB.port(), ADMIN, ADMIN_PASSWORD, "10.11.0-MariaDB");
+        LocalBackendBinding.bind(client, ns.name(), MARIADB, ADMIN, ADMIN_PASSWORD);
         // The application user, declared to ProxySQL by the hash the backend stores, admitted only over TLS.
         client.secrets().inNamespace(ns.name()).resource(new SecretBuilder().withNewMetadata().withName("px-users").endMetadata()
                 .withStringData(Map.of(InitSecret.MYSQL_USERS_KEY, "mysql_users=(\n { username=\"" + APP_USER + "\"; password=\""

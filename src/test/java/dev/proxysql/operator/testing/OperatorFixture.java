@@ -121,26 +121,6 @@ public final class OperatorFixture {
         client.resource(binding).create();
     }
 
-    /**
-     * The backend Secret and an AppBinding for a local MariaDB on loopback {@code port}: a type that names no MySQL
-     * flavour (a single server, no role detection); {@code version}, when given, is announced to clients as is.
-     */
-    public static void createLocalBackend(KubernetesClient client, String ns, int port, String user, String password, String version) {
-        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
-                .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", user, "password", password)).build()).create();
-        AppBinding binding = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
-                apiVersion: appcatalog.appscode.com/v1alpha1
-                kind: AppBinding
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  type: example.com/standalone-server
-                  clientConfig: {url: "tcp(%s:%d)/"}
-                  secret: {name: mariadb-auth}
-                """.formatted(BACKEND, ns, "127.0.0.1", port), AppBinding.class);
-        binding.getSpec().setVersion(version);
-        client.resource(binding).create();
-    }
-
     public static ProxySQL proxysql(String ns, String name, String version, int replicas) {
         ProxySQL p = new ProxySQL();
         p.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());

@@ -65,9 +65,13 @@ public final class ClusterMembers {
         return r.isSuccess() || gone(r) ? null : "pod " + pod + ": " + r.failure().message();
     }
 
-    /** {@code PROXYSQL RESUME} on {@code pod}, best effort: a pod coming back after a drain accepts clients again. */
-    public void accept(ProxySQL p, String pod) {
-        admin(p, pod).acceptClients();
+    /**
+     * {@code PROXYSQL RESUME} on {@code pod}: a pod coming back after a drain accepts clients again (not paused counts
+     * as done). Null when done, else why not.
+     */
+    public String accept(ProxySQL p, String pod) {
+        AdminResult<Boolean> r = admin(p, pod).acceptClients();
+        return r.isSuccess() ? null : "pod " + pod + ": PROXYSQL RESUME: " + r.failure().message();
     }
 
     /** The client connections {@code pod} still holds; 0 when its ProxySQL no longer answers (nothing to drain). */

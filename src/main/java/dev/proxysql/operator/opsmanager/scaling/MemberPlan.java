@@ -59,7 +59,12 @@ public final class MemberPlan {
 
     /** Whether {@code pods} is already a rollback plan (an empty one included: nothing was touched). */
     public static boolean isRollback(List<PodProgress> pods) {
-        return pods == null || pods.stream().allMatch(e -> e.getReason() != null && e.getReason().startsWith(ROLLBACK));
+        return pods == null || pods.stream().allMatch(MemberPlan::rollsBack);
+    }
+
+    /** Whether {@code e} is an entry of a rollback plan (it undoes a forward entry). */
+    public static boolean rollsBack(PodProgress e) {
+        return e.getReason() != null && e.getReason().startsWith(ROLLBACK);
     }
 
     public static boolean adds(PodProgress e) {

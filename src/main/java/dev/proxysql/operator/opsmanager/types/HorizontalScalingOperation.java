@@ -59,8 +59,6 @@ public final class HorizontalScalingOperation implements Operation {
         return OpsStep.SCALING_MEMBERS;
     }
 
-
-
     @Override
     public void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql) {
         int member = member(request);

@@ -72,6 +72,32 @@ public interface Operation {
         return proxysql.getSpec().getVersion();
     }
 
+    /** The moments of the shared template-change flow at which a type may record conditions of its own. */
+    enum Moment {
+        /** UpdatingStatefulSet, before {@link #prepareTemplate}: the ProxySQL's spec is still the one the request found. */
+        TEMPLATE_CHANGE_STARTS,
+        /** {@link #prepareTemplate} has nothing more to wait for; the template is written next. */
+        TEMPLATE_PREPARED,
+        /** Every pod was replaced and checked; UpdatingDatabase is next. */
+        PODS_REPLACED,
+        /** The request failed (it rolls back or resumes next). */
+        FAILED
+    }
+
+    /** A condition a type records (type, status, reason, message), in addition to the shared ones. */
+    record Note(String type, boolean status, String reason, String message) {
+    }
+
+    /**
+     * The conditions KubeDB's ops manager records for this type at {@code moment}, in addition to the shared ones, so
+     * that tooling written for KubeDB finds them (ReconfigureTLS's {@code AddTLS}, {@code Issuing},
+     * {@code IssueCertificatesSucceeded}...). Decided from the request (its conditions so far) and the ProxySQL as read;
+     * the state machine saves them before it acts. None by default.
+     */
+    default java.util.List<Note> conditionsAt(Moment moment, ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return java.util.List.of();
+    }
+
     /** The last step before resuming, e.g. setting spec.version. Must be idempotent. */
     void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql);
 

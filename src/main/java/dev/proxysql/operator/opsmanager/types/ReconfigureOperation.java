@@ -58,8 +58,6 @@ public final class ReconfigureOperation implements Operation {
         return InlineConfigUpdate.apply(proxysql, intent(request));
     }
 
-
-
     /** Keeps the change in {@code spec.configuration.init.inline}; idempotent (the same merge gives the same spec). */
     @Override
     public void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql) {

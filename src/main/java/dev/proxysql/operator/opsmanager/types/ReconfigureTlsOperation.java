@@ -44,6 +44,9 @@ public final class ReconfigureTlsOperation implements Operation {
         this.rotation = new TlsRotation(client, endpoints);
     }
 
+    /** The pod-template annotation naming the ReconfigureTLS request that issued the pods' certificates. */
+    public static final String RECONFIGURED_BY = "ops.kubedb.com/tls-reconfigured-by";
+
     /** Whether the request rotates the certificates (no pod replaced) rather than changing the pod template. */
     public static boolean rotates(ProxySQLOpsRequest request) {
         return request.getSpec().getTls() != null && Boolean.TRUE.equals(request.getSpec().getTls().getRotateCertificates());
@@ -154,9 +157,25 @@ public final class ReconfigureTlsOperation implements Operation {
     }
 
     /**
+     * A request naming an issuer or certificates annotates the pod template with itself, as Restart does. An issuer
+     * change keeps the Secret names, so the rendered template alone does not change and no pod would be replaced:
+     * they would go on serving the old issuer's certificate (ProxySQL reads its files at start and at
+     * {@code PROXYSQL RELOAD TLS}). With the annotation every pod is replaced once {@link #prepareTemplate} has seen
+     * each Secret issued by the new issuer, and reads that certificate. Shown by CertManagerIssuanceIT with a real
+     * cert-manager.
+     */
+    @Override
+    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
+        TLSSpec tls = request.getSpec().getTls();
+        boolean names = tls != null && !rotates(request) && !Boolean.TRUE.equals(tls.getRemove())
+                && (tls.getIssuerRef() != null || tls.getCertificates() != null);
+        return names ? Map.of(RECONFIGURED_BY, request.getMetadata().getName() + "/" + request.getMetadata().getUid()) : Map.of();
+    }
+
+    /**
      * Issues what the new template mounts: with no issuer, the operator's CA and certificates (as the provisioner
-     * would, {@link OwnCaIssuer}); with an issuer, the cert-manager Certificates, then waits for cert-manager to write
-     * the server Secret. A removal needs nothing.
+     * would, {@link OwnCaIssuer}); with an issuer, the cert-manager Certificates, then waits until cert-manager has
+     * issued every one of their Secrets from that issuer ({@link CertificateFactory#issuedBy}). A removal needs nothing.
      */
     @Override
     public Optional<String> prepareTemplate(ProxySQLOpsRequest request, ProxySQL proxysql) {
@@ -180,13 +199,18 @@ public final class ReconfigureTlsOperation implements Operation {
                 throw e;
             }
         }
-        String server = TlsLayout.certSecret(target, TlsLayout.SERVER);
-        Secret issued = client.secrets().inNamespace(target.getMetadata().getNamespace()).withName(server).get();
-        return issued != null && OwnCaIssuer.hasKeys(issued) ? Optional.empty()
-                : Optional.of("waiting for cert-manager to issue the Secret " + server);
+        // Every Secret issued by the target issuer, not just present: after an issuer change it still holds the old
+        // issuer's certificate until cert-manager re-issues, and pods replaced before that would serve the old one.
+        for (String alias : CertificateFactory.aliases(target)) {
+            String secret = TlsLayout.certSecret(target, alias);
+            Secret issued = client.secrets().inNamespace(target.getMetadata().getNamespace()).withName(secret).get();
+            if (!CertificateFactory.issuedBy(issued, tls.getIssuerRef())) {
+                return Optional.of("waiting for cert-manager to issue the Secret " + secret + " from "
+                        + (tls.getIssuerRef().getKind() == null ? "Issuer" : tls.getIssuerRef().getKind()) + " \"" + tls.getIssuerRef().getName() + "\"");
+            }
+        }
+        return Optional.empty();
     }
-
-
 
     /**
      * Writes {@code spec.tls} (idempotent: a second call finds it written), then, for a removal, deletes the
@@ -225,6 +249,19 @@ public final class ReconfigureTlsOperation implements Operation {
                 }
             }
         }
+    }
+
+    /** KubeDB's TLS conditions ({@link ReconfigureTlsConditions}) for the add, issuer change and remove flow. */
+    @Override
+    public List<Note> conditionsAt(Moment moment, ProxySQLOpsRequest request, ProxySQL proxysql) {
+        if (rotates(request)) {
+            return moment == Moment.FAILED ? ReconfigureTlsConditions.failed(request) : List.of();
+        }
+        TLSSpec tls = request.getSpec().getTls();
+        TypedLocalObjectReference issuer = tls.getIssuerRef() != null ? tls.getIssuerRef()
+                : proxysql.getSpec().getTls() == null ? null : proxysql.getSpec().getTls().getIssuerRef();
+        return ReconfigureTlsConditions.at(moment, kind(tls, proxysql), proxysql.getMetadata().getName(),
+                issuer == null ? "the operator's own CA" : issuer.getKind() + " \"" + issuer.getName() + "\"", request);
     }
 
     @Override

@@ -30,7 +30,6 @@ public final class RestartOperation implements Operation {
         return Map.of(RESTARTED_BY, request.getMetadata().getName() + "/" + request.getMetadata().getUid());
     }
 
-
     @Override
     public void updateDatabase(ProxySQLOpsRequest request, ProxySQL proxysql) {
         // Nothing in the spec changes.

@@ -104,8 +104,6 @@ public final class RotateAuthOperation implements Operation {
         return copy;
     }
 
-
-
     /**
      * Every pod has the new pair: {@code spec.authSecret.name} names the secretRef's Secret (so the provisioner renders
      * the new pair for new pods after the resume), {@code status.authSecret.lastUpdateTimestamp} says when, and the

@@ -71,7 +71,6 @@ public final class UpdateVersionOperation implements Operation {
         return target;
     }
 
-
     @Override
     public String targetVersionName(ProxySQLOpsRequest request, ProxySQL proxysql) {
         return request.getSpec().getUpdateVersion().getTargetVersion();

@@ -83,8 +83,6 @@ public final class VerticalScalingOperation implements Operation {
         return true;
     }
 
-
-
     /**
      * Writes the resources into {@code spec.podTemplate.spec.containers[proxysql]}, which wins over the legacy
      * top-level {@code resources}: otherwise the provisioner would put the old ones back after the resume.

@@ -49,6 +49,8 @@ class ReconfigureTlsOperationTest {
         assertThat(op.validate(change, tls).kind()).isEqualTo(Validation.Kind.RUN);
         assertThat(ReconfigureTlsOperation.kind(change.getSpec().getTls(), tls)).isEqualTo(ReconfigureTlsOperation.Kind.ISSUER_CHANGE);
         assertThat(op.target(change, tls).getSpec().getTls().getIssuerRef().getName()).isEqualTo("other");
+        assertThat(op.templateAnnotations(change)).as("same Secret names, so only the annotation makes the pods be replaced")
+                .containsOnlyKeys(ReconfigureTlsOperation.RECONFIGURED_BY);
     }
 
     @Test
@@ -65,6 +67,8 @@ class ReconfigureTlsOperationTest {
         ProxySQLOpsRequest rotate = request("rotateCertificates: true");
         assertThat(op.validate(rotate, withTls(null)).kind()).isEqualTo(Validation.Kind.RUN);
         assertThat(op.changesPodSpec(rotate)).isFalse();
+        assertThat(op.templateAnnotations(rotate)).as("no pod replaced").isEmpty();
+        assertThat(op.templateAnnotations(request("remove: true"))).isEmpty();
         assertThat(ReconfigureTlsOperation.rotates(rotate)).isTrue();
         assertThat(op.target(rotate, withTls("ca-issuer")).getSpec().getTls().getIssuerRef().getName()).isEqualTo("ca-issuer");
     }
@@ -81,6 +85,11 @@ class ReconfigureTlsOperationTest {
     }
 
     private ProxySQL withTls(String issuer) {
+        return withTls(plain, issuer);
+    }
+
+    /** A copy of {@code plain} with TLS from {@code issuer} (an Issuer's name; null: the operator's own CA). */
+    static ProxySQL withTls(ProxySQL plain, String issuer) {
         ProxySQL p = Serialization.clone(plain);
         TLSConfig tls = new TLSConfig();
         if (issuer != null) {
@@ -90,7 +99,8 @@ class ReconfigureTlsOperationTest {
         return p;
     }
 
-    private static ProxySQLOpsRequest request(String tls) {
+    /** A ReconfigureTLS request on px whose spec.tls is {@code tls} (YAML). */
+    static ProxySQLOpsRequest request(String tls) {
         return Serialization.unmarshal("""
                 apiVersion: ops.kubedb.com/v1alpha1
                 kind: ProxySQLOpsRequest

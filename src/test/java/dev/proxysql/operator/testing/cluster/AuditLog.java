@@ -41,10 +41,11 @@ public final class AuditLog {
    * @param message          the response's status message, for refused requests (why)
    * @param authorization    the authorizer's decision ({@code allow}, {@code forbid}); a 403 with {@code allow} was
    *                         refused by admission, not by RBAC
+   * @param received         when the API server received the request (RFC 3339, microseconds)
    */
   public record Event(String verb, String user, String userAgent, String apiGroup, String resource,
       String subresource, String namespace, String name, int code, String requestUri, String impersonatedUser,
-      String stage, String message, String authorization) {
+      String stage, String message, String authorization, String received) {
 
     static Event of(JsonNode e) {
       JsonNode ref = e.path("objectRef");
@@ -53,7 +54,7 @@ public final class AuditLog {
           text(ref.path("namespace")), text(ref.path("name")), e.path("responseStatus").path("code").asInt(0),
           text(e.path("requestURI")), text(e.path("impersonatedUser").path("username")), text(e.path("stage")),
           text(e.path("responseStatus").path("message")),
-          text(e.path("annotations").path("authorization.k8s.io/decision")));
+          text(e.path("annotations").path("authorization.k8s.io/decision")), text(e.path("requestReceivedTimestamp")));
     }
 
     /** The user whose permissions applied: the impersonated one, if any, else the authenticated one. */

@@ -1,5 +1,6 @@
 package dev.proxysql.operator.testing.mariadb;
 
+import dev.proxysql.operator.testing.LocalProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -248,28 +249,13 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
         Process process = server;
         server = null;
         process.destroy(); // SIGTERM: mariadbd shuts down cleanly
-        try {
-            if (!process.waitFor(STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        if (killOnJvmExit != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(killOnJvmExit);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running or about to; nothing to undo
-            }
-            killOnJvmExit = null;
-        }
+        LocalProcesses.awaitExit(process, STOP_DEADLINE, killOnJvmExit);
+        killOnJvmExit = null;
     }
 
     // If the JVM dies without afterAll (e.g. Surefire's fork is killed), do not leave a server behind.
     private void registerKillOnJvmExit(Process process) {
-        killOnJvmExit = new Thread(process::destroyForcibly, "local-mariadb-kill-on-exit");
-        Runtime.getRuntime().addShutdownHook(killOnJvmExit);
+        killOnJvmExit = LocalProcesses.killOnJvmExit(process, "local-mariadb");
     }
 
     private void deleteBaseDir() {

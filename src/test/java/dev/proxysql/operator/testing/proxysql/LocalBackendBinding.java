@@ -7,6 +7,9 @@ import dev.proxysql.operator.testing.mariadb.LocalMariaDb;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Map;
 
 /**
@@ -49,7 +52,10 @@ public final class LocalBackendBinding {
         }
     }
 
-    /** The AppBinding of {@code mariadb}, logging in as {@code admin}, a single server (no role detection). */
+    /**
+     * The AppBinding of {@code mariadb}, logging in as {@code admin}, a single server (no role detection), announcing
+     * the server's own version string. The one way tests in front of real ProxySQL bind their backend.
+     */
     public static void bind(KubernetesClient client, String namespace, LocalMariaDb mariadb, String admin, String password) {
         client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
                 .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", admin, "password", password)).build()).create();
@@ -61,9 +67,18 @@ public final class LocalBackendBinding {
                   type: example.com/standalone-server
                   # What ProxySQL tells clients it is: with "MariaDB" in it Connector/J does not send MySQL 8's
                   # transaction_isolation, which the MariaDB behind ProxySQL would refuse.
-                  version: "10.11.0-MariaDB"
+                  version: "%s"
                   clientConfig: {url: "tcp(%s:%d)/"}
                   secret: {name: mariadb-auth}
-                """.formatted(OperatorFixture.BACKEND, namespace, LocalMariaDb.HOST, mariadb.port()), AppBinding.class)).create();
+                """.formatted(OperatorFixture.BACKEND, namespace, serverVersion(mariadb), LocalMariaDb.HOST, mariadb.port()), AppBinding.class)).create();
+    }
+
+    private static String serverVersion(LocalMariaDb mariadb) {
+        try (Connection c = mariadb.connectAsSetupUser(); ResultSet rs = c.createStatement().executeQuery("SELECT @@version")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the version of MariaDB on port " + mariadb.port(), e);
+        }
     }
 }

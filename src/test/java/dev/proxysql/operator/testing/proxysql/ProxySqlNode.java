@@ -2,6 +2,7 @@ package dev.proxysql.operator.testing.proxysql;
 
 import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
+import dev.proxysql.operator.testing.LocalProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -122,8 +123,7 @@ public final class ProxySqlNode implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
         Process started = process;
-        killOnJvmExit = new Thread(started::destroyForcibly, "proxysql-kill-on-exit");
-        Runtime.getRuntime().addShutdownHook(killOnJvmExit);
+        killOnJvmExit = LocalProcesses.killOnJvmExit(started, "proxysql");
         awaitAdmin();
         return this;
     }
@@ -168,18 +168,33 @@ public final class ProxySqlNode implements AutoCloseable {
         } else {
             p.destroy();
         }
-        try {
-            if (!p.waitFor(STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly().waitFor(STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
+        LocalProcesses.awaitExit(p, STOP_DEADLINE, killOnJvmExit);
+    }
+
+    /**
+     * SIGSTOP to the process and its children (ProxySQL forks a worker under its angel process): the node hangs as an
+     * overloaded or partitioned one does. Its sockets stay open, so a client's connect succeeds and then waits for a
+     * greeting that does not come. {@link #thaw()} undoes it.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT to the process and its children: a {@link #freeze() frozen} node goes on where it stopped. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        if (!running()) {
+            throw new IllegalStateException("ProxySQL at " + address + " is not running");
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(killOnJvmExit);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook runs anyway
+        List<String> command = new java.util.ArrayList<>(List.of("kill", signal, String.valueOf(process.pid())));
+        process.toHandle().descendants().forEach(h -> command.add(String.valueOf(h.pid())));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + new String(kill.getInputStream().readAllBytes(),
+                    StandardCharsets.UTF_8));
         }
     }
 
