@@ -40,7 +40,7 @@ cert-manager-it:
 .PHONY: e2e
 ## End to end on a real node (ProxySqlOnRealNodeE2E): the operator's Deployment (kubectl apply -k deploy/install; E2E_OPERATOR=jvm
 ## runs it in the test JVM), MariaDB + a 3-replica ProxySQL, UpdateVersion under client load with the operator pod deleted,
-## Restart, VerticalScaling, a failed target rolled back. Builds what it needs on first use; its own cluster, removed afterwards. Root. Not part
+## Restart, VerticalScaling, HorizontalScaling 3 -> 5 -> 3, RotateAuth, ReconfigureTLS add/rotate/remove, a failed target rolled back. Builds what it needs on first use; its own cluster, removed afterwards. Root. Not part
 ## of make test. See README.md ("End-to-end on a real node").
 e2e:
 	@bash hack/e2e.sh

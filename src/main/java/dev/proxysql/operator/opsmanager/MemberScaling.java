@@ -12,8 +12,10 @@ import dev.proxysql.operator.opsmanager.rolling.ObservedPod;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.opsmanager.scaling.MemberPlan;
 import dev.proxysql.operator.opsmanager.types.HorizontalScalingOperation;
+import dev.proxysql.operator.topology.ClientServiceMembership;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import dev.proxysql.operator.topology.StatefulSetFactory;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,13 +36,21 @@ import java.util.Optional;
  * <p>Adding pod k (k+1 members): the config Secret for k+1 (the new pod starts from it, listing every member and
  * itself), members 0..k-1 told k+1 members (runtime and disk), the StatefulSet at k+1 replicas; then pod k must be
  * Ready, pass the ProxySQL-level check and agree with its peers on every checksum. Removing pod k (k members):
- * members 0..k-1 told k members (so none probes it any more), pod k drained ({@code PROXYSQL PAUSE}: it stops
- * accepting clients and leaves the Service, then its clients leave, at most {@link #DRAIN_LIMIT}); then the config
- * Secret and the StatefulSet for k, pod k gone, and every remaining member listing exactly the k and agreeing.
+ * members 0..k-1 told k members (so none probes it any more), pod k taken out of the client Service
+ * ({@link ClientServiceMembership}: gone from its EndpointSlices, then {@link #SERVICE_LEAVE_MARGIN} for kube-proxy),
+ * then drained ({@code PROXYSQL PAUSE}: it stops accepting clients, then its clients leave, at most
+ * {@link #DRAIN_LIMIT} in all); then the config Secret and the StatefulSet for k, pod k gone, and every remaining
+ * member listing exactly the k and agreeing. Pausing first (as this class did) let the Service send new clients to a
+ * pod that refused them until its readiness probe failed: make e2e counted the refused connects.
  */
 final class MemberScaling {
     /** How long a leaving pod's clients are given to leave after it stopped accepting new ones. */
     static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+    /**
+     * How long a leaving pod keeps accepting clients once no EndpointSlice lists it: kube-proxy on every node needs a
+     * moment to apply that (the same reason as the pods' preStop, {@code StatefulSetFactory.DRAIN_SECONDS}).
+     */
+    static final Duration SERVICE_LEAVE_MARGIN = Duration.ofSeconds(5);
 
     /** What the pass found. {@code message} is for the pod's condition (null: nothing new to say). */
     sealed interface Outcome {
@@ -122,6 +132,10 @@ final class MemberScaling {
                         return timedOut ? new Outcome.Failed(resumed) : new Outcome.Wait(resumed);
                     }
                 }
+                if (observed != null && !observed.terminating()) {
+                    // Back into the client Service (a pod kept by a rollback) once it accepts clients again, resumed above.
+                    returnToClientService(r, p, pod);
+                }
                 if (observed == null || observed.terminating() || !observed.ready()) {
                     String why = "pod " + pod + " is " + (observed == null ? "not created yet" : observed.terminating() ? "terminating" : "not Ready");
                     return timedOut ? new Outcome.Failed("pod " + pod + " did not become Ready within " + GoDuration.format(timeout) + " ("
@@ -142,9 +156,13 @@ final class MemberScaling {
             }
             case MemberPlan.LEAVING -> {
                 if (nodes.isPresent()) {
+                    boolean drainOver = now.isAfter(started.plus(timeout.compareTo(DRAIN_LIMIT) < 0 ? timeout : DRAIN_LIMIT));
+                    String leaving = leaveClientService(r, p, pod, now);
+                    if (leaving != null && !drainOver) {
+                        return new Outcome.Wait(leaving);
+                    }
                     String stopped = effects.act(r, "drain " + pod, () -> nodes.get().stopAccepting(p, pod));
                     long clients = stopped != null ? Long.MAX_VALUE : nodes.get().clientConnections(p, pod);
-                    boolean drainOver = now.isAfter(started.plus(timeout.compareTo(DRAIN_LIMIT) < 0 ? timeout : DRAIN_LIMIT));
                     if (clients > 0 && !drainOver) {
                         return new Outcome.Wait("draining pod " + pod + ": " + (stopped != null ? stopped : clients + " client connection(s) left"));
                     }
@@ -170,6 +188,43 @@ final class MemberScaling {
                 return advance(e, MemberPlan.DONE, now, "pod " + pod + " removed" + agreed);
             }
             default -> throw new IllegalStateException("member entry " + pod + " in unknown state " + e.getState());
+        }
+    }
+
+    /**
+     * Takes {@code pod} out of the client Service; null once no EndpointSlice lists it and kube-proxy had
+     * {@link #SERVICE_LEAVE_MARGIN} to notice (or the pod is gone), else what is awaited.
+     */
+    private String leaveClientService(ProxySQLOpsRequest r, ProxySQL p, String pod, Instant now) {
+        String ns = p.getMetadata().getNamespace();
+        Optional<Pod> live = pods.pod(ns, pod);
+        if (live.isEmpty()) {
+            return null;
+        }
+        if (ClientServiceMembership.selects(live.get())) {
+            effects.act(r, "take " + pod + " out of the client Service", () -> {
+                pods.leaveClientService(ns, pod, now);
+                return null;
+            });
+            return "taking pod " + pod + " out of the client Service before it stops accepting clients";
+        }
+        if (pods.inEndpoints(ns, ProxySQLNames.primaryService(p), pod)) {
+            return "pod " + pod + " is still an endpoint of the client Service " + ProxySQLNames.primaryService(p);
+        }
+        Instant since = ClientServiceMembership.outSince(live.get()).orElse(Instant.EPOCH);
+        return now.isBefore(since.plus(SERVICE_LEAVE_MARGIN)) ? "pod " + pod + " left the client Service; giving kube-proxy "
+                + SERVICE_LEAVE_MARGIN.toSeconds() + " s before it stops accepting clients" : null;
+    }
+
+    /** A pod kept (a rollback, a scale-up meeting a pod left behind) serves clients again through the client Service. */
+    private void returnToClientService(ProxySQLOpsRequest r, ProxySQL p, String pod) {
+        String ns = p.getMetadata().getNamespace();
+        Optional<Pod> live = pods.pod(ns, pod);
+        if (live.isPresent() && !ClientServiceMembership.selects(live.get())) {
+            effects.act(r, "return " + pod + " to the client Service", () -> {
+                pods.returnToClientService(ns, pod);
+                return null;
+            });
         }
     }
 

@@ -2,6 +2,7 @@ package dev.proxysql.operator.opsmanager;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.opsmanager.rolling.ObservedPod;
+import dev.proxysql.operator.topology.ClientServiceMembership;
 import dev.proxysql.operator.topology.KubeDbLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
@@ -10,12 +11,16 @@ import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a ProxySQL's pods straight from the API server (not a cache: the engine's exactly-once promise should not
- * rest on how fresh an informer is) and evicts one by UID.
+ * rest on how fresh an informer is) and evicts one by UID; takes a leaving pod out of the client Service and back.
  */
 final class PodObserver {
     static final String REVISION_LABEL = "controller-revision-hash";
@@ -79,6 +84,39 @@ final class PodObserver {
                 return Eviction.GONE;
             }
             throw e;
+        }
+    }
+
+    /** The pod {@code name} as the API server has it now, or empty. */
+    Optional<Pod> pod(String namespace, String name) {
+        return client.pods().inNamespace(namespace).withField("metadata.name", name).list().getItems().stream().findFirst();
+    }
+
+    /** Takes {@code pod} out of the client Service ({@link ClientServiceMembership}); a pod already gone is left alone. */
+    void leaveClientService(String namespace, String pod, Instant now) {
+        patch(namespace, pod, ClientServiceMembership.leavePatch(now));
+    }
+
+    /** Puts {@code pod} back into the client Service; a pod already gone is left alone. */
+    void returnToClientService(String namespace, String pod) {
+        patch(namespace, pod, ClientServiceMembership.returnPatch());
+    }
+
+    /** Whether an EndpointSlice of {@code service} still lists {@code pod} as an endpoint kube-proxy may send clients to. */
+    boolean inEndpoints(String namespace, String service, String pod) {
+        return client.discovery().v1().endpointSlices().inNamespace(namespace).withLabel("kubernetes.io/service-name", service).list()
+                .getItems().stream().filter(s -> s.getEndpoints() != null).flatMap(s -> s.getEndpoints().stream())
+                .anyMatch(e -> e.getTargetRef() != null && pod.equals(e.getTargetRef().getName())
+                        && (e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady())));
+    }
+
+    private void patch(String namespace, String pod, String mergePatch) {
+        try {
+            client.pods().inNamespace(namespace).withName(pod).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
         }
     }
 

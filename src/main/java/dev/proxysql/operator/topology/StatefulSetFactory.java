@@ -165,7 +165,7 @@ public final class StatefulSetFactory {
 
     private static Container proxysqlContainer(ProxySQL p, Inputs in, Container user, PodTemplateSpec template, long runAsUser) {
         Container base = user == null ? new Container() : user;
-        List<EnvVar> env = new ArrayList<>(backendEnv(in, TlsLayout.enabled(p)));
+        List<EnvVar> env = new ArrayList<>(backendEnv(in));
         if (base.getEnv() != null) {
             base.getEnv().stream().filter(e -> !FORBIDDEN_ENV.contains(e.getName())).forEach(env::add);
         }
@@ -238,8 +238,14 @@ public final class StatefulSetFactory {
     /**
      * What KubeDB's image entrypoint reads to wait for the backend ({@code SELECT 1} as the monitor user) before it
      * prints the running configuration.
+     *
+     * <p>{@code FRONTEND_TLS_ENABLED} is always {@code false}, also with {@code spec.tls}: to KubeDB's entrypoint (and
+     * hack/images' one) {@code true} means "copy the server certificate from /var/lib/frontend/server into the
+     * datadir". The operator lays the datadir files out itself, as links to its own mount ({@link TlsLayout}), which a
+     * copy would defeat (a rotated certificate would never reach {@code PROXYSQL RELOAD TLS}); and with {@code true}
+     * the image's copy of files that are not there made every TLS pod exit at start (make e2e, on real pods).
      */
-    private static List<EnvVar> backendEnv(Inputs in, boolean frontendTls) {
+    private static List<EnvVar> backendEnv(Inputs in) {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName("BACKEND_SERVER").withValue(in.backend().host()).build());
         env.add(new EnvVarBuilder().withName("BACKEND_PORT").withValue(String.valueOf(in.backend().port())).build());
@@ -248,7 +254,7 @@ public final class StatefulSetFactory {
         env.add(new EnvVarBuilder().withName("BACKEND_AUTH_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
                 .withName(in.monitorSecretName()).withKey("password").endSecretKeyRef().endValueFrom().build());
         env.add(new EnvVarBuilder().withName("BACKEND_TLS_ENABLED").withValue(String.valueOf(in.backendTls())).build());
-        env.add(new EnvVarBuilder().withName("FRONTEND_TLS_ENABLED").withValue(String.valueOf(frontendTls)).build());
+        env.add(new EnvVarBuilder().withName("FRONTEND_TLS_ENABLED").withValue("false").build());
         if (in.backendVersion() != null) {
             env.add(new EnvVarBuilder().withName("MYSQL_VERSION").withValue(in.backendVersion()).build());
         }

@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Application clients for the length of an operation: {@code threads} connections through ProxySQL's Service, each
  * running short transactions (INSERT a row, SELECT its client's count, COMMIT) back to back. A failed statement
- * closes the connection and the client reconnects at once (a failed connect is retried after 100 ms). It counts
- * what happened and when; it asserts nothing.
+ * closes the connection and the client reconnects at once (a failed connect is retried after 100 ms). The last
+ * {@code connecting} of the threads open a new connection for every transaction, as short-lived clients do: they
+ * are the ones that meet a pod the Service still routes to but that no longer accepts clients. It counts what
+ * happened and when; it asserts nothing.
  */
 final class ClientLoad implements AutoCloseable {
     private final String host;
@@ -36,18 +38,32 @@ final class ClientLoad implements AutoCloseable {
     private final AtomicLong longestGapOneClient = new AtomicLong();
     private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     private final int count;
+    private final int connecting;
+    private final AtomicLong connects = new AtomicLong();
     private volatile boolean running;
     private Instant started;
 
     ClientLoad(String host, String user, String password, int threads) {
+        this(host, user, password, threads, 0);
+    }
+
+    /** {@code threads} clients, the last {@code connecting} of them on a new connection for every transaction. */
+    ClientLoad(String host, String user, String password, int threads, int connecting) {
         this.host = host;
         this.user = user;
         this.password = password;
         this.count = threads;
+        this.connecting = connecting;
     }
 
     static Connection connect(String host, String user, String password) throws SQLException {
+        return connect(host, user, password, Map.of());
+    }
+
+    /** A client connection through {@code host}:6033 with the driver's {@code options} on top (sslMode, ...). */
+    static Connection connect(String host, String user, String password, Map<String, String> options) throws SQLException {
         Properties p = new Properties();
+        p.putAll(options);
         p.setProperty("user", user);
         p.setProperty("password", password);
         p.setProperty("connectTimeout", "2000");
@@ -69,6 +85,7 @@ final class ClientLoad implements AutoCloseable {
     }
 
     private void loop(int client) {
+        boolean connectEachTime = client >= count - connecting;
         Connection c = null;
         boolean connectedBefore = false;
         long lastOk = System.nanoTime();
@@ -83,7 +100,8 @@ final class ClientLoad implements AutoCloseable {
                         pause();
                         continue;
                     }
-                    if (connectedBefore) {
+                    connects.incrementAndGet();
+                    if (connectedBefore && !connectEachTime) {
                         reconnects.incrementAndGet();
                     }
                     connectedBefore = true;
@@ -105,6 +123,10 @@ final class ClientLoad implements AutoCloseable {
                 long previous = lastOkAny.getAndSet(now);
                 longestGapAny.accumulateAndGet(now - previous, Math::max);
                 ok.incrementAndGet();
+                if (connectEachTime) {
+                    close(c);
+                    c = null;
+                }
             } catch (SQLException e) {
                 failed.incrementAndGet();
                 error(client, "transaction", e);
@@ -173,8 +195,8 @@ final class ClientLoad implements AutoCloseable {
         for (Thread t : threads) {
             t.join(10_000);
         }
-        return new Figures(Duration.between(started, Instant.now()), count, ok.get(), failed.get(), reconnects.get(),
-                failedConnects.get(), Duration.ofNanos(longestGapAny.get()), Duration.ofNanos(longestGapOneClient.get()),
+        return new Figures(Duration.between(started, Instant.now()), count, connecting, ok.get(), failed.get(), reconnects.get(),
+                connects.get(), failedConnects.get(), Duration.ofNanos(longestGapAny.get()), Duration.ofNanos(longestGapOneClient.get()),
                 List.copyOf(errors));
     }
 
@@ -185,14 +207,15 @@ final class ClientLoad implements AutoCloseable {
         }
     }
 
-    record Figures(Duration duration, int clients, long ok, long failed, long reconnects, long failedConnects,
-                   Duration longestGapAnyClient, Duration longestGapOneClient, List<String> errors) {
+    record Figures(Duration duration, int clients, int connecting, long ok, long failed, long reconnects, long connects,
+                   long failedConnects, Duration longestGapAnyClient, Duration longestGapOneClient, List<String> errors) {
         @Override
         public String toString() {
-            return String.format("%d clients for %d s: %d transactions ok, %d failed, %d reconnects, %d failed connects;"
+            return String.format("%d clients (%d connecting for each transaction) for %d s: %d transactions ok, %d failed,"
+                            + " %d reconnects, %d connects ok, %d failed connects;"
                             + " longest time with no transaction succeeding on any client %d ms, on one client %d ms",
-                    clients, duration.toSeconds(), ok, failed, reconnects, failedConnects, longestGapAnyClient.toMillis(),
-                    longestGapOneClient.toMillis());
+                    clients, connecting, duration.toSeconds(), ok, failed, reconnects, connects, failedConnects,
+                    longestGapAnyClient.toMillis(), longestGapOneClient.toMillis());
         }
 
         /** Errors grouped by message (the time and client taken off), with their count and first time. */

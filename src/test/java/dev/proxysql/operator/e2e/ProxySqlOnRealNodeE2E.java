@@ -2,6 +2,7 @@ package dev.proxysql.operator.e2e;
 
 import dev.proxysql.operator.testing.proxysql.TestConfigs;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
@@ -13,6 +14,15 @@ import dev.proxysql.operator.kube.ResourceQuantities;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.admin.AdminEndpoint;
+import dev.proxysql.operator.proxysql.admin.AdminFailureKind;
+import dev.proxysql.operator.proxysql.admin.ClusterChecksums;
+import dev.proxysql.operator.proxysql.admin.ProxySQLAdminClient;
+import dev.proxysql.operator.proxysql.admin.FailureClassifier;
+import dev.proxysql.operator.tls.CertificateAuthority;
+import dev.proxysql.operator.tls.MySqlTlsProbe;
+import java.math.BigInteger;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLHandshakeException;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
 import dev.proxysql.operator.testing.cluster.Await;
@@ -503,6 +513,212 @@ class ProxySqlOnRealNodeE2E {
         }
     }
 
+    // ---- 6. HorizontalScaling under load ----------------------------------------------------------------------------
+
+    /**
+     * 3 → 5 → 3 while clients run through the Service: 4 on long-lived connections and 2 that connect for every
+     * transaction (they meet a pod the Service still routes to but that no longer accepts clients). After each
+     * request every running pod lists exactly the members in {@code runtime_proxysql_servers}, the pods agree on every
+     * checksum, {@code spec.replicas} and the StatefulSet say the same; the scale-down removes px-3 and px-4 after
+     * their drain without a single refused connect through the Service.
+     */
+    @Test
+    @Order(6)
+    void horizontalScalingUnderClientLoadKeepsEveryNodesPeersEqualToTheMembers() throws Exception {
+        assertThat(podUids()).as("the deployment of the earlier scenarios").hasSize(REPLICAS);
+        ClientLoad.Figures up = scaleUnderLoad("scale-up", 5);
+        ClientLoad.Figures down = scaleUnderLoad("scale-down", REPLICAS);
+        Await.until(POD_TIMEOUT, "pods px-3 and px-4 gone", () -> podUids().keySet(),
+                names -> names.equals(Set.of(PX + "-0", PX + "-1", PX + "-2")));
+        assertThat(up.ok()).as("transactions during the scale-up").isPositive();
+        assertThat(down.ok()).as("transactions during the scale-down").isPositive();
+        assertThat(down.failedConnects()).as("connects through the Service refused or failed during the scale-down (the drain): %s",
+                down.errors()).isZero();
+    }
+
+    private static ClientLoad.Figures scaleUnderLoad(String name, int members) throws Exception {
+        try (UidWatch uids = new UidWatch()) {
+            UnderLoad run = underLoad(request(name, "HorizontalScaling", "horizontalScaling: {member: " + members + "}"), uids, 6, 2);
+            assertMembers(members);
+            assertNotPaused();
+            return run.figures();
+        }
+    }
+
+    /** Every running pod is one of the {@code members}, lists exactly them at runtime, and they agree on every checksum. */
+    private static void assertMembers(int members) {
+        Set<String> names = IntStream.range(0, members).mapToObj(i -> PX + "-" + i).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> peers = names.stream().map(n -> n + "." + PX + "-pods." + NS + ".svc:6032").collect(Collectors.toCollection(TreeSet::new));
+        assertThat(admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get().getSpec().getReplicas()).as("spec.replicas")
+                .isEqualTo(members);
+        assertThat(admin.apps().statefulSets().inNamespace(NS).withName(PX).get().getSpec().getReplicas()).as("StatefulSet replicas")
+                .isEqualTo(members);
+        Set<String> running = proxysqlPods().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> p.getMetadata().getName()).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(running).as("the running ProxySQL pods").isEqualTo(names);
+        for (String pod : names) {
+            Set<String> listed = adminRows(pod, "SELECT hostname, port FROM runtime_proxysql_servers").stream()
+                    .map(r -> r.get("hostname") + ":" + r.get("port")).collect(Collectors.toCollection(TreeSet::new));
+            assertThat(listed).as("%s runtime_proxysql_servers", pod).isEqualTo(peers);
+            Await.until(CHECK_TIMEOUT, pod + " to probe exactly the " + members + " members and agree with them on every module",
+                    () -> new ProxySQLAdminClient(podAdmin(pod), clusterCredentials()).peerChecksums().value(),
+                    rows -> rows.stream().map(r -> r.hostname() + ":" + r.port()).collect(Collectors.toSet()).equals(peers)
+                            && ClusterChecksums.disagreeingModules(rows).isEmpty());
+        }
+        Map<String, Map<String, String>> checksums = Await.until(CHECK_TIMEOUT, "the " + members + " pods to agree on their checksums",
+                () -> clusterChecksums(members), c -> c.values().stream().distinct().count() == 1);
+        log("%d members, each listing exactly them; checksums agree: %s", members, checksums.values().iterator().next());
+    }
+
+    // ---- 7. RotateAuth under load ------------------------------------------------------------------------------------
+
+    /**
+     * RotateAuth with a generated password while clients run: every pod takes the new pair and refuses the old one on
+     * its admin interface, none restarted, no {@code .prev} key left, the ProxySQL Cluster still syncs (a rule loaded
+     * on px-0 reaches the others, checksums agree). That the operator itself reaches every pod with the new pair is
+     * shown by the next scenario, whose checks log in on every replaced pod and reload TLS on each.
+     */
+    @Test
+    @Order(7)
+    void rotateAuthUnderClientLoadMovesEveryNodeToTheNewPairWithoutARestart() throws Exception {
+        Map<String, String> before = podUids();
+        assertThat(before).as("the deployment of the earlier scenarios").hasSize(REPLICAS);
+        AdminCredentials old = clusterCredentials();
+        try (UidWatch uids = new UidWatch()) {
+            underLoad(request("rotate-auth", "RotateAuth", ""), uids, 4, 0);
+            AdminCredentials rotated = clusterCredentials();
+            assertThat(rotated.password()).as("a generated password").isNotEqualTo(old.password());
+            Secret auth = admin.secrets().inNamespace(NS).withName(PX + "-auth").get();
+            assertThat(auth.getData()).as("the previous pair is dropped once every node has the new one")
+                    .doesNotContainKeys("username.prev", "password.prev");
+            for (String pod : before.keySet()) {
+                assertThat(adminValue(pod, "SELECT variable_value FROM runtime_global_variables WHERE variable_name = 'admin-cluster_password'"))
+                        .as("%s logs its peers in with the new password (plain, not a hash)", pod).isEqualTo(rotated.password());
+                try (AdminSession refused = AdminSession.open(podAdmin(pod), old)) {
+                    throw new AssertionError(pod + " still lets the old pair in");
+                } catch (SQLException e) {
+                    assertThat(FailureClassifier.kindOf(e, FailureClassifier.Phase.CONNECT)).as("%s refuses the old pair: %s", pod, e.getMessage())
+                            .isEqualTo(AdminFailureKind.AUTHENTICATION_FAILED);
+                }
+                assertThat(uids.seen(pod)).as("%s not replaced", pod).containsExactly(before.get(pod));
+            }
+            assertThat(podUids()).as("no pod replaced").isEqualTo(before);
+            assertThat(admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get().getStatus().getAuthSecret().getLastUpdateTimestamp())
+                    .as("status.authSecret records the rotation").isNotBlank();
+            assertNotPaused();
+        }
+        // The Cluster syncs on the new pair: a rule loaded on px-0 reaches the others, then its removal does. (It must be
+        // active: LOAD MYSQL QUERY RULES TO RUNTIME leaves inactive rules out, and they change no checksum.) It matches
+        // no statement of the clients.
+        adminExecute(PX + "-0", "INSERT INTO mysql_query_rules (rule_id, active, match_digest, apply) VALUES (9301, 1, '^SELECT rotated_e2e', 1)",
+                "LOAD MYSQL QUERY RULES TO RUNTIME");
+        for (int i = 1; i < REPLICAS; i++) {
+            String pod = PX + "-" + i;
+            Await.until(CHECK_TIMEOUT, "rule 9301, loaded on px-0, at runtime on " + pod,
+                    () -> adminRows(pod, "SELECT rule_id FROM runtime_mysql_query_rules WHERE rule_id = 9301").size(), n -> n == 1);
+        }
+        adminExecute(PX + "-0", "DELETE FROM mysql_query_rules WHERE rule_id = 9301", "LOAD MYSQL QUERY RULES TO RUNTIME");
+        Await.until(CHECK_TIMEOUT, "rule 9301 gone from every pod", () -> IntStream.range(0, REPLICAS)
+                .map(i -> adminRows(PX + "-" + i, "SELECT rule_id FROM runtime_mysql_query_rules WHERE rule_id = 9301").size()).sum(), n -> n == 0);
+        Await.until(CHECK_TIMEOUT, "the 3 pods to agree on their checksums after the rotation",
+                () -> clusterChecksums(REPLICAS), c -> c.values().stream().distinct().count() == 1);
+    }
+
+    // ---- 8. ReconfigureTLS under load --------------------------------------------------------------------------------
+
+    /**
+     * Add TLS from the operator's own CA (no issuerRef): every pod replaced once, then a TLS handshake through the
+     * Service's ClusterIP on 6033 verifies the chain against the CA Secret, both from this JVM (and a query over that
+     * verified connection) and with OpenSSL inside a pod's network namespace (the MariaDB pod's). Rotate: a new serial, served by every
+     * pod after {@code PROXYSQL RELOAD TLS}, no pod replaced. Remove: every pod replaced once, the CA's certificate no
+     * longer served. Clients run through the Service the whole time.
+     */
+    @Test
+    @Order(8)
+    void reconfigureTlsAddsRotatesAndRemovesTheServerCertificateOnRealPods() throws Exception {
+        replaceEveryPodOnceUnderLoad("tls-add", request("tls-add", "ReconfigureTLS",
+                "tls: {certificates: [{alias: server, subject: {organizations: [shop]}}]}"));
+        X509Certificate ca = certificate(PX + "-operator-ca");
+        BigInteger first = certificate(PX + "-server-cert").getSerialNumber();
+        String service = serviceIp(PX);
+        assertThat(MySqlTlsProbe.handshake(service, 6033, ca).get(0).getSerialNumber())
+                .as("the certificate served through the Service, verified against the CA Secret").isEqualTo(first);
+        assertThat(opensslInAPod(service, ca)).as("OpenSSL in a pod's network namespace verifies the chain through the Service")
+                .contains("Verification: OK");
+        try (Connection tls = ClientLoad.connect(service, APP_USER, APP_PASSWORD,
+                Map.of("sslMode", "verify-ca", "serverSslCert", CertificateAuthority.pem(ca)));
+                Statement sql = tls.createStatement(); ResultSet rows = sql.executeQuery("SELECT item FROM shop.orders WHERE id = 2")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).as("a query over the verified TLS connection").isEqualTo("lamp");
+        }
+        for (Pod pod : proxysqlPods()) {
+            assertThat(MySqlTlsProbe.handshake(pod.getStatus().getPodIP(), 6033, ca).get(0).getSerialNumber())
+                    .as("%s serves the operator's certificate", pod.getMetadata().getName()).isEqualTo(first);
+        }
+
+        Map<String, String> before = podUids();
+        try (UidWatch uids = new UidWatch()) {
+            underLoad(request("tls-rotate", "ReconfigureTLS", "tls: {rotateCertificates: true}"), uids, 4, 0);
+            BigInteger second = certificate(PX + "-server-cert").getSerialNumber();
+            assertThat(second).as("a new server certificate").isNotEqualTo(first);
+            for (Pod pod : proxysqlPods()) {
+                String name = pod.getMetadata().getName();
+                assertThat(MySqlTlsProbe.handshake(pod.getStatus().getPodIP(), 6033, ca).get(0).getSerialNumber())
+                        .as("%s serves the new serial", name).isEqualTo(second);
+                assertThat(uids.seen(name)).as("%s not replaced", name).containsExactly(before.get(name));
+            }
+            assertThat(podUids()).as("no pod replaced").isEqualTo(before);
+            assertNotPaused();
+        }
+
+        replaceEveryPodOnceUnderLoad("tls-remove", request("tls-remove", "ReconfigureTLS", "tls: {remove: true}"));
+        assertThat(admin.resources(ProxySQL.class).inNamespace(NS).withName(PX).get().getSpec().getTls()).as("spec.tls").isNull();
+        for (Pod pod : proxysqlPods()) {
+            // ProxySQL still offers TLS with a certificate it generates itself: the chain no longer verifies.
+            assertThatThrownBy(() -> MySqlTlsProbe.handshake(pod.getStatus().getPodIP(), 6033, ca))
+                    .as("%s no longer serves the operator's certificate", pod.getMetadata().getName()).isInstanceOf(SSLHandshakeException.class);
+        }
+    }
+
+    /**
+     * {@code openssl s_client -starttls mysql} to {@code host}:6033 from inside the MariaDB pod's network namespace (a
+     * client pod: the node's own namespace has no route for the Service range, pods reach it through their gateway),
+     * verifying the chain against {@code ca}. The host's openssl runs there with {@code nsenter --net}, the pod's
+     * process found through the node's containerd.
+     */
+    private static String opensslInAPod(String host, X509Certificate ca) throws Exception {
+        Pod client = admin.pods().inNamespace(NS).withName("mariadb").get();
+        String container = client.getStatus().getContainerStatuses().get(0).getContainerID().replaceFirst("^containerd://", "");
+        String pid = command(List.of("ctr", "--address", "/run/proxysql-operator-node/containerd/containerd.sock", "-n", "k8s.io",
+                "task", "ls")).lines().filter(l -> l.startsWith(container + " ")).map(l -> l.trim().split("\\s+")[1]).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no task of container " + container + " (pod mariadb) in the node's containerd"));
+        Path caFile = Files.createTempFile("e2e-ca", ".pem");
+        try {
+            Files.writeString(caFile, CertificateAuthority.pem(ca));
+            String out = command(List.of("nsenter", "--target", pid, "--net", "openssl", "s_client", "-starttls", "mysql", "-connect",
+                    host + ":6033", "-CAfile", caFile.toString(), "-verify_return_error", "-brief"));
+            log("openssl s_client in pod mariadb's network namespace (pid %s) to %s:6033:%n%s", pid, host, out.strip());
+            return out;
+        } finally {
+            Files.deleteIfExists(caFile);
+        }
+    }
+
+    /** What {@code command} printed (stdout and stderr), its input empty; it must end within 30 s. */
+    private static String command(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        return out;
+    }
+
+    private static X509Certificate certificate(String secret) throws Exception {
+        Secret s = admin.secrets().inNamespace(NS).withName(secret).get();
+        assertThat(s).as("Secret %s", secret).isNotNull();
+        return CertificateAuthority.readCertificates(new java.io.StringReader(decode(s, "tls.crt"))).get(0);
+    }
+
     /**
      * Creates {@code request} while 4 clients run through the Service, waits until it is Successful and asserts every
      * ProxySQL pod was replaced exactly once, checked, and the ProxySQL resumed; prints the client figures.
@@ -510,22 +726,9 @@ class ProxySqlOnRealNodeE2E {
     private static ClientLoad.Figures replaceEveryPodOnceUnderLoad(String name, ProxySQLOpsRequest request) throws Exception {
         Map<String, String> before = podUids();
         assertThat(before).as("the deployment of the earlier scenarios").hasSize(REPLICAS);
-        try (UidWatch uids = new UidWatch(); ClientLoad load = new ClientLoad(serviceIp(PX), APP_USER, APP_PASSWORD, 4)) {
-            load.start();
-            load.awaitSuccesses(50, Duration.ofSeconds(60));
-            Instant start = Instant.now();
-            apply(request);
-            ProxySQLOpsRequest done = awaitOps(name, OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
-            Duration took = Duration.between(start, Instant.now());
-            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
-            ClientLoad.Figures figures = load.stop();
-            log("%s: %s in %d s (creation to final phase)", request.getSpec().getType(), done.getStatus().getPhase(), took.toSeconds());
-            log("client load during the %s: %s", name, figures);
-            figures.printErrors();
-            logTimeline(done, uids);
-
-            assertThat(done.getStatus().getPhase()).as("%s phase; conditions: %s", name, describe(done.getStatus().getConditions()))
-                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+        try (UidWatch uids = new UidWatch()) {
+            UnderLoad run = underLoad(request, uids, 4, 0);
+            ProxySQLOpsRequest done = run.done();
             Map<String, String> after = podUids();
             for (String pod : before.keySet()) {
                 assertThat(uids.seen(pod)).as("%s replaced exactly once: the UIDs seen under its name", pod)
@@ -535,7 +738,37 @@ class ProxySqlOnRealNodeE2E {
                         .hasValueSatisfying(m -> assertThat(m).contains("lists its 3 cluster peers", "reaches its backend"));
             }
             assertNotPaused();
-            return figures;
+            return run.figures();
+        }
+    }
+
+    /** What a request did under client load: its final state, and what the clients saw meanwhile. */
+    private record UnderLoad(ProxySQLOpsRequest done, ClientLoad.Figures figures) {
+    }
+
+    /**
+     * Starts {@code threads} clients through the Service ({@code connecting} of them on a new connection for every
+     * transaction), creates {@code request} once they run, waits for its final phase and 50 more transactions, stops
+     * the clients, prints their figures, the request's conditions and the pods' changes, and asserts it Successful.
+     */
+    private static UnderLoad underLoad(ProxySQLOpsRequest request, UidWatch uids, int threads, int connecting) throws Exception {
+        String name = request.getMetadata().getName();
+        try (ClientLoad load = new ClientLoad(serviceIp(PX), APP_USER, APP_PASSWORD, threads, connecting)) {
+            load.start();
+            load.awaitSuccesses(50, Duration.ofSeconds(60));
+            Instant start = Instant.now();
+            apply(request);
+            ProxySQLOpsRequest done = awaitOps(name, OpsRequestPhase.SUCCESSFUL, OpsRequestPhase.FAILED);
+            Duration took = Duration.between(start, Instant.now());
+            load.awaitSuccesses(load.successes() + 50, Duration.ofSeconds(60));
+            ClientLoad.Figures figures = load.stop();
+            log("%s %s: %s in %d s (creation to final phase)", request.getSpec().getType(), name, done.getStatus().getPhase(), took.toSeconds());
+            log("client load during %s: %s", name, figures);
+            figures.printErrors();
+            logTimeline(done, uids);
+            assertThat(done.getStatus().getPhase()).as("%s phase; conditions: %s", name, describe(done.getStatus().getConditions()))
+                    .isEqualTo(OpsRequestPhase.SUCCESSFUL);
+            return new UnderLoad(done, figures);
         }
     }
 
@@ -727,14 +960,26 @@ class ProxySqlOnRealNodeE2E {
         }
     }
 
+    private static void adminExecute(String pod, String... statements) {
+        try (AdminSession session = AdminSession.open(podAdmin(pod), clusterCredentials())) {
+            session.execute(statements);
+        } catch (SQLException e) {
+            throw new IllegalStateException(pod + ": " + String.join("; ", statements) + ": " + e.getMessage(), e);
+        }
+    }
+
     private static String adminValue(String pod, String sql) {
         List<Map<String, String>> rows = adminRows(pod, sql);
         return rows.isEmpty() ? null : rows.get(0).values().iterator().next();
     }
 
     private static Map<String, Map<String, String>> clusterChecksums() {
+        return clusterChecksums(REPLICAS);
+    }
+
+    private static Map<String, Map<String, String>> clusterChecksums(int pods) {
         Map<String, Map<String, String>> byPod = new TreeMap<>();
-        for (int i = 0; i < REPLICAS; i++) {
+        for (int i = 0; i < pods; i++) {
             String pod = PX + "-" + i;
             Map<String, String> values = new TreeMap<>();
             for (Map<String, String> row : adminRows(pod, "SELECT name, checksum FROM runtime_checksums_values"

@@ -102,20 +102,27 @@ class HorizontalScalingOnProxySqlIT {
     }
 
     /**
-     * The leaving pod is drained before it is deleted: once it has left the membership it accepts no new client
-     * (connections to its port 6033 are refused, so a readiness probe fails and the Service drops it), while a client
-     * already connected is still served; the pod is deleted only after that client left.
+     * The leaving pod is drained before it is deleted: once it has left the membership it leaves the client Service
+     * (no EndpointSlice of {@code px} lists it any more), then accepts no new client
+     * (connections to its port 6033 are refused), while a client already connected is still served; the pod is
+     * deleted only after that client left. (Refusing first, as the operator once did, failed new clients the Service
+     * still sent to the pod until its readiness probe failed: make e2e counted them. kwok keeps the pod Ready, so
+     * there it would stay an endpoint for good.)
      */
     @Test
     void aScaleDownDrainsTheLeavingPodBeforeItIsDeleted(KubernetesClient client, TestNamespace ns) throws Exception {
         try (ProxySqlPods pods = deployFourWithAppUser(client, ns)) {
             ProxySqlNode leaving = pods.node("px-3");
+            Await.until(TIMEOUT, "px-3 an endpoint of the client Service px", () -> inClientService(client, "px-3"));
             try (java.sql.Connection app = appConnection(leaving, "px-3")) {
                 assertThat(select1(app)).isEqualTo(1);
                 client.resource(OpsFixture.horizontalScaling(ns, "down", "px", 3, "2m")).create();
                 Await.until(TIMEOUT, "px-3 leaving (dropped from the membership, draining)", () -> state(client, "down", "px-3"),
                         s -> "Leaving".equals(s));
                 Await.until(TIMEOUT, "px-3 refusing new clients", () -> !leaving.acceptsClients());
+                // kwok keeps the pod Ready (a kubelet would turn it NotReady only after its probe failed 3 times): without
+                // leaving the Service first, px-3 is still an endpoint here, refusing the clients the Service sends it.
+                assertThat(inClientService(client, "px-3")).as("px-3 refuses clients only once out of the client Service").isFalse();
                 assertThat(select1(app)).as("the client already connected is still served").isEqualTo(1);
                 assertThat(client.pods().withName("px-3").get()).as("not deleted while a client is connected").isNotNull();
                 assertThat(state(client, "down", "px-3")).isEqualTo("Leaving");
@@ -124,6 +131,14 @@ class HorizontalScalingOnProxySqlIT {
             assertThat(message(down, "RemoveMember--px-3")).contains("every remaining member lists exactly the 3");
             assertMembers(pods, 3);
         }
+    }
+
+    /** Whether an EndpointSlice of the client Service px lists {@code pod} as ready (where kube-proxy sends clients). */
+    private static boolean inClientService(KubernetesClient client, String pod) {
+        return client.discovery().v1().endpointSlices().withLabel("kubernetes.io/service-name", "px").list().getItems().stream()
+                .filter(s -> s.getEndpoints() != null).flatMap(s -> s.getEndpoints().stream())
+                .anyMatch(e -> e.getTargetRef() != null && pod.equals(e.getTargetRef().getName())
+                        && (e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady())));
     }
 
     /**
@@ -220,6 +235,9 @@ class HorizontalScalingOnProxySqlIT {
             assertThat(pods.node("px-3")).as("the same process").isSameAs(leaving);
             assertMembers(pods, 4);
             Await.until(TIMEOUT, "px-3 accepting clients again (PROXYSQL RESUME after its drain)", leaving::acceptsClients);
+            Await.until(TIMEOUT, "px-3 back among the client Service's endpoints", () -> inClientService(client, "px-3"));
+            assertThat(client.pods().withName("px-3").get().getMetadata().getLabels())
+                    .containsEntry(dev.proxysql.operator.topology.ClientServiceMembership.LABEL, dev.proxysql.operator.topology.ClientServiceMembership.VALUE);
             assertNotPaused(client, "px");
             assertProvisionerHasNothingToChange(client);
         }

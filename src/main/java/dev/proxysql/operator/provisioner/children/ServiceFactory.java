@@ -3,6 +3,7 @@ package dev.proxysql.operator.provisioner.children;
 import dev.proxysql.operator.api.kubedb.v1.NamedServiceTemplateSpec;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.kube.OwnerReferences;
+import dev.proxysql.operator.topology.ClientServiceMembership;
 import dev.proxysql.operator.topology.KubeDbLabels;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -29,7 +30,8 @@ public final class ServiceFactory {
         return base(p, ProxySQLNames.primaryService(p), template, Map.of())
                 .withNewSpec()
                 .withType(type == null ? "ClusterIP" : type)
-                .withSelector(KubeDbLabels.selector(p.getMetadata().getName()))
+                // Not the StatefulSet's selector: a leaving pod can leave this Service and stay the StatefulSet's.
+                .withSelector(ClientServiceMembership.selector(p.getMetadata().getName()))
                 .withPorts(port("db", ProxySQLNames.MYSQL_PORT))
                 .endSpec()
                 .build();
