@@ -34,7 +34,7 @@ class ApiCompatibilityIT {
         }
         assertThat(samples).extracting(f -> f.getFileName().toString())
                 .contains("namespace.yaml", "backend.yaml", "proxysql.yaml", "upgrade.yaml", "vertical-scaling.yaml",
-                        "horizontal-scaling.yaml");
+                        "horizontal-scaling.yaml", "reconfigure.yaml", "reconfigure-tls.yaml", "rotate-auth.yaml", "tls.yaml", "monitoring.yaml");
         int checked = 0;
         for (Path sample : samples) {
             try (InputStream in = java.nio.file.Files.newInputStream(sample)) {
