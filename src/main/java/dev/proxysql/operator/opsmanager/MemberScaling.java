@@ -156,11 +156,17 @@ final class MemberScaling {
             }
             case MemberPlan.LEAVING -> {
                 if (nodes.isPresent()) {
-                    boolean drainOver = now.isAfter(started.plus(timeout.compareTo(DRAIN_LIMIT) < 0 ? timeout : DRAIN_LIMIT));
                     String leaving = leaveClientService(r, p, pod, now);
-                    if (leaving != null && !drainOver) {
+                    if (leaving != null && !timedOut) {
+                        // Never PAUSE in the pass that took the pod out of the Service: kube-proxy needs the margin. Only a
+                        // Service that never drops the pod within the step timeout is given up on (its readiness probe
+                        // then takes the paused pod out, as before this step existed).
                         return new Outcome.Wait(leaving);
                     }
+                    // The drain's own budget counts from when the pod left the Service (and not from before this
+                    // operator started, like every other wait): a restart must not skip the drain.
+                    Instant drainFrom = later(later(started, countsFrom), drainStart(p, pod));
+                    boolean drainOver = now.isAfter(drainFrom.plus(timeout.compareTo(DRAIN_LIMIT) < 0 ? timeout : DRAIN_LIMIT));
                     String stopped = effects.act(r, "drain " + pod, () -> nodes.get().stopAccepting(p, pod));
                     long clients = stopped != null ? Long.MAX_VALUE : nodes.get().clientConnections(p, pod);
                     if (clients > 0 && !drainOver) {
@@ -214,6 +220,16 @@ final class MemberScaling {
         Instant since = ClientServiceMembership.outSince(live.get()).orElse(Instant.EPOCH);
         return now.isBefore(since.plus(SERVICE_LEAVE_MARGIN)) ? "pod " + pod + " left the client Service; giving kube-proxy "
                 + SERVICE_LEAVE_MARGIN.toSeconds() + " s before it stops accepting clients" : null;
+    }
+
+    /** When the drain of {@code pod} may start: once it left the client Service plus the margin for kube-proxy. */
+    private Instant drainStart(ProxySQL p, String pod) {
+        return pods.pod(p.getMetadata().getNamespace(), pod).flatMap(ClientServiceMembership::outSince)
+                .map(since -> since.plus(SERVICE_LEAVE_MARGIN)).orElse(Instant.EPOCH);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** A pod kept (a rollback, a scale-up meeting a pod left behind) serves clients again through the client Service. */

@@ -503,6 +503,16 @@ public final class OpsStateMachine {
     }
 
     private Optional<Duration> resuming(Run run) {
+        if (run.op.stepAfterPause(run.r) == OpsStep.SCALING_MEMBERS) {
+            // Whatever the scaling's outcome, every pod that is still there serves clients again: a rollback that failed
+            // may have left a drained member out of the client Service, and nothing else would put it back.
+            List<String> back = effects.act(run.r, "return every pod to the client Service", () -> pods.returnAllToClientService(run.proxysql));
+            if (!back.isEmpty()) {
+                effects.warning(run.r, OpsReason.HORIZONTAL_SCALE_DOWN, "Put pod(s) " + String.join(", ", back) + " of ProxySQL "
+                        + run.proxysql.getMetadata().getName() + " back into the client Service " + ProxySQLNames.primaryService(run.proxysql)
+                        + " (taken out for a scale-down that did not finish)");
+            }
+        }
         if (PauseProtocol.isPaused(run.proxysql)) {
             effects.normal(run.r, OpsReason.RESUME_DATABASE, "Resuming ProxySQL database: " + run.proxysql.getMetadata().getName());
             effects.resume(run.r, run.proxysql);

@@ -38,11 +38,13 @@ public class OrphanedPauseReconciler implements Reconciler<ProxySQL> {
 
     private final ProxySQLPause pause;
     private final EventRecorder events;
+    private final PodObserver pods;
 
     public OrphanedPauseReconciler(KubernetesClient client, Clock clock) {
         // The ops manager's field manager: server-side apply removes the Paused condition only for the manager that set it.
         this.pause = new ProxySQLPause(client, OpsRequestReconciler.NAME, clock);
         this.events = new EventRecorder(client, NAME, clock);
+        this.pods = new PodObserver(client);
     }
 
     @Override
@@ -67,6 +69,12 @@ public class OrphanedPauseReconciler implements Reconciler<ProxySQL> {
                 .map(Condition::getMessage).orElse("Paused");
         String message = pausedBy + ", but no ProxySQLOpsRequest on " + proxysql.getMetadata().getName()
                 + " is running any more (its finalizer was removed, or it was deleted while the operator was down): resumed";
+        // A scale-down that vanished midway may have left a drained pod out of the client Service: every pod still
+        // there serves clients again (one that does not accept them yet is taken out by its readiness probe).
+        List<String> back = pods.returnAllToClientService(proxysql);
+        if (!back.isEmpty()) {
+            message += "; pod(s) " + String.join(", ", back) + " put back into the client Service";
+        }
         pause.resume(proxysql);
         events.warning(proxysql, REASON, message);
         LOG.warn("ProxySQL {}/{}: {}", proxysql.getMetadata().getNamespace(), proxysql.getMetadata().getName(), message);

@@ -14,7 +14,9 @@ import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -100,6 +102,25 @@ final class PodObserver {
     /** Puts {@code pod} back into the client Service; a pod already gone is left alone. */
     void returnToClientService(String namespace, String pod) {
         patch(namespace, pod, ClientServiceMembership.returnPatch());
+    }
+
+    /**
+     * Puts every live pod of {@code p} that a HorizontalScaling took out of the client Service back into it; returns their
+     * names. Called when no scaling runs any more (its Resuming step, an orphaned pause resumed): whatever left a pod
+     * out (a rollback that failed, a request whose finalizer was removed), a pod that stays a member must not stay
+     * invisible to clients while the ProxySQL reports Ready. A pod that does not accept clients yet is then taken out
+     * by its readiness probe, and comes back by itself once it does.
+     */
+    List<String> returnAllToClientService(ProxySQL p) {
+        String ns = p.getMetadata().getNamespace();
+        List<String> returned = new ArrayList<>();
+        for (Pod pod : client.pods().inNamespace(ns).withLabels(KubeDbLabels.selector(p.getMetadata().getName())).list().getItems()) {
+            if (pod.getMetadata().getDeletionTimestamp() == null && !ClientServiceMembership.selects(pod)) {
+                returnToClientService(ns, pod.getMetadata().getName());
+                returned.add(pod.getMetadata().getName());
+            }
+        }
+        return returned;
     }
 
     /** Whether an EndpointSlice of {@code service} still lists {@code pod} as an endpoint kube-proxy may send clients to. */

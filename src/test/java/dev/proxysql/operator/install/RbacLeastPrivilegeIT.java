@@ -82,15 +82,19 @@ class RbacLeastPrivilegeIT {
      * Granted verbs no request of the lifecycle uses, and why each is still needed. Anything else granted but unused
      * fails the test: it would be a permission to remove.
      */
-    private static final Map<String, String> GRANTED_BUT_NOT_REQUESTED = Map.of(
-            "kubedb.com proxysqls/finalizers update", "not a request: OwnerReferencesPermissionEnforcement checks it when a child "
-                    + "with blockOwnerDeletion is written (proven by setsOwnerReferencesOnlyWithTheFinalizersRule)",
-            "coordination.k8s.io leases update", "not a request: JOSDK's start-up check (SelfSubjectRulesReview) requires it; "
-                    + "fabric8's Lease lock patches",
-            "cert-manager.io certificates delete", "a ReconfigureTLS remove of cert-manager TLS deletes the ProxySQL's Certificates; "
-                    + "this class's pods run no ProxySQL, so it runs no ReconfigureTLS (ReconfigureTlsOnProxySqlIT does, without cert-manager)",
-            "cert-manager.io certificates/status patch", "a ReconfigureTLS rotateCertificates with an issuerRef asks cert-manager to "
-                    + "renew by setting the Certificate's Issuing condition, as cmctl renew does; not run here (no cert-manager, no ProxySQL)");
+    private static final Map<String, String> GRANTED_BUT_NOT_REQUESTED = Map.ofEntries(
+            Map.entry("kubedb.com proxysqls/finalizers update", "not a request: OwnerReferencesPermissionEnforcement checks it when a child "
+                    + "with blockOwnerDeletion is written (proven by setsOwnerReferencesOnlyWithTheFinalizersRule)"),
+            Map.entry("coordination.k8s.io leases update", "not a request: JOSDK's start-up check (SelfSubjectRulesReview) requires it; "
+                    + "fabric8's Lease lock patches"),
+            Map.entry("cert-manager.io certificates delete", "a ReconfigureTLS remove of cert-manager TLS deletes the ProxySQL's Certificates; "
+                    + "this class's pods run no ProxySQL, so it runs no ReconfigureTLS (CertManagerIssuanceIT does, with a real cert-manager)"),
+            Map.entry("cert-manager.io certificates/status patch", "a ReconfigureTLS rotateCertificates with an issuerRef asks cert-manager to "
+                    + "renew by setting the Certificate's Issuing condition, as cmctl renew does; not run here (CertManagerIssuanceIT runs it)"),
+            Map.entry("core pods patch", "a HorizontalScaling scale-down takes the leaving pod out of the client Service by removing one label (and "
+                    + "puts it back on rollback); only with the ProxySQL-level check on, and this class runs no ProxySQL (HorizontalScalingOnProxySqlIT, make e2e)"),
+            Map.entry("core pods get", "fabric8's merge patch of that label reads the pod first"),
+            Map.entry("discovery.k8s.io endpointslices list", "the scale-down waits until no EndpointSlice of the client Service lists the leaving pod; not run here (no ProxySQL)"));
 
     /** Label of this class's namespaces: the webhook configuration it installs applies to them only. */
     static final String NAMESPACE_LABEL = "proxysql-operator.test/rbac-it";
@@ -256,7 +260,9 @@ class RbacLeastPrivilegeIT {
         List<String[]> forbidden = List.of(
                 // verb, group, resource, subresource, namespace, name
                 a("update", "", "secrets", "", n, "x"), a("delete", "", "secrets", "", n, "x"), a("deletecollection", "", "secrets", "", n, ""),
-                a("create", "", "pods", "", n, ""), a("patch", "", "pods", "", n, "x"), a("delete", "", "pods", "", n, "x"),
+                // patch on pods is granted: a HorizontalScaling moves a leaving pod out of the client Service by its label
+                // (see GRANTED_BUT_NOT_REQUESTED); creating and deleting pods stays the StatefulSet controller's.
+                a("create", "", "pods", "", n, ""), a("delete", "", "pods", "", n, "x"),
                 a("create", "", "pods", "exec", n, "x"), a("get", "", "pods", "log", n, "x"),
                 a("get", "", "configmaps", "", n, "x"), a("list", "", "nodes", "", "", ""),
                 a("create", "", "serviceaccounts", "token", NAMESPACE, ACCOUNT), a("impersonate", "", "users", "", "", "admin"),

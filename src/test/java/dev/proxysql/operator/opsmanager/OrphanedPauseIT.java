@@ -13,12 +13,16 @@ import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
+import dev.proxysql.operator.topology.ClientServiceMembership;
 import dev.proxysql.operator.topology.PauseProtocol;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,6 +60,8 @@ class OrphanedPauseIT {
         assertThat(PauseProtocol.isPausedByOpsRequest(client.resources(ProxySQL.class).withName("px").get()))
                 .as("a pause held by a running request stays").isTrue();
 
+        // As a scale-down that vanished midway would leave it: px-1 out of the client Service.
+        client.pods().withName("px-1").patch(PatchContext.of(PatchType.JSON_MERGE), ClientServiceMembership.leavePatch(Instant.now()));
         client.resources(ProxySQLOpsRequest.class).withName("stuck").edit(r -> {
             r.getMetadata().setFinalizers(List.of());
             return r;
@@ -71,7 +77,10 @@ class OrphanedPauseIT {
                 () -> events(client, "ProxySQL", "px").stream().filter(e -> OrphanedPauseReconciler.REASON.equals(e.getReason()))
                         .findFirst().orElse(null), e -> e != null);
         assertThat(event.getType()).isEqualTo("Warning");
-        assertThat(event.getMessage()).contains("Paused by ProxySQLOpsRequest stuck (Restart)", "resumed");
+        assertThat(event.getMessage()).contains("Paused by ProxySQLOpsRequest stuck (Restart)", "resumed",
+                "pod(s) px-1 put back into the client Service");
+        assertThat(ClientServiceMembership.selects(client.pods().withName("px-1").get())).as("px-1 selected by the client Service again").isTrue();
+        assertThat(ClientServiceMembership.outSince(client.pods().withName("px-1").get())).as("the note of when it left is gone").isEmpty();
     }
 
     @Test

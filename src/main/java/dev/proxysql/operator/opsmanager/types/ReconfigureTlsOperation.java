@@ -254,8 +254,13 @@ public final class ReconfigureTlsOperation implements Operation {
     /** KubeDB's TLS conditions ({@link ReconfigureTlsConditions}) for the add, issuer change and remove flow. */
     @Override
     public List<Note> conditionsAt(Moment moment, ProxySQLOpsRequest request, ProxySQL proxysql) {
-        if (rotates(request)) {
-            return moment == Moment.FAILED ? ReconfigureTlsConditions.failed(request) : List.of();
+        // A failure needs only the request's own conditions: the ProxySQL may be gone by then (a write refused until
+        // the step timeout while it was deleted), and the failure must still be recorded.
+        if (moment == Moment.FAILED) {
+            return ReconfigureTlsConditions.failed(request);
+        }
+        if (rotates(request) || proxysql == null) {
+            return List.of();
         }
         TLSSpec tls = request.getSpec().getTls();
         TypedLocalObjectReference issuer = tls.getIssuerRef() != null ? tls.getIssuerRef()

@@ -84,6 +84,16 @@ class ReconfigureTlsConditionsTest {
     }
 
     @Test
+    void aFailureIsRecordedWhenTheProxySqlIsGone() {
+        ProxySQLOpsRequest r = request("issuerRef: {apiGroup: cert-manager.io, kind: Issuer, name: ca}");
+        apply(r, Moment.TEMPLATE_CHANGE_STARTS, plain);
+        r.getStatus().getProgress().setFailure("step UpdatingStatefulSet: the API server refused a write (500)");
+        assertThat(apply(r, Moment.FAILED, null)).containsEntry(ADD_TLS, "False AddTLSFailed")
+                .containsEntry(ISSUING, "False IssueCertificatesFailed");
+        assertThat(op.conditionsAt(Moment.TEMPLATE_PREPARED, r, null)).as("no ProxySQL, nothing else to say").isEmpty();
+    }
+
+    @Test
     void anAddFailingAfterIssuingKeepsTheCertificatesIssued() {
         ProxySQLOpsRequest r = request("certificates: [{alias: server}]");
         apply(r, Moment.TEMPLATE_CHANGE_STARTS, plain);
