@@ -481,6 +481,12 @@ public final class OpsStateMachine {
 
     private Optional<Duration> rollingBackStatefulSet(Run run, StepOutcome outcome) {
         TemplateChange back = run.previousChange();
+        // What the previous template needs again (ReconfigureTLS: the original issuer's certificates) before the
+        // template goes back and before any pod is replaced back, also when the template had not changed yet.
+        if ((outcome instanceof StepOutcome.ApplyTemplate || outcome instanceof StepOutcome.Proceed)
+                && effects.prepareRollback(run.r, run.op, run.proxysql).isPresent()) {
+            return poll();
+        }
         if (outcome instanceof StepOutcome.ApplyTemplate) {
             Optional<String> refused = applyTemplate(run, back);
             if (refused.isPresent()) {
@@ -757,13 +763,18 @@ public final class OpsStateMachine {
         /** The change this request makes to the pod template, as recorded when it paused the ProxySQL. */
         TemplateChange targetChange() {
             return new TemplateChange(changedImages(progress().getTargetImages(), progress().getPreviousImages()),
-                    progress().getTargetResources(), op.templateAnnotations(r), rendered == null || !rendered.ok() ? null : rendered.statefulSet());
+                    progress().getTargetResources(), op.templateAnnotations(r, proxysql), rendered == null || !rendered.ok() ? null : rendered.statefulSet());
         }
 
-        /** The template as it was before this request changed it (annotations are not rolled back). */
+        /**
+         * The template as it was before this request changed it. A rollback removes the type's annotations (a null
+         * value): kept, they would make the rollback's template a revision of its own, and every pod, not only those
+         * already moved, would be replaced onto it (for an issuer change, onto the new issuer's certificate).
+         */
         TemplateChange previousChange() {
+            Map<String, String> removed = changesTemplate() ? TemplateChange.removing(op.templateAnnotations(r, proxysql).keySet()) : Map.of();
             return new TemplateChange(changedImages(progress().getPreviousImages(), progress().getTargetImages()),
-                    progress().getPreviousResources(), Map.of(), rendered == null || !rendered.ok() ? null : rendered.statefulSet());
+                    progress().getPreviousResources(), removed, rendered == null || !rendered.ok() ? null : rendered.statefulSet());
         }
 
         /** The entries of {@code images} that differ from {@code other}'s: what a change of images is about. */

@@ -25,6 +25,12 @@ record TemplateChange(Map<String, String> images, Map<String, ResourceRequiremen
         annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
     }
 
+    /** Annotations that remove each of {@code keys} (a null value each): what a rollback does with a type's annotations. */
+    static Map<String, String> removing(java.util.Collection<String> keys) {
+        Map<String, String> removed = new LinkedHashMap<>();
+        keys.forEach(k -> removed.put(k, null));
+        return removed;
+    }
 
     /**
      * For people: "proxysql=image, exporter=image; proxysql resources requests cpu=1; annotation=value"; a change only
@@ -35,7 +41,7 @@ record TemplateChange(Map<String, String> images, Map<String, ResourceRequiremen
                         images.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")),
                         resources.entrySet().stream().map(e -> e.getKey() + " resources " + ResourceQuantities.describe(e.getValue()))
                                 .collect(Collectors.joining(", ")),
-                        annotations.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
+                        annotations.entrySet().stream().map(e -> e.getValue() == null ? "without " + e.getKey() : e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.joining("; "));
         return described.isEmpty() ? "the pod template rendered from the ProxySQL's spec" : described;

@@ -24,6 +24,21 @@ class TemplateChangeTest {
     }
 
     @Test
+    void theRollbackOfAnIssuerChangeRemovesItsAnnotationSoTheOriginalRevisionIsTheTarget() {
+        // An issuer change renders the same StatefulSet for both issuers: only its annotation tells the revisions apart.
+        StatefulSet rendered = sts("img:2", HALF_CPU, Map.of());
+        StatefulSet moved = sts("img:2", HALF_CPU, Map.of(dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation.RECONFIGURED_BY, "tls/uid"));
+        moved.getMetadata().setAnnotations(Map.of(ChildApplier.HASH_ANNOTATION, ChildApplier.hashOf(rendered)));
+        TemplateChange back = new TemplateChange(null, null,
+                TemplateChange.removing(java.util.List.of(dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation.RECONFIGURED_BY)), rendered);
+        assertThat(StatefulSetTemplate.has(moved, back)).as("the annotated template is not the rollback's: it must be written back").isFalse();
+        assertThat(back.describe()).isEqualTo("without " + dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation.RECONFIGURED_BY);
+        StatefulSet original = sts("img:2", HALF_CPU, Map.of());
+        original.getMetadata().setAnnotations(Map.of(ChildApplier.HASH_ANNOTATION, ChildApplier.hashOf(rendered)));
+        assertThat(StatefulSetTemplate.has(original, back)).as("written back: the original template again").isTrue();
+    }
+
+    @Test
     void aStatefulSetHasTheChangeWhenItWasLastAppliedFromTheSameRenderingAndHasTheAnnotations() {
         StatefulSet rendered = sts("img:2", HALF_CPU, Map.of());
         StatefulSet live = sts("img:2", HALF_CPU, Map.of("a", "b"));
