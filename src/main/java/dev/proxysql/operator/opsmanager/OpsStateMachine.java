@@ -318,6 +318,12 @@ public final class OpsStateMachine {
             run.progress().setTargetResources(changed);
             run.progress().setPreviousResources(valuesOf(changed.keySet(), live));
         }
+        Map<String, String> liveAnnotations = run.sts.getSpec().getTemplate().getMetadata().getAnnotations();
+        Map<String, String> previousAnnotations = valuesOf(run.op.templateAnnotations(run.r, run.proxysql).keySet(),
+                liveAnnotations == null ? Map.of() : liveAnnotations);
+        if (!previousAnnotations.isEmpty()) {
+            run.progress().setPreviousAnnotations(previousAnnotations);
+        }
         run.condition(OpsConditions.PAUSE_DATABASE, true, OpsReason.DATABASE_PAUSE_SUCCEEDED, "Successfully paused ProxySQL "
                 + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
         OpsStep next = run.op.stepAfterPause(run.r);
@@ -767,14 +773,16 @@ public final class OpsStateMachine {
         }
 
         /**
-         * The template as it was before this request changed it. A rollback removes the type's annotations (a null
-         * value): kept, they would make the rollback's template a revision of its own, and every pod, not only those
-         * already moved, would be replaced onto it (for an issuer change, onto the new issuer's certificate).
+         * The template as it was before this request changed it. A rollback puts the type's annotations back as they
+         * were (recorded when pausing; a null value removes one the template did not have): kept, they would make the
+         * rollback's template a revision of its own, and every pod, not only those already moved, would be replaced
+         * onto it (for an issuer change, onto the new issuer's certificate).
          */
         TemplateChange previousChange() {
-            Map<String, String> removed = changesTemplate() ? TemplateChange.removing(op.templateAnnotations(r, proxysql).keySet()) : Map.of();
+            Map<String, String> back = changesTemplate() ? TemplateChange.restoring(op.templateAnnotations(r, proxysql).keySet(),
+                    progress().getPreviousAnnotations()) : Map.of();
             return new TemplateChange(changedImages(progress().getPreviousImages(), progress().getTargetImages()),
-                    progress().getPreviousResources(), removed, rendered == null || !rendered.ok() ? null : rendered.statefulSet());
+                    progress().getPreviousResources(), back, rendered == null || !rendered.ok() ? null : rendered.statefulSet());
         }
 
         /** The entries of {@code images} that differ from {@code other}'s: what a change of images is about. */

@@ -25,11 +25,14 @@ record TemplateChange(Map<String, String> images, Map<String, ResourceRequiremen
         annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
     }
 
-    /** Annotations that remove each of {@code keys} (a null value each): what a rollback does with a type's annotations. */
-    static Map<String, String> removing(java.util.Collection<String> keys) {
-        Map<String, String> removed = new LinkedHashMap<>();
-        keys.forEach(k -> removed.put(k, null));
-        return removed;
+    /**
+     * What a rollback does with a type's annotations {@code keys}: each back to its value in {@code previous}, or
+     * removed (a null value) when {@code previous} (null: none recorded) does not have it.
+     */
+    static Map<String, String> restoring(java.util.Collection<String> keys, Map<String, String> previous) {
+        Map<String, String> back = new LinkedHashMap<>();
+        keys.forEach(k -> back.put(k, previous == null ? null : previous.get(k)));
+        return back;
     }
 
     /**
