@@ -489,9 +489,13 @@ public final class OpsStateMachine {
         TemplateChange back = run.previousChange();
         // What the previous template needs again (ReconfigureTLS: the original issuer's certificates) before the
         // template goes back and before any pod is replaced back, also when the template had not changed yet.
-        if ((outcome instanceof StepOutcome.ApplyTemplate || outcome instanceof StepOutcome.Proceed)
-                && effects.prepareRollback(run.r, run.op, run.proxysql).isPresent()) {
-            return poll();
+        if (outcome instanceof StepOutcome.ApplyTemplate || outcome instanceof StepOutcome.Proceed) {
+            Optional<String> waiting = effects.prepareRollback(run.r, run.op, run.proxysql);
+            if (waiting.isPresent()) {
+                // Timed out here too: with the template already back (a failure before it changed), nothing else would.
+                return run.stepTimedOut() ? rollbackFailed(run, "still " + waiting.get() + " after " + run.timeoutText()
+                        + "; no pod was replaced back") : poll();
+            }
         }
         if (outcome instanceof StepOutcome.ApplyTemplate) {
             Optional<String> refused = applyTemplate(run, back);
