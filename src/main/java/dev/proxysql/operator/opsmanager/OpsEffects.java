@@ -85,6 +85,11 @@ final class OpsEffects {
         return write(r, step(r) + ": prepare the template", () -> op.prepareTemplate(r, p));
     }
 
+    /** The operation's writes before the rollback's template and pods ({@link Operation#prepareRollback}). */
+    java.util.Optional<String> prepareRollback(ProxySQLOpsRequest r, Operation op, ProxySQL p) {
+        return write(r, step(r) + ": prepare the rollback", () -> op.prepareRollback(r, p));
+    }
+
     void updateDatabase(ProxySQLOpsRequest r, Operation op, ProxySQL p) {
         write(r, step(r) + ": update the ProxySQL", () -> {
             op.updateDatabase(r, p);

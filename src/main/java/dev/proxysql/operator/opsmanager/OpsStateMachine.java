@@ -318,6 +318,12 @@ public final class OpsStateMachine {
             run.progress().setTargetResources(changed);
             run.progress().setPreviousResources(valuesOf(changed.keySet(), live));
         }
+        Map<String, String> liveAnnotations = run.sts.getSpec().getTemplate().getMetadata().getAnnotations();
+        Map<String, String> previousAnnotations = valuesOf(run.op.templateAnnotations(run.r, run.proxysql).keySet(),
+                liveAnnotations == null ? Map.of() : liveAnnotations);
+        if (!previousAnnotations.isEmpty()) {
+            run.progress().setPreviousAnnotations(previousAnnotations);
+        }
         run.condition(OpsConditions.PAUSE_DATABASE, true, OpsReason.DATABASE_PAUSE_SUCCEEDED, "Successfully paused ProxySQL "
                 + run.proxysql.getMetadata().getName() + "; the provisioner acknowledged it");
         OpsStep next = run.op.stepAfterPause(run.r);
@@ -481,6 +487,16 @@ public final class OpsStateMachine {
 
     private Optional<Duration> rollingBackStatefulSet(Run run, StepOutcome outcome) {
         TemplateChange back = run.previousChange();
+        // What the previous template needs again (ReconfigureTLS: the original issuer's certificates) before the
+        // template goes back and before any pod is replaced back, also when the template had not changed yet.
+        if (outcome instanceof StepOutcome.ApplyTemplate || outcome instanceof StepOutcome.Proceed) {
+            Optional<String> waiting = effects.prepareRollback(run.r, run.op, run.proxysql);
+            if (waiting.isPresent()) {
+                // Timed out here too: with the template already back (a failure before it changed), nothing else would.
+                return run.stepTimedOut() ? rollbackFailed(run, "still " + waiting.get() + " after " + run.timeoutText()
+                        + "; no pod was replaced back") : poll();
+            }
+        }
         if (outcome instanceof StepOutcome.ApplyTemplate) {
             Optional<String> refused = applyTemplate(run, back);
             if (refused.isPresent()) {
@@ -767,13 +783,20 @@ public final class OpsStateMachine {
         /** The change this request makes to the pod template, as recorded when it paused the ProxySQL. */
         TemplateChange targetChange() {
             return new TemplateChange(changedImages(progress().getTargetImages(), progress().getPreviousImages()),
-                    progress().getTargetResources(), op.templateAnnotations(r), rendered == null || !rendered.ok() ? null : rendered.statefulSet());
+                    progress().getTargetResources(), op.templateAnnotations(r, proxysql), rendered == null || !rendered.ok() ? null : rendered.statefulSet());
         }
 
-        /** The template as it was before this request changed it (annotations are not rolled back). */
+        /**
+         * The template as it was before this request changed it. A rollback puts the type's annotations back as they
+         * were (recorded when pausing; a null value removes one the template did not have): kept, they would make the
+         * rollback's template a revision of its own, and every pod, not only those already moved, would be replaced
+         * onto it (for an issuer change, onto the new issuer's certificate).
+         */
         TemplateChange previousChange() {
+            Map<String, String> back = changesTemplate() ? TemplateChange.restoring(op.templateAnnotations(r, proxysql).keySet(),
+                    progress().getPreviousAnnotations()) : Map.of();
             return new TemplateChange(changedImages(progress().getPreviousImages(), progress().getTargetImages()),
-                    progress().getPreviousResources(), Map.of(), rendered == null || !rendered.ok() ? null : rendered.statefulSet());
+                    progress().getPreviousResources(), back, rendered == null || !rendered.ok() ? null : rendered.statefulSet());
         }
 
         /** The entries of {@code images} that differ from {@code other}'s: what a change of images is about. */

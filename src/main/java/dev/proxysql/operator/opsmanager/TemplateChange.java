@@ -25,6 +25,15 @@ record TemplateChange(Map<String, String> images, Map<String, ResourceRequiremen
         annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
     }
 
+    /**
+     * What a rollback does with a type's annotations {@code keys}: each back to its value in {@code previous}, or
+     * removed (a null value) when {@code previous} (null: none recorded) does not have it.
+     */
+    static Map<String, String> restoring(java.util.Collection<String> keys, Map<String, String> previous) {
+        Map<String, String> back = new LinkedHashMap<>();
+        keys.forEach(k -> back.put(k, previous == null ? null : previous.get(k)));
+        return back;
+    }
 
     /**
      * For people: "proxysql=image, exporter=image; proxysql resources requests cpu=1; annotation=value"; a change only
@@ -35,7 +44,7 @@ record TemplateChange(Map<String, String> images, Map<String, ResourceRequiremen
                         images.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")),
                         resources.entrySet().stream().map(e -> e.getKey() + " resources " + ResourceQuantities.describe(e.getValue()))
                                 .collect(Collectors.joining(", ")),
-                        annotations.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
+                        annotations.entrySet().stream().map(e -> e.getValue() == null ? "without " + e.getKey() : e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.joining("; "));
         return described.isEmpty() ? "the pod template rendered from the ProxySQL's spec" : described;

@@ -9,6 +9,7 @@ import dev.proxysql.operator.api.common.TypedLocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.certmanager.LocalCertManager;
 import dev.proxysql.operator.testing.cluster.Await;
@@ -134,6 +135,37 @@ class CertManagerIssuanceIT {
                         .hasMessageContaining("does not serve a certificate of CN=issuer A");
             }
             assertNotPaused(client, "px");
+
+            // 4. back to Issuer ca-a, but the first pod on the new template never starts: the request fails and rolls
+            //    back. The Certificates go back to ca-b and cert-manager re-issues from CA B before the moved pod is
+            //    replaced back onto the original revision (the one carrying to-b's annotation); the other pod is not
+            //    touched, and every pod serves CA B's certificate.
+            String original = client.apps().statefulSets().withName("px").get().getStatus().getUpdateRevision();
+            Map<String, String> beforeRollback = podUids(client);
+            pods.refuseToStart(pod -> pod.getMetadata().getAnnotations() != null && String.valueOf(pod.getMetadata().getAnnotations()
+                    .get(ReconfigureTlsOperation.RECONFIGURED_BY)).startsWith("back-to-a/"));
+            client.resource(OpsFixture.reconfigureTls(ns, "back-to-a", "px",
+                    "issuerRef: {apiGroup: cert-manager.io, kind: Issuer, name: ca-a}", "45s")).create();
+            ProxySQLOpsRequest failed = awaitOps(client, "back-to-a", OpsRequestPhase.FAILED, TIMEOUT);
+            assertThat(failed.getStatus().getConditions()).as("rolled back").anyMatch(c -> "Rollback".equals(c.getType())
+                    && "RollbackSucceeded".equals(c.getReason()));
+            assertThat(client.apps().statefulSets().withName("px").get().getStatus().getUpdateRevision())
+                    .as("the rollback's template is the original revision, not a new one").isEqualTo(original);
+            Map<String, String> afterRollback = podUids(client);
+            assertThat(PODS.stream().filter(pod -> afterRollback.get(pod).equals(beforeRollback.get(pod))).count())
+                    .as("only the pod that had moved is replaced back: %s then %s", beforeRollback, afterRollback).isEqualTo(1L);
+            GenericKubernetesResource server = client.genericKubernetesResources(CertificateFactory.CONTEXT).withName("px-server-cert").get();
+            assertThat(server.<String>get("spec", "issuerRef", "name")).as("the Certificate is back on the original issuer").isEqualTo("ca-b");
+            X509Certificate backOnB = leaf(client, "px-server-cert");
+            assertThat(caB.signed(backOnB)).as("the server Secret holds a certificate of CA B again").isTrue();
+            assertThat(caB.signed(leaf(client, "px-client-cert"))).isTrue();
+            for (String pod : PODS) {
+                Await.until(TIMEOUT, "a ProxySQL process for " + pod, () -> pods.node(pod), n -> n != null && n.running());
+                assertThat(served(pods, pod, caB.certificate())).as("%s serves the certificate of CA B", pod).isNotNull();
+            }
+            assertNotPaused(client, "px");
+            assertThat(client.resources(dev.proxysql.operator.api.kubedb.v1.ProxySQL.class).withName("px").get().getSpec().getTls()
+                    .getIssuerRef().getName()).as("spec.tls unchanged").isEqualTo("ca-b");
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(e.getMessage() + "\n" + CERT_MANAGER.logTail(), e);
         }

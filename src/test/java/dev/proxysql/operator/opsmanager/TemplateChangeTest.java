@@ -24,6 +24,29 @@ class TemplateChangeTest {
     }
 
     @Test
+    void theRollbackOfAnIssuerChangeRemovesItsAnnotationSoTheOriginalRevisionIsTheTarget() {
+        String k = dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation.RECONFIGURED_BY;
+        // An issuer change renders the same StatefulSet for both issuers: only its annotation tells the revisions apart.
+        StatefulSet rendered = sts("img:2", HALF_CPU, Map.of());
+        StatefulSet moved = sts("img:2", HALF_CPU, Map.of(k, "tls/uid"));
+        moved.getMetadata().setAnnotations(Map.of(ChildApplier.HASH_ANNOTATION, ChildApplier.hashOf(rendered)));
+        TemplateChange back = new TemplateChange(null, null,
+                TemplateChange.restoring(java.util.List.of(k), null), rendered);
+        assertThat(StatefulSetTemplate.has(moved, back)).as("the annotated template is not the rollback's: it must be written back").isFalse();
+        assertThat(back.describe()).isEqualTo("without " + k);
+        StatefulSet original = sts("img:2", HALF_CPU, Map.of());
+        original.getMetadata().setAnnotations(Map.of(ChildApplier.HASH_ANNOTATION, ChildApplier.hashOf(rendered)));
+        assertThat(StatefulSetTemplate.has(original, back)).as("written back: the original template again").isTrue();
+        // The template already had the annotation (an earlier issuer change): the rollback puts that value back.
+        Map<String, String> again = TemplateChange.restoring(java.util.List.of(k), Map.of(k, "earlier/uid"));
+        assertThat(again).containsExactly(Map.entry(k, "earlier/uid"));
+        StatefulSet earlier = sts("img:2", HALF_CPU, Map.of(k, "earlier/uid"));
+        earlier.getMetadata().setAnnotations(Map.of(ChildApplier.HASH_ANNOTATION, ChildApplier.hashOf(rendered)));
+        assertThat(StatefulSetTemplate.has(earlier, new TemplateChange(null, null, again, rendered))).as("the original revision again").isTrue();
+        assertThat(StatefulSetTemplate.has(earlier, back)).as("removing it instead would make a third revision").isFalse();
+    }
+
+    @Test
     void aStatefulSetHasTheChangeWhenItWasLastAppliedFromTheSameRenderingAndHasTheAnnotations() {
         StatefulSet rendered = sts("img:2", HALF_CPU, Map.of());
         StatefulSet live = sts("img:2", HALF_CPU, Map.of("a", "b"));

@@ -55,10 +55,22 @@ public interface Operation {
     }
 
     /**
-     * Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. None by
-     * default: only Restart changes the template with nothing else to show for it.
+     * What the previous template needs again before the pods go back to it (idempotent, called until it answers
+     * empty, before the rollback's template is written and before its pods are planned): ReconfigureTLS's issuer
+     * change puts the Certificates back on the original issuer and waits until their Secrets are issued by it.
+     * Returns what it still waits for, or empty.
      */
-    default Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
+    default java.util.Optional<String> prepareRollback(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Pod-template annotations the change adds; a new value makes a new revision, so every pod is replaced. None by
+     * default: only Restart changes the template with nothing else to show for it, and ReconfigureTLS's issuer change.
+     * {@code proxysql} is the ProxySQL as the request finds it (its spec not yet changed), or null when it is gone.
+     * A rollback removes them, so that the pods not yet replaced keep their revision.
+     */
+    default Map<String, String> templateAnnotations(ProxySQLOpsRequest request, ProxySQL proxysql) {
         return Map.of();
     }
 

@@ -6,11 +6,12 @@ import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.TLSSpec;
+import dev.proxysql.operator.kube.ChildApplier;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.tls.CertificateFactory;
 import dev.proxysql.operator.tls.OwnCaIssuer;
+import dev.proxysql.operator.topology.StatefulSetFactory;
 import dev.proxysql.operator.topology.TlsLayout;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Clock;
 import java.util.Optional;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -38,9 +39,12 @@ public final class ReconfigureTlsOperation implements Operation {
     static final String FIELD_MANAGER = "proxysql-ops-manager";
     private final KubernetesClient client;
     private final TlsRotation rotation;
+    /** The Certificates as the provisioner applies them: its field manager, its hash annotation. */
+    private final ChildApplier certificates;
 
     public ReconfigureTlsOperation(KubernetesClient client, AdminEndpoints endpoints) {
         this.client = client;
+        this.certificates = new ChildApplier(client, StatefulSetFactory.FIELD_MANAGER, () -> { });
         this.rotation = new TlsRotation(client, endpoints);
     }
 
@@ -157,19 +161,25 @@ public final class ReconfigureTlsOperation implements Operation {
     }
 
     /**
-     * A request naming an issuer or certificates annotates the pod template with itself, as Restart does. An issuer
-     * change keeps the Secret names, so the rendered template alone does not change and no pod would be replaced:
-     * they would go on serving the old issuer's certificate (ProxySQL reads its files at start and at
-     * {@code PROXYSQL RELOAD TLS}). With the annotation every pod is replaced once {@link #prepareTemplate} has seen
-     * each Secret issued by the new issuer, and reads that certificate. Shown by CertManagerIssuanceIT with a real
-     * cert-manager.
+     * An issuer change annotates the pod template with the request, as Restart does: it keeps the Secret names, so the
+     * rendered template alone does not change and no pod would be replaced: they would go on serving the old issuer's
+     * certificate (ProxySQL reads its files at start and at {@code PROXYSQL RELOAD TLS}). With the annotation every
+     * pod is replaced once {@link #prepareTemplate} has seen each Secret issued by the new issuer, and reads that
+     * certificate. An add or a removal changes the pod spec itself (mount, init container) and needs none: without
+     * it, its rollback template is the original one again and only the pods already moved are replaced back. Only
+     * while the ProxySQL still has the old issuer (its spec is written at the end). Shown by CertManagerIssuanceIT.
      */
     @Override
-    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
+    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        return changesIssuer(request, proxysql)
+                ? Map.of(RECONFIGURED_BY, request.getMetadata().getName() + "/" + request.getMetadata().getUid()) : Map.of();
+    }
+
+    /** The request moves the ProxySQL's TLS to another issuer, and the ProxySQL's spec does not have it yet. */
+    static boolean changesIssuer(ProxySQLOpsRequest request, ProxySQL proxysql) {
         TLSSpec tls = request.getSpec().getTls();
-        boolean names = tls != null && !rotates(request) && !Boolean.TRUE.equals(tls.getRemove())
-                && (tls.getIssuerRef() != null || tls.getCertificates() != null);
-        return names ? Map.of(RECONFIGURED_BY, request.getMetadata().getName() + "/" + request.getMetadata().getUid()) : Map.of();
+        return proxysql != null && kind(tls, proxysql) == Kind.ISSUER_CHANGE && tls.getIssuerRef() != null
+                && !sameIssuer(tls.getIssuerRef(), proxysql.getSpec().getTls().getIssuerRef());
     }
 
     /**
@@ -188,9 +198,44 @@ public final class ReconfigureTlsOperation implements Operation {
             new OwnCaIssuer(client, FIELD_MANAGER, Clock.systemUTC()).ensure(target);
             return Optional.empty();
         }
-        for (String alias : CertificateFactory.aliases(target)) {
+        return issueFromCertManager(target);
+    }
+
+    /**
+     * The rollback of an issuer change: the Certificates go back to the original issuer (the ProxySQL's spec, which
+     * the request has not changed yet) and the rollback waits until cert-manager has issued their Secrets from it,
+     * so that the pods replaced back serve its certificate. From the operator's own CA: the Certificates are deleted
+     * (cert-manager would issue the Secrets again) and the CA issues the certificates again, as the provisioner does.
+     * An add or a removal needs nothing: the original template mounts no certificate, or the ones it mounted.
+     */
+    @Override
+    public Optional<String> prepareRollback(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        if (!changesIssuer(request, proxysql)) {
+            return Optional.empty();
+        }
+        if (proxysql.getSpec().getTls().getIssuerRef() == null) {
+            deleteCertificates(proxysql);
+            new OwnCaIssuer(client, FIELD_MANAGER, Clock.systemUTC()).ensure(proxysql);
+            return Optional.empty();
+        }
+        return issueFromCertManager(proxysql);
+    }
+
+    /**
+     * Applies the Certificates {@code p}'s spec names exactly as the provisioner does (its hash-guarded applier and
+     * field manager, so that it finds them as it would make them afterwards, and a rollback's apply of the original
+     * issuer is not taken for a no-op), then waits until each Secret is issued by that issuer: after an issuer change
+     * a Secret still holds the other issuer's certificate until cert-manager re-issues, and pods replaced before that
+     * would serve it.
+     */
+    private Optional<String> issueFromCertManager(ProxySQL p) {
+        TypedLocalObjectReference issuer = p.getSpec().getTls().getIssuerRef();
+        String ns = p.getMetadata().getNamespace();
+        for (String alias : CertificateFactory.aliases(p)) {
             try {
-                client.resource(CertificateFactory.build(target, alias)).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+                GenericKubernetesResource live = client.genericKubernetesResources(CERTIFICATES).inNamespace(ns)
+                        .withName(TlsLayout.certificate(p, alias)).get();
+                certificates.apply(CertificateFactory.build(p, alias), live);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     return Optional.of("spec.tls.issuerRef: the API server does not serve cert-manager's Certificate: install cert-manager, "
@@ -199,14 +244,11 @@ public final class ReconfigureTlsOperation implements Operation {
                 throw e;
             }
         }
-        // Every Secret issued by the target issuer, not just present: after an issuer change it still holds the old
-        // issuer's certificate until cert-manager re-issues, and pods replaced before that would serve the old one.
-        for (String alias : CertificateFactory.aliases(target)) {
-            String secret = TlsLayout.certSecret(target, alias);
-            Secret issued = client.secrets().inNamespace(target.getMetadata().getNamespace()).withName(secret).get();
-            if (!CertificateFactory.issuedBy(issued, tls.getIssuerRef())) {
+        for (String alias : CertificateFactory.aliases(p)) {
+            String secret = TlsLayout.certSecret(p, alias);
+            if (!CertificateFactory.issuedBy(client.secrets().inNamespace(ns).withName(secret).get(), issuer)) {
                 return Optional.of("waiting for cert-manager to issue the Secret " + secret + " from "
-                        + (tls.getIssuerRef().getKind() == null ? "Issuer" : tls.getIssuerRef().getKind()) + " \"" + tls.getIssuerRef().getName() + "\"");
+                        + (issuer.getKind() == null ? "Issuer" : issuer.getKind()) + " \"" + issuer.getName() + "\"");
             }
         }
         return Optional.empty();

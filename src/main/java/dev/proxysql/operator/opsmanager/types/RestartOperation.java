@@ -26,7 +26,7 @@ public final class RestartOperation implements Operation {
     }
 
     @Override
-    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request) {
+    public Map<String, String> templateAnnotations(ProxySQLOpsRequest request, ProxySQL proxysql) {
         return Map.of(RESTARTED_BY, request.getMetadata().getName() + "/" + request.getMetadata().getUid());
     }
 

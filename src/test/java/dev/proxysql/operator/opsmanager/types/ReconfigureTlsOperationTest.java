@@ -49,8 +49,22 @@ class ReconfigureTlsOperationTest {
         assertThat(op.validate(change, tls).kind()).isEqualTo(Validation.Kind.RUN);
         assertThat(ReconfigureTlsOperation.kind(change.getSpec().getTls(), tls)).isEqualTo(ReconfigureTlsOperation.Kind.ISSUER_CHANGE);
         assertThat(op.target(change, tls).getSpec().getTls().getIssuerRef().getName()).isEqualTo("other");
-        assertThat(op.templateAnnotations(change)).as("same Secret names, so only the annotation makes the pods be replaced")
+        assertThat(op.templateAnnotations(change, tls)).as("same Secret names, so only the annotation makes the pods be replaced")
                 .containsOnlyKeys(ReconfigureTlsOperation.RECONFIGURED_BY);
+    }
+
+    @Test
+    void onlyAnIssuerChangeAnnotatesThePodTemplate() {
+        ProxySQLOpsRequest add = request("issuerRef: {apiGroup: cert-manager.io, kind: Issuer, name: ca-issuer}");
+        assertThat(op.templateAnnotations(add, plain)).as("an add changes the pod spec itself: its rollback template must be the original one")
+                .isEmpty();
+        assertThat(op.templateAnnotations(request("certificates: [{alias: server}]"), plain)).isEmpty();
+        assertThat(op.templateAnnotations(request("remove: true"), withTls("ca-issuer"))).isEmpty();
+        ProxySQLOpsRequest change = request("issuerRef: {apiGroup: cert-manager.io, kind: ClusterIssuer, name: other}");
+        assertThat(op.templateAnnotations(change, withTls(null))).as("from the operator's own CA to an issuer")
+                .containsOnlyKeys(ReconfigureTlsOperation.RECONFIGURED_BY);
+        assertThat(op.templateAnnotations(change, null)).as("the ProxySQL is gone").isEmpty();
+        assertThat(op.prepareRollback(add, plain)).as("an add's rollback needs no certificate").isEmpty();
     }
 
     @Test
@@ -67,8 +81,8 @@ class ReconfigureTlsOperationTest {
         ProxySQLOpsRequest rotate = request("rotateCertificates: true");
         assertThat(op.validate(rotate, withTls(null)).kind()).isEqualTo(Validation.Kind.RUN);
         assertThat(op.changesPodSpec(rotate)).isFalse();
-        assertThat(op.templateAnnotations(rotate)).as("no pod replaced").isEmpty();
-        assertThat(op.templateAnnotations(request("remove: true"))).isEmpty();
+        assertThat(op.templateAnnotations(rotate, withTls(null))).as("no pod replaced").isEmpty();
+        assertThat(op.templateAnnotations(request("remove: true"), withTls(null))).isEmpty();
         assertThat(ReconfigureTlsOperation.rotates(rotate)).isTrue();
         assertThat(op.target(rotate, withTls("ca-issuer")).getSpec().getTls().getIssuerRef().getName()).isEqualTo("ca-issuer");
     }

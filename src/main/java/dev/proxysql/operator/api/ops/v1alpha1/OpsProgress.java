@@ -22,6 +22,11 @@ public class OpsProgress {
     private java.util.Map<String, String> previousImages;
     /** Container name to image that the request puts in the template. */
     private java.util.Map<String, String> targetImages;
+    /**
+     * The values the template had, before the request changed it, of the annotations the request sets (a key missing:
+     * the template did not have it); a rollback puts them back, so that the pods not yet replaced keep their revision.
+     */
+    private java.util.Map<String, String> previousAnnotations;
     /** Container name to resources, as the StatefulSet template had them before the request changed them. */
     private java.util.Map<String, ResourceRequirements> previousResources;
     /** Container name to resources that the request puts in the template (VerticalScaling). */
@@ -110,6 +115,14 @@ public class OpsProgress {
 
     public void setPreviousImages(java.util.Map<String, String> previousImages) {
         this.previousImages = previousImages;
+    }
+
+    public java.util.Map<String, String> getPreviousAnnotations() {
+        return previousAnnotations;
+    }
+
+    public void setPreviousAnnotations(java.util.Map<String, String> previousAnnotations) {
+        this.previousAnnotations = previousAnnotations;
     }
 
     public java.util.Map<String, String> getTargetImages() {
