@@ -160,7 +160,7 @@ class CertManagerIssuanceIT {
             assertThat(caB.signed(backOnB)).as("the server Secret holds a certificate of CA B again").isTrue();
             assertThat(caB.signed(leaf(client, "px-client-cert"))).isTrue();
             for (String pod : PODS) {
-                Await.until(TIMEOUT, "a ProxySQL process for " + pod, () -> pods.node(pod), n -> n != null && n.running());
+                Await.until(TIMEOUT, "a ProxySQL process for " + pod, () -> pods.node(pod), n -> n != null && n.answering());
                 assertThat(served(pods, pod, caB.certificate())).as("%s serves the certificate of CA B", pod).isNotNull();
             }
             assertNotPaused(client, "px");

@@ -95,7 +95,7 @@ final class OnProxySqlFixture {
         awaitReady(client, "px");
         for (int i = 0; i < replicas; i++) {
             String pod = "px-" + i;
-            Await.until(TIMEOUT, "a real ProxySQL for pod " + pod, () -> pods.node(pod), n -> n != null && n.running());
+            Await.until(TIMEOUT, "a real ProxySQL for pod " + pod, () -> pods.node(pod), n -> n != null && n.answering());
         }
         return pods;
     }

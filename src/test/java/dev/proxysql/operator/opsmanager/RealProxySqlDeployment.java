@@ -98,7 +98,7 @@ final class RealProxySqlDeployment {
         OpsFixture.awaitReady(client, name);
         for (int i = 0; i < replicas; i++) {
             String pod = name + "-" + i;
-            Await.until(TIMEOUT, "a real ProxySQL for pod " + pod, () -> pods.node(pod), n -> n != null && n.running());
+            Await.until(TIMEOUT, "a real ProxySQL for pod " + pod, () -> pods.node(pod), n -> n != null && n.answering());
         }
         return pods;
     }

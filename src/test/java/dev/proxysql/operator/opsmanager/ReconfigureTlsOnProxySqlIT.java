@@ -162,7 +162,7 @@ class ReconfigureTlsOnProxySqlIT {
             for (String pod : List.of("px-0", "px-1")) {
                 Pod live = client.pods().withName(pod).get();
                 assertThat(PodTlsMount.secretName(live.getSpec())).as("%s back on the template without TLS", pod).isEmpty();
-                Await.until(TIMEOUT, "a ProxySQL process for " + pod + " again", () -> pods.node(pod), n -> n != null && n.running());
+                Await.until(TIMEOUT, "a ProxySQL process for " + pod + " again", () -> pods.node(pod), n -> n != null && n.answering());
                 awaitPlainLogin(pods, pod);
             }
             assertNotPaused(client, "px");

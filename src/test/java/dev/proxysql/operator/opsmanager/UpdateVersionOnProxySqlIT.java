@@ -91,7 +91,7 @@ class UpdateVersionOnProxySqlIT {
                     .contains(ProxySqlBuilds.reportedVersion(OLD)).contains("rolled back");
             assertThat(podImages(client, "px")).containsEntry("px-0", image(OLD));
             ProxySqlNode node = Await.until(TIMEOUT, "a process for the rolled-back pod px-0", () -> pods.node("px-0"),
-                    n -> n != null && n.running());
+                    n -> n != null && n.answering());
             try (AdminSession admin = node.session()) {
                 assertThat(admin.value("SELECT @@version")).isEqualTo(ProxySqlBuilds.reportedVersion(OLD));
             }

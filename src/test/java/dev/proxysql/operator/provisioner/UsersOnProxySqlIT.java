@@ -197,7 +197,7 @@ class UsersOnProxySqlIT {
             String oldUid = client.pods().withName("px-0").get().getMetadata().getUid();
             client.pods().withName("px-0").delete();
             Await.until(TIMEOUT, "pod px-0 recreated with a fresh ProxySQL", () -> pods.node("px-0"),
-                    n -> n != null && n != restarted && n.running());
+                    n -> n != null && n != restarted && n.answering());
             assertThat(client.pods().withName("px-0").get().getMetadata().getUid()).isNotEqualTo(oldUid);
             assertDescribed(pods, "px-0", SYNC_BOUND, "recreated with an empty datadir");
 
@@ -258,7 +258,7 @@ class UsersOnProxySqlIT {
     }
 
     private static ProxySqlNode awaitNode(ProxySqlPods pods, String pod) {
-        return Await.until(TIMEOUT, "a running ProxySQL for pod " + pod, () -> pods.node(pod), n -> n != null && n.running());
+        return Await.until(TIMEOUT, "a running ProxySQL for pod " + pod, () -> pods.node(pod), n -> n != null && n.answering());
     }
 
     private static Map<String, Map<String, String>> awaitUsers(ProxySqlPods pods, String pod,

@@ -33,7 +33,9 @@ public final class ProxySqlNode implements AutoCloseable {
     private final Path dir;
     private final Path cnf;
     private final AdminCredentials admin;
-    private Process process;
+    private volatile Process process;
+    /** The process whose admin interface answered after its start (see {@link #answering()}). */
+    private volatile Process answeredSince;
     private Thread killOnJvmExit;
 
     ProxySqlNode(String version, String address, Path dir, String cnfText, AdminCredentials admin) throws IOException {
@@ -93,6 +95,14 @@ public final class ProxySqlNode implements AutoCloseable {
     }
 
     /**
+     * Running and its admin interface answered since it was started: what a test waits for before it uses a node.
+     * {@link ProxySqlPods} lists a node as soon as its process is spawned, before it listens.
+     */
+    public boolean answering() {
+        return running() && answeredSince == process;
+    }
+
+    /**
      * A client connection on port 6033 as an application user (5 s to connect, 30 s per read), with extra driver
      * {@code options} (e.g. {@code sslMode}); the caller closes it.
      */
@@ -125,6 +135,7 @@ public final class ProxySqlNode implements AutoCloseable {
         Process started = process;
         killOnJvmExit = LocalProcesses.killOnJvmExit(started, "proxysql");
         awaitAdmin();
+        answeredSince = started;
         return this;
     }
 
