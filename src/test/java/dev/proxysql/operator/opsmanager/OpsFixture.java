@@ -35,6 +35,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -190,10 +191,7 @@ public final class OpsFixture {
 
     /** Successful evictions per pod name in the namespace, from the API server's audit log. */
     public static Map<String, Long> evictions(TestCluster cluster, TestNamespace ns) {
-        AuditLog audit = cluster.auditLog().orElseThrow(() -> new AssertionError("the local cluster runs with an audit log"));
-        return audit.events(e -> "create".equals(e.verb()) && "pods".equals(e.resource()) && "eviction".equals(e.subresource())
-                        && ns.name().equals(e.namespace()) && e.code() >= 200 && e.code() < 300).stream()
-                .collect(Collectors.groupingBy(AuditLog.Event::name, TreeMap::new, Collectors.counting()));
+        return successfulPodCreates(cluster, ns, "eviction");
     }
 
     /**
@@ -201,8 +199,13 @@ public final class OpsFixture {
      * for the first pod and one per replacement.
      */
     public static Map<String, Long> podCreations(TestCluster cluster, TestNamespace ns) {
+        return successfulPodCreates(cluster, ns, null);
+    }
+
+    /** Successful creates of pods ({@code subresource} null) or of a pod subresource, per pod name in the namespace. */
+    private static Map<String, Long> successfulPodCreates(TestCluster cluster, TestNamespace ns, String subresource) {
         AuditLog audit = cluster.auditLog().orElseThrow(() -> new AssertionError("the local cluster runs with an audit log"));
-        return audit.events(e -> "create".equals(e.verb()) && "pods".equals(e.resource()) && e.subresource() == null
+        return audit.events(e -> "create".equals(e.verb()) && "pods".equals(e.resource()) && Objects.equals(subresource, e.subresource())
                         && ns.name().equals(e.namespace()) && e.code() >= 200 && e.code() < 300).stream()
                 .collect(Collectors.groupingBy(AuditLog.Event::name, TreeMap::new, Collectors.counting()));
     }
