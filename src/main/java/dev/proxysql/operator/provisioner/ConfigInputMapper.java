@@ -1,6 +1,5 @@
 package dev.proxysql.operator.provisioner;
 
-import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.proxysql.config.BackendMode;
 import dev.proxysql.operator.proxysql.config.Credentials;
@@ -18,17 +17,16 @@ final class ConfigInputMapper {
     private ConfigInputMapper() {
     }
 
-    /** {@code monitor}: the {@code <name>-monitor} Secret's credentials, never the backend's (AppBinding's) own. */
-    static ProxySqlConfigInput map(ProxySQL p, ResolvedReferences refs, String clusterPassword, Credentials monitor) {
-        return ConfigFile.input(p, refs.version(), refs.backend(), refs.backendAddress(), refs.initSecret(), clusterPassword, monitor);
+    /**
+     * {@code monitor}: the {@code <name>-monitor} Secret's credentials, never the backend's (AppBinding's) own;
+     * {@code mode}: this reconcile's decision ({@link BackendModeDecision}).
+     */
+    static ProxySqlConfigInput map(ProxySQL p, ResolvedReferences refs, String clusterPassword, Credentials monitor, BackendMode mode) {
+        return ConfigFile.input(p, refs.version(), refs.backend(), refs.backendAddress(), refs.initSecret(), clusterPassword, monitor, mode);
     }
 
     static StatefulSetFactory.Inputs statefulSetInputs(ProxySQL p, ResolvedReferences refs) {
         return StatefulSetFactory.Inputs.of(p, refs.version(), refs.backend(), refs.backendAddress());
-    }
-
-    static BackendMode mode(AppBinding binding) {
-        return ConfigFile.mode(binding);
     }
 
     static String text(Secret s, String key) {

@@ -5,6 +5,7 @@ import dev.proxysql.operator.provisioner.status.Observation.Check;
 import dev.proxysql.operator.proxysql.backend.MonitorGrant;
 import dev.proxysql.operator.proxysql.backend.MonitorUserProvisioner;
 import dev.proxysql.operator.proxysql.backend.MonitorUserResult;
+import dev.proxysql.operator.proxysql.config.BackendMode;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
@@ -63,11 +64,14 @@ final class MonitorUsers {
         this.clock = clock;
     }
 
-    /** {@code liveMonitorSecret}: the Secret as read this reconcile; empty when it was just created. */
-    Outcome ensure(ProxySQL p, ResolvedReferences refs, Credentials monitor, Optional<Secret> liveMonitorSecret) {
+    /**
+     * {@code liveMonitorSecret}: the Secret as read this reconcile; empty when it was just created. {@code mode}: the
+     * backend mode in use, which decides the grants (a changed mode changes the fingerprint, so its grants are added).
+     */
+    Outcome ensure(ProxySQL p, ResolvedReferences refs, Credentials monitor, Optional<Secret> liveMonitorSecret, BackendMode mode) {
         String host = refs.backendAddress().host();
         int port = refs.backendAddress().port();
-        List<MonitorGrant> grants = MonitorGrant.forMode(ConfigInputMapper.mode(refs.backend()));
+        List<MonitorGrant> grants = MonitorGrant.forMode(mode);
         String fingerprint = fingerprint(host + ":" + port, monitor.username(), monitor.password(), grants.toString());
         String key = p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
         String recorded = liveMonitorSecret.map(s -> s.getMetadata().getAnnotations()).map(a -> a.get(ENSURED_ANNOTATION)).orElse(null);

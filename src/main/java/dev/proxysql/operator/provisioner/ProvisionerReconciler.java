@@ -14,11 +14,14 @@ import dev.proxysql.operator.kube.PrunedCaches;
 import dev.proxysql.operator.tls.CertificateFactory;
 import dev.proxysql.operator.provisioner.children.SecretFactory;
 import dev.proxysql.operator.provisioner.children.ServiceMonitorFactory;
+import dev.proxysql.operator.provisioner.status.Observation.Check;
 import dev.proxysql.operator.provisioner.status.Observation.Problem;
 import dev.proxysql.operator.provisioner.status.Observation;
 import dev.proxysql.operator.provisioner.status.StatusCalculator;
+import dev.proxysql.operator.proxysql.backend.BackendModeReader;
 import dev.proxysql.operator.proxysql.backend.BackendUserReader;
 import dev.proxysql.operator.proxysql.backend.MonitorUserProvisioner;
+import dev.proxysql.operator.proxysql.config.BackendMode;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
 import dev.proxysql.operator.proxysql.config.ProxySqlCnfResult;
@@ -88,6 +91,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     private final StatusWriter statusWriter;
     private final ChildrenWriter childrenWriter;
     private final MonitorUsers monitorUsers;
+    private final BackendModeTracker backendModes;
     private final Optional<UserSync> userSync;
     private final TlsProvisioner tls;
     private final Map<Class<? extends HasMetadata>, InformerEventSource<? extends HasMetadata, ProxySQL>> children = new LinkedHashMap<>();
@@ -119,6 +123,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         this.tls = new TlsProvisioner(client, applier, metrics::childWrite, certificateCrd, clock);
         this.monitorUsers = new MonitorUsers(MonitorUserProvisioner.withDefaultTimeouts()::ensure,
                 (p, fingerprint) -> childrenWriter.recordMonitorUserEnsured(p, MonitorUsers.ENSURED_ANNOTATION, fingerprint), clock);
+        this.backendModes = new BackendModeTracker(BackendModeReader.withDefaultTimeouts()::read, clock);
         this.userSync = podEndpoints.map(endpoints -> new UserSync(BackendUserReader.withDefaultTimeouts()::read,
                 p -> ReadyPods.names(client, p), endpoints, new EventRecorder(client, NAME, clock)));
     }
@@ -218,13 +223,13 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
                 s.getSpec().getReplicas(), s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0 : s.getStatus().getReadyReplicas()));
         Optional<Observation.Health> health = halted ? Optional.empty() : sts.map(s -> healthCheck.check(p, s));
         ProxySQLStatus status = statusCalculator.compute(new Observation(p.getMetadata().getGeneration(), previous, problem,
-                halted, paused, replicas, health, provisioned.monitorUser().check(), provisioned.users()));
+                halted, paused, replicas, health, provisioned.monitorUser().check(), provisioned.users(), provisioned.backendMode()));
         if (statusWriter.write(p, status)) {
             metrics.statusWrite();
             LOG.info("ProxySQL {}/{}: phase {}", p.getMetadata().getNamespace(), p.getMetadata().getName(), EnumNames.of(status.getPhase()));
         }
         Optional<Duration> retry = problem.isPresent() ? Optional.of(DEPENDENCY_RETRY)
-                : earliest(provisioned.monitorUser().retryAfter(), provisioned.usersRetry());
+                : earliest(earliest(provisioned.monitorUser().retryAfter(), provisioned.usersRetry()), provisioned.backendModeRead());
         return retry.map(r -> UpdateControl.<ProxySQL>noUpdate().rescheduleAfter(r)).orElseGet(UpdateControl::noUpdate);
     }
 
@@ -234,21 +239,29 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
 
     /**
      * What provisioning found: the problem that stopped it, if any, what became of the monitor user, and of the users
-     * put into ProxySQL (and when to sync them again).
+     * put into ProxySQL (and when to sync them again), the backend mode's condition when decided anew (and when the
+     * backend is due to be asked again).
      */
     private record Provisioned(Optional<Problem> problem, MonitorUsers.Outcome monitorUser, Observation.Users users,
-                               Optional<Duration> usersRetry) {
+                               Optional<Duration> usersRetry, Optional<Check> backendMode, Optional<Duration> backendModeRead) {
         static final Provisioned NOTHING = new Provisioned(Optional.empty(), new MonitorUsers.Outcome(Optional.empty(), Optional.empty()),
-                Observation.Users.NONE, Optional.empty());
+                Observation.Users.NONE, Optional.empty(), Optional.empty(), Optional.empty());
 
         static Provisioned stoppedBy(Optional<Problem> problem) {
-            return new Provisioned(problem, NOTHING.monitorUser(), NOTHING.users(), Optional.empty());
+            return new Provisioned(problem, NOTHING.monitorUser(), NOTHING.users(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        /** The backend mode decided this reconcile is reported however provisioning ended. */
+        Provisioned with(BackendModeTracker.Outcome mode) {
+            return new Provisioned(problem, monitorUser, users, usersRetry, mode.decision().check(), mode.nextRead());
         }
     }
 
     /**
-     * Resolves, renders and (unless paused) applies, then ensures the monitor user on the backend: after the
-     * StatefulSet, so an unreachable backend never delays the ProxySQL itself.
+     * Resolves, decides the backend mode (asking the backend when due: before rendering, since a pod reads
+     * proxysql.cnf only at its first start; an unreachable backend costs at most the 3 s connect timeout, then is
+     * backed off like the monitor user), renders and (unless paused) applies, then ensures the monitor user on the
+     * backend: after the StatefulSet, so an unreachable backend never delays the ProxySQL by more than that.
      */
     private Provisioned provision(ProxySQL p, boolean deployed, boolean paused, ChildrenWriter.Cache cache) {
         ReferenceResolver resolver = new ReferenceResolver(client,
@@ -259,11 +272,19 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         if (!refs.ok()) {
             return Provisioned.stoppedBy(refs.problem());
         }
+        BackendModeTracker.Outcome mode = backendModes.decide(p, refs, paused);
+        if (mode.decision().problem().isPresent()) {
+            return Provisioned.stoppedBy(mode.decision().problem());
+        }
+        return provision(p, refs, mode.decision().mode(), paused, cache).with(mode);
+    }
+
+    private Provisioned provision(ProxySQL p, ResolvedReferences refs, BackendMode mode, boolean paused, ChildrenWriter.Cache cache) {
         String password = refs.authSecret().map(s -> ConfigInputMapper.text(s, "password")).orElseGet(SecretFactory::randomPassword);
         Credentials monitor = refs.monitorSecret()
                 .map(s -> new Credentials(ConfigInputMapper.text(s, "username"), ConfigInputMapper.text(s, "password")))
                 .orElseGet(() -> new Credentials(ProxySQLNames.monitorUser(p), SecretFactory.randomPassword()));
-        ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, password, monitor));
+        ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, password, monitor, mode));
         if (!cnf.isValid()) {
             return Provisioned.stoppedBy(Optional.of(new Problem("InvalidConfiguration", cnf.errorSummary())));
         }
@@ -273,7 +294,8 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
             return Provisioned.stoppedBy(invalidTls);
         }
         if (paused) {
-            return new Provisioned(Optional.empty(), NOTHING_MONITOR, new Observation.Users(usersWanted, Optional.empty()), Optional.empty());
+            return new Provisioned(Optional.empty(), NOTHING_MONITOR, new Observation.Users(usersWanted, Optional.empty()), Optional.empty(),
+                    Optional.empty(), Optional.empty());
         }
         Optional<Problem> certificates = tls.ensure(p);
         if (certificates.isPresent()) {
@@ -282,15 +304,15 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         childrenWriter.ensureAuthSecret(p, refs.authSecret(), password, cache);
         childrenWriter.ensureMonitorSecret(p, refs.monitorSecret(), monitor.password(), cache);
         childrenWriter.applyRunningParts(p, cnf.cnfOrThrow(), ConfigInputMapper.statefulSetInputs(p, refs), cache);
-        MonitorUsers.Outcome monitorUser = monitorUsers.ensure(p, refs, monitor, refs.monitorSecret());
+        MonitorUsers.Outcome monitorUser = monitorUsers.ensure(p, refs, monitor, refs.monitorSecret(), mode);
         if (!usersWanted) {
-            return new Provisioned(Optional.empty(), monitorUser, Observation.Users.NONE, Optional.empty());
+            return new Provisioned(Optional.empty(), monitorUser, Observation.Users.NONE, Optional.empty(), Optional.empty(), Optional.empty());
         }
         // After the monitor user and the StatefulSet: users need running pods, and an unreachable pod or backend
         // must not delay either.
         UserSync.Outcome users = userSync.get().sync(p, refs, cnf.deferredUsers(), monitor, password);
         return new Provisioned(Optional.empty(), monitorUser, new Observation.Users(true, Optional.of(users.check())),
-                Optional.of(users.retryAfter()));
+                Optional.of(users.retryAfter()), Optional.empty(), Optional.empty());
     }
 
     private static final MonitorUsers.Outcome NOTHING_MONITOR = new MonitorUsers.Outcome(Optional.empty(), Optional.empty());

@@ -25,7 +25,7 @@ final class StatusWriter {
     static final Set<String> OWNED_TYPES = Set.of(ConditionTypes.PROVISIONING_STARTED, ConditionTypes.PROVISIONED,
             ConditionTypes.REPLICA_READY, ConditionTypes.ACCEPTING_CONNECTION, ConditionTypes.READY, ConditionTypes.HALTED,
             ConditionTypes.DEPENDENCY_READY, PauseProtocol.PROVISIONER_PAUSED, ConditionTypes.MONITOR_USER_READY,
-            ConditionTypes.INTERNAL_USERS_SYNCED);
+            ConditionTypes.INTERNAL_USERS_SYNCED, ConditionTypes.BACKEND_MODE_DETECTED);
 
     private final KubernetesClient client;
     private final String fieldManager;

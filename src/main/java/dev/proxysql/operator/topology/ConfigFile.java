@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,12 +38,23 @@ public final class ConfigFile {
 
     /**
      * The renderer's input. {@code monitor}: the {@code <name>-monitor} Secret's credentials, never the backend's
-     * (AppBinding's) own; {@code initSecret}: the init-configuration Secret when the spec names one.
+     * (AppBinding's) own; {@code initSecret}: the init-configuration Secret when the spec names one. The backend
+     * mode is the one in use ({@link BackendModes#inUse}): the override, else the provisioner's record, else the hint.
      */
     public static ProxySqlConfigInput input(ProxySQL p, ProxySQLVersion version, AppBinding binding, BackendAddress address,
                                             Optional<Secret> initSecret, String clusterPassword, Credentials monitor) {
+        return input(p, version, binding, address, initSecret, clusterPassword, monitor, BackendModes.inUse(p, binding));
+    }
+
+    /**
+     * The same, rendered in {@code mode}: the provisioner's decision of this reconcile ({@link BackendModes}), which
+     * may differ from the one recorded in status until the status is written.
+     */
+    public static ProxySqlConfigInput input(ProxySQL p, ProxySQLVersion version, AppBinding binding, BackendAddress address,
+                                            Optional<Secret> initSecret, String clusterPassword, Credentials monitor,
+                                            BackendMode mode) {
         boolean tls = StatefulSetFactory.Inputs.of(p, version, binding, address).backendTls();
-        Backend backend = new Backend(mode(binding),
+        Backend backend = new Backend(mode,
                 List.of(new BackendServer(address.host(), address.port(), tls)),
                 tls ? BackendTls.caOnly(TlsLayout.BACKEND_MOUNT) : null, MySqlVariableDefaults.clientFacingVersion(binding.getSpec().getType(), binding.getSpec().getVersion()));
         Credentials cluster = new Credentials(ProxySQLNames.CLUSTER_USER, clusterPassword);
@@ -77,21 +87,6 @@ public final class ConfigFile {
         }
         var legacy = p.getSpec().getConfigSecret();
         return legacy != null && legacy.getName() != null && !legacy.getName().isBlank() ? legacy.getName() : null;
-    }
-
-    /**
-     * KubeDB detects the mode from the backend: MariaDB and Percona XtraDB run Galera, KubeDB's MySQL for ProxySQL is
-     * Group Replication. Any other AppBinding type is treated as a single server with no role detection.
-     */
-    public static BackendMode mode(AppBinding binding) {
-        String type = binding.getSpec().getType() == null ? "" : binding.getSpec().getType().toLowerCase(Locale.ROOT);
-        if (type.contains("mariadb") || type.contains("xtradb") || type.contains("galera")) {
-            return BackendMode.GALERA;
-        }
-        if (type.contains("mysql")) {
-            return BackendMode.GROUP_REPLICATION;
-        }
-        return BackendMode.STANDALONE;
     }
 
     /** {@code configuration.init.inline}, else the deprecated {@code initConfig}. */

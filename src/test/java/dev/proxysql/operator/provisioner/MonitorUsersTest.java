@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.proxysql.backend.MonitorUserResult;
+import dev.proxysql.operator.proxysql.config.BackendMode;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.SteppedClock;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** When the monitor user is (re-)ensured on the backend: only for new inputs, and with a growing pause after failures. */
 class MonitorUsersTest {
+    /** What the references' AppBinding (kubedb.com/mysql) hints at. */
+    private static final BackendMode MODE = BackendMode.GROUP_REPLICATION;
     private static final Credentials MONITOR = new Credentials("proxysql", "MonitorPw0123456789abcd");
     private static final MonitorUserResult OK = new MonitorUserResult(true, MonitorUserResult.ENSURED, "ok");
     private static final MonitorUserResult DOWN = new MonitorUserResult(false, MonitorUserResult.UNREACHABLE, "backend x is unreachable");
@@ -42,11 +45,11 @@ class MonitorUsersTest {
     @Test
     void aRecordedFingerprintMeansNoConnectionAndReady() {
         answers.add(OK);
-        MonitorUsers.Outcome first = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty());
+        MonitorUsers.Outcome first = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty(), MODE);
         assertThat(first.check()).hasValueSatisfying(c -> assertThat(c.ok()).isTrue());
         assertThat(recorded).hasSize(1);
 
-        MonitorUsers.Outcome settled = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.of(monitorSecret(recorded.get(0))));
+        MonitorUsers.Outcome settled = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.of(monitorSecret(recorded.get(0))), MODE);
 
         assertThat(connections).isEqualTo(1);
         assertThat(settled.check()).isEqualTo(first.check());
@@ -56,10 +59,10 @@ class MonitorUsersTest {
     @Test
     void aChangedPasswordIsEnsuredAgain() {
         answers.add(OK);
-        monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty());
+        monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty(), MODE);
         answers.add(OK);
 
-        monitorUsers.ensure(proxysql, refs, new Credentials("proxysql", "AnotherPw0123456789abcd"), Optional.of(monitorSecret(recorded.get(0))));
+        monitorUsers.ensure(proxysql, refs, new Credentials("proxysql", "AnotherPw0123456789abcd"), Optional.of(monitorSecret(recorded.get(0))), MODE);
 
         assertThat(connections).isEqualTo(2);
         assertThat(recorded).hasSize(2).doesNotHaveDuplicates();
@@ -68,20 +71,20 @@ class MonitorUsersTest {
     @Test
     void failuresAreRetriedAfterADoublingPauseNotOnEveryReconcile() {
         answers.addAll(List.of(DOWN, DOWN, OK));
-        MonitorUsers.Outcome failed = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty());
+        MonitorUsers.Outcome failed = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty(), MODE);
         assertThat(failed.check()).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo(MonitorUserResult.UNREACHABLE));
         assertThat(failed.retryAfter()).contains(MonitorUsers.FIRST_RETRY);
 
         clock.advance(Duration.ofSeconds(5));
-        MonitorUsers.Outcome meanwhile = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty());
+        MonitorUsers.Outcome meanwhile = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty(), MODE);
         assertThat(connections).as("no reconnect before the retry is due").isEqualTo(1);
         assertThat(meanwhile.check()).as("the previous condition stays").isEmpty();
         assertThat(meanwhile.retryAfter()).contains(MonitorUsers.FIRST_RETRY.minusSeconds(5));
 
         clock.advance(MonitorUsers.FIRST_RETRY);
-        assertThat(monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty()).retryAfter()).contains(MonitorUsers.FIRST_RETRY.multipliedBy(2));
+        assertThat(monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty(), MODE).retryAfter()).contains(MonitorUsers.FIRST_RETRY.multipliedBy(2));
         clock.advance(MonitorUsers.FIRST_RETRY.multipliedBy(2));
-        MonitorUsers.Outcome recovered = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty());
+        MonitorUsers.Outcome recovered = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty(), MODE);
 
         assertThat(connections).isEqualTo(3);
         assertThat(recovered.check()).hasValueSatisfying(c -> assertThat(c.ok()).isTrue());
@@ -94,7 +97,7 @@ class MonitorUsersTest {
         Duration delay = Duration.ZERO;
         for (int i = 0; i < 10; i++) {
             answers.add(DOWN);
-            delay = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty()).retryAfter().orElseThrow();
+            delay = monitorUsers.ensure(proxysql, refs, MONITOR, Optional.empty(), MODE).retryAfter().orElseThrow();
             clock.advance(delay);
         }
         assertThat(delay).isEqualTo(MonitorUsers.MAX_RETRY);

@@ -1,5 +1,7 @@
 package dev.proxysql.operator.provisioner;
 
+import dev.proxysql.operator.topology.BackendModes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.common.TypedLocalObjectReference;
@@ -129,7 +131,7 @@ class TlsRenderingTest {
     }
 
     private String cnf(ProxySQL p) {
-        return ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, "ClusterPw0123456789abcd", MONITOR)).cnfOrThrow();
+        return ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, "ClusterPw0123456789abcd", MONITOR, BackendModes.inUse(p, refs.backend()))).cnfOrThrow();
     }
 
     private static String env(PodSpec pod, String name) {

@@ -1,5 +1,7 @@
 package dev.proxysql.operator.provisioner.status;
 
+import dev.proxysql.operator.topology.BackendModes;
+
 /** KubeDB's condition types and reasons for a database object, (the pause conditions are in topology.PauseProtocol). */
 public final class ConditionTypes {
     public static final String PROVISIONING_STARTED = "ProvisioningStarted";
@@ -22,6 +24,13 @@ public final class ConditionTypes {
      * backend that could not be reached. Informational, like {@link #MONITOR_USER_READY}: not part of the phase.
      */
     public static final String INTERNAL_USERS_SYNCED = "InternalUsersSynced";
+    /**
+     * The operator's own: the backend mode proxysql.cnf is rendered in, as its reason (Standalone, Galera,
+     * GroupReplication), with the evidence read from the backend in its message. True when read from the backend (now,
+     * or before and kept while it cannot be read) or set by the override annotation; False while only the AppBinding's
+     * type is known. Informational: not part of the phase.
+     */
+    public static final String BACKEND_MODE_DETECTED = BackendModes.CONDITION;
 
     private ConditionTypes() {
     }

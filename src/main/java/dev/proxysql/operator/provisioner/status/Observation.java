@@ -17,15 +17,24 @@ import java.util.Optional;
  * @param monitorUser     whether the monitor user is ensured on the backend, when it was judged this time
  * @param users           whether declared and synced users are in every pod's mysql_users: {@link Users#NONE} when
  *                        the ProxySQL has no such users
+ * @param backendMode     the backend mode in use and its evidence, when decided anew this time (empty keeps the
+ *                        previous condition)
  */
 public record Observation(long generation, List<Condition> previous, Optional<Problem> dependency, boolean halted,
                           boolean paused, Optional<Replicas> statefulSet, Optional<Health> health,
-                          Optional<Check> monitorUser, Users users) {
+                          Optional<Check> monitorUser, Users users, Optional<Check> backendMode) {
+
+    /** Without a backend mode judged this time (the previous condition stays). */
+    public Observation(long generation, List<Condition> previous, Optional<Problem> dependency, boolean halted,
+                       boolean paused, Optional<Replicas> statefulSet, Optional<Health> health, Optional<Check> monitorUser,
+                       Users users) {
+        this(generation, previous, dependency, halted, paused, statefulSet, health, monitorUser, users, Optional.empty());
+    }
 
     /** Without users to put into ProxySQL. */
     public Observation(long generation, List<Condition> previous, Optional<Problem> dependency, boolean halted,
                        boolean paused, Optional<Replicas> statefulSet, Optional<Health> health, Optional<Check> monitorUser) {
-        this(generation, previous, dependency, halted, paused, statefulSet, health, monitorUser, Users.NONE);
+        this(generation, previous, dependency, halted, paused, statefulSet, health, monitorUser, Users.NONE, Optional.empty());
     }
 
     /**

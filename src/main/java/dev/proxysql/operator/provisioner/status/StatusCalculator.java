@@ -43,6 +43,7 @@ public final class StatusCalculator {
         keepProvisioned(o, owned);
         monitorUser(o, owned);
         users(o, owned);
+        backendMode(o, owned);
         if (o.paused()) {
             owned.add(condition(o, PauseProtocol.PROVISIONER_PAUSED, true, "PausedByOpsRequest",
                     "The provisioner changes no child object while the ProxySQL is paused."));
@@ -78,6 +79,15 @@ public final class StatusCalculator {
                 .map(c -> condition(o, ConditionTypes.MONITOR_USER_READY, c.ok(), c.reason(), c.message()))
                 .or(() -> Conditions.find(o.previous(), ConditionTypes.MONITOR_USER_READY).map(c ->
                         condition(o, ConditionTypes.MONITOR_USER_READY, c.isTrue(), c.getReason(), c.getMessage())))
+                .ifPresent(owned::add);
+    }
+
+    /** Reported when decided anew; otherwise (not due, paused, halted) the previous one stays. */
+    private void backendMode(Observation o, List<Condition> owned) {
+        o.backendMode()
+                .map(c -> condition(o, ConditionTypes.BACKEND_MODE_DETECTED, c.ok(), c.reason(), c.message()))
+                .or(() -> Conditions.find(o.previous(), ConditionTypes.BACKEND_MODE_DETECTED).map(c ->
+                        condition(o, ConditionTypes.BACKEND_MODE_DETECTED, c.isTrue(), c.getReason(), c.getMessage())))
                 .ifPresent(owned::add);
     }
 

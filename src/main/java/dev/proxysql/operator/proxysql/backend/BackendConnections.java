@@ -1,6 +1,7 @@
 package dev.proxysql.operator.proxysql.backend;
 
 import dev.proxysql.operator.proxysql.admin.PlainLogin;
+import dev.proxysql.operator.proxysql.admin.SecretRedactor;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,6 +29,30 @@ final class BackendConnections {
             throw new SQLException("Connector/J did not accept the URL for " + address(host, port));
         }
         return c;
+    }
+
+    /**
+     * A login as the AppBinding's user: the open connection, or why there is none ({@link MonitorUserProvisioner}'s
+     * reasons, the message naming the backend and the user, the password redacted).
+     */
+    record Login(Connection connection, String failureReason, String failureMessage) {
+        boolean failed() {
+            return connection == null;
+        }
+    }
+
+    static Login login(String host, int port, Credentials login, Duration connectTimeout, Duration socketTimeout) {
+        try {
+            return new Login(open(host, port, login, connectTimeout, socketTimeout), null, null);
+        } catch (SQLException e) {
+            MonitorUserResult failed = MonitorUserProvisioner.connectFailure(e, address(host, port), who(login));
+            return new Login(null, failed.reason(), SecretRedactor.redact(failed.message(), login.password()));
+        }
+    }
+
+    /** How messages name the login user. */
+    static String who(Credentials login) {
+        return "the AppBinding's user '" + login.username() + "'";
     }
 
     /** host:port, an IPv6 address in brackets. */

@@ -42,15 +42,12 @@ public final class BackendUserReader {
 
     public BackendUsersResult read(String host, int port, Credentials login) {
         String backend = BackendConnections.address(host, port);
-        String who = "the AppBinding's user '" + login.username() + "'";
-        Connection connection;
-        try {
-            connection = BackendConnections.open(host, port, login, connectTimeout, socketTimeout);
-        } catch (SQLException e) {
-            MonitorUserResult failed = MonitorUserProvisioner.connectFailure(e, backend, who);
-            return BackendUsersResult.failed(failed.reason(), SecretRedactor.redact(failed.message(), login.password()));
+        String who = BackendConnections.who(login);
+        BackendConnections.Login session = BackendConnections.login(host, port, login, connectTimeout, socketTimeout);
+        if (session.failed()) {
+            return BackendUsersResult.failed(session.failureReason(), session.failureMessage());
         }
-        try (connection; Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(QUERY)) {
+        try (Connection connection = session.connection(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(QUERY)) {
             List<BackendAccount> accounts = new ArrayList<>();
             Map<String, Integer> columns = columns(rows.getMetaData());
             while (rows.next()) {

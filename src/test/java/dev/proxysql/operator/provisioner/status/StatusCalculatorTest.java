@@ -107,4 +107,23 @@ class StatusCalculatorTest {
         assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(notJudged))
                 .as("nothing to write").isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(s));
     }
+
+    @Test
+    void theBackendModeIsReportedLeavesThePhaseAloneAndIsKeptWhenNotDecidedAnew() {
+        Observation.Check hint = new Observation.Check(false, "Galera", "The backend could not be read yet (...)");
+        Observation decided = new Observation(3, List.of(), Optional.empty(), false, false, Optional.of(new Observation.Replicas(1, 1)),
+                Optional.of(ACCEPTING), Optional.empty(), Observation.Users.NONE, Optional.of(hint));
+        ProxySQLStatus s = new StatusCalculator(T0).compute(decided);
+
+        assertThat(s.getPhase()).as("the backend mode does not enter the phase").isEqualTo(DatabasePhase.READY);
+        Condition mode = Conditions.find(s.getConditions(), ConditionTypes.BACKEND_MODE_DETECTED).orElseThrow();
+        assertThat(mode.getStatus()).isEqualTo("False");
+        assertThat(mode.getReason()).isEqualTo("Galera");
+
+        ProxySQLStatus notDecided = new StatusCalculator(T1).compute(obs(s.getConditions(), new Observation.Replicas(1, 1), ACCEPTING));
+        assertThat(Conditions.find(notDecided.getConditions(), ConditionTypes.BACKEND_MODE_DETECTED)).as("kept between reads")
+                .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("Galera"));
+        assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(notDecided))
+                .as("nothing to write").isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(s));
+    }
 }

@@ -53,10 +53,18 @@ public final class LocalBackendBinding {
     }
 
     /**
-     * The AppBinding of {@code mariadb}, logging in as {@code admin}, a single server (no role detection), announcing
+     * The AppBinding of {@code mariadb}, logging in as {@code admin}, of a type naming no MySQL flavour, announcing
      * the server's own version string. The one way tests in front of real ProxySQL bind their backend.
      */
     public static void bind(KubernetesClient client, String namespace, LocalMariaDb mariadb, String admin, String password) {
+        bind(client, namespace, mariadb, admin, password, "example.com/standalone-server");
+    }
+
+    /**
+     * The same with the AppBinding's {@code spec.type}, e.g. {@code kubedb.com/mariadb} as KubeDB writes it for any
+     * MariaDB, standalone or Galera (only a hint of the backend mode: the provisioner reads the mode from the server).
+     */
+    public static void bind(KubernetesClient client, String namespace, LocalMariaDb mariadb, String admin, String password, String type) {
         client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("mariadb-auth").endMetadata()
                 .withType("kubernetes.io/basic-auth").withStringData(Map.of("username", admin, "password", password)).build()).create();
         client.resource(Serialization.unmarshal("""
@@ -64,13 +72,13 @@ public final class LocalBackendBinding {
                 kind: AppBinding
                 metadata: {name: %s, namespace: %s}
                 spec:
-                  type: example.com/standalone-server
+                  type: %s
                   # What ProxySQL tells clients it is: with "MariaDB" in it Connector/J does not send MySQL 8's
                   # transaction_isolation, which the MariaDB behind ProxySQL would refuse.
                   version: "%s"
                   clientConfig: {url: "tcp(%s:%d)/"}
                   secret: {name: mariadb-auth}
-                """.formatted(OperatorFixture.BACKEND, namespace, serverVersion(mariadb), LocalMariaDb.HOST, mariadb.port()), AppBinding.class)).create();
+                """.formatted(OperatorFixture.BACKEND, namespace, type, serverVersion(mariadb), LocalMariaDb.HOST, mariadb.port()), AppBinding.class)).create();
     }
 
     private static String serverVersion(LocalMariaDb mariadb) {
