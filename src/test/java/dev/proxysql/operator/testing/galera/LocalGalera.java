@@ -1,17 +1,14 @@
 package dev.proxysql.operator.testing.galera;
 
+import dev.proxysql.operator.testing.LoopbackAddresses;
 import dev.proxysql.operator.testing.mariadb.MariaDbServers;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -253,33 +250,8 @@ public final class LocalGalera implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /**
-     * Three addresses 127.a.b.1-3 where nothing listens on Galera's ports; a random a.b per cluster (a in 200-254, apart
-     * from the 100-199 of LocalProxySql's nodes) keeps clusters of parallel test classes apart.
-     */
+    /** Three addresses 127.a.b.1-3 free on Galera's ports; a in 200-254, apart from LocalProxySql's 100-199. */
     private static List<String> freeAddresses() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            ThreadLocalRandom r = ThreadLocalRandom.current();
-            String prefix = "127." + r.nextInt(200, 255) + "." + r.nextInt(1, 250) + ".";
-            List<String> addresses = new ArrayList<>();
-            for (int i = 1; i <= SIZE; i++) {
-                addresses.add(prefix + i);
-            }
-            if (addresses.stream().allMatch(LocalGalera::portsFree)) {
-                return addresses;
-            }
-        }
-        throw new IOException("no free block of loopback addresses with ports 3306, 4444, 4567 and 4568 after 20 attempts");
-    }
-
-    private static boolean portsFree(String address) {
-        for (int port : new int[] {CLIENT_PORT, SST_PORT, GCOMM_PORT, IST_PORT}) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(InetAddress.getByName(address), port));
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
+        return LoopbackAddresses.freeBlock(SIZE, 200, 255, CLIENT_PORT, SST_PORT, GCOMM_PORT, IST_PORT);
     }
 }
