@@ -100,10 +100,18 @@ public final class GaleraProxySql {
 
     /** The hosts ProxySQL has ONLINE in {@code hostgroup} now (runtime_mysql_servers). */
     public static Set<String> online(ProxySqlNode proxy, int hostgroup) {
+        return hosts(proxy, "status = 'ONLINE' AND hostgroup_id = " + hostgroup);
+    }
+
+    /** The hosts ProxySQL lists in {@code hostgroup} now, whatever their status. */
+    public static Set<String> listed(ProxySqlNode proxy, int hostgroup) {
+        return hosts(proxy, "hostgroup_id = " + hostgroup);
+    }
+
+    private static Set<String> hosts(ProxySqlNode proxy, String where) {
         try (AdminSession admin = proxy.session()) {
             Set<String> hosts = new TreeSet<>();
-            for (Map<String, String> row : admin.rows("SELECT hostname FROM runtime_mysql_servers WHERE status = 'ONLINE'"
-                    + " AND hostgroup_id = " + hostgroup)) {
+            for (Map<String, String> row : admin.rows("SELECT hostname FROM runtime_mysql_servers WHERE " + where)) {
                 hosts.add(row.get("hostname"));
             }
             return hosts;
