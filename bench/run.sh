@@ -3,6 +3,8 @@
 #   bench/run.sh [scale|upgrade|all]      default: all (on kwok nodes)
 #   sudo bench/run.sh realpods            the upgrade on real pods (hack/node/): ops request vs native RollingUpdate
 #                                         of 2.6.5 -> 2.7.1, clients writing through the Service during each. Root.
+#   bench/run.sh galera                   writer failover on a local 3-node MariaDB Galera cluster: ProxySQL in front
+#                                         vs clients straight to the nodes (no control plane; not in "all")
 # Builds what it needs (control-plane binaries, the operator jar, the bench drivers), starts one cluster per
 # benchmark, runs the operator as a separate JVM, prints a results table per benchmark and deletes the cluster.
 # Settings (environment):
@@ -17,13 +19,16 @@
 #   BENCH_UPGRADE_ROUNDS      rounds per size, each one native rollout then one ops request (default 3)
 #   BENCH_POD_READY_DELAY_MS  simulated pod start-up delay in the upgrade benchmark (default 2000)
 #   BENCH_SKIP_BUILD=1        reuse target/ as it is (no mvn package)
+#   BENCH_GALERA_ROUNDS       rounds of the galera benchmark, each one kill with ProxySQL and one without (default 3)
+#   BENCH_GALERA_CLIENTS      client threads of short write transactions (default 4)
+#   BENCH_GALERA_PROXYSQL     the ProxySQL build in front (default: the newest of hack/proxysql/versions.env)
 #   BENCH_OPERATOR_JAR        run this operator jar instead of target/proxysql-operator.jar (e.g. a build of
 #                             another commit, for before/after figures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 WHAT=${1:-all}
-case "$WHAT" in scale|upgrade|all|realpods) ;; *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;; esac
+case "$WHAT" in scale|upgrade|all|realpods|galera) ;; *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;; esac
 
 OUT=$REPO/target/bench
 # By default the operator runs as it would in its installed Deployment: the image's JVM options (Dockerfile
@@ -162,6 +167,31 @@ bench_realpods() {
   driver RealPodUpgradeBench -Dbench.clients="${BENCH_REALPODS_CLIENTS:-4}"
   cluster_down "$name"
 }
+
+# The Galera benchmark runs on the integration tests' fixtures (LocalGalera, LocalProxySql): test classes, no cluster.
+bench_galera() {
+  local version cp
+  version=${BENCH_GALERA_PROXYSQL:-$(sed -n 's/^PROXYSQL_VERSIONS="\([^ "]*\).*/\1/p' hack/proxysql/versions.env)}
+  log "galera: Debian packages (mariadb-server, galera-4, rsync), ProxySQL $version (built once), test classes"
+  bash hack/test-prerequisites.sh
+  bash hack/proxysql/build.sh "$version" >/dev/null
+  mkdir -p "$OUT"
+  mvn -B -q -ntp test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/test-classpath.txt"
+  cp="target/classes:target/test-classes:$(cat "$OUT/test-classpath.txt")"
+  rm -rf target/bench-galera-classes && mkdir -p target/bench-galera-classes
+  javac -nowarn -d target/bench-galera-classes -cp "$cp" bench/src/dev/proxysql/bench/galera/*.java
+  echo "== Galera failover benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "commit:   $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' (+ uncommitted changes)')"
+  echo "machine:  $(nproc) CPUs, $(free -m | awk '/^Mem:/{print $2}') MiB RAM; load $(cut -d' ' -f1-3 /proc/loadavg) at start"
+  echo "backend:  $(mariadbd --version 2>/dev/null || /usr/sbin/mariadbd --version), galera-4 $(dpkg-query -W -f='${Version}' galera-4 2>/dev/null)"
+  java -Xmx512m -cp "$cp:target/bench-galera-classes" -Dlogback.configurationFile="$REPO/bench/logback-driver.xml" \
+    -Dbench.rounds="${BENCH_GALERA_ROUNDS:-3}" -Dbench.clients="${BENCH_GALERA_CLIENTS:-4}" -Dbench.proxysql="$version" \
+    dev.proxysql.bench.galera.GaleraFailoverBench
+}
+if [ "$WHAT" = galera ]; then
+  bench_galera
+  exit 0
+fi
 
 build
 header

@@ -5,6 +5,11 @@ need=()
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 [ -f /usr/include/libconfig.h++ ] || need+=(libconfig++-dev)
 command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
+# The 3-node Galera cluster of the Galera ITs (testing/galera/LocalGalera): the wsrep provider, and rsync for the
+# joiners' state transfer (wsrep_sst_rsync, part of mariadb-server, also needs ss from iproute2).
+[ -f /usr/lib/galera/libgalera_smm.so ] || need+=(galera-4)
+command -v rsync >/dev/null 2>&1 || need+=(rsync)
+command -v ss >/dev/null 2>&1 || need+=(iproute2)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
-step "Test prerequisites (Debian packages: MariaDB as the backend, libconfig++ for the config tests)"
+step "Test prerequisites (Debian packages: MariaDB and Galera as the backends, libconfig++ for the config tests)"
 bash hack/test-prerequisites.sh
 
 step "Local control plane binaries (built once from Go modules, then cached in ${PROXYSQL_OPERATOR_CACHE:-$HOME/.cache/proxysql-operator})"

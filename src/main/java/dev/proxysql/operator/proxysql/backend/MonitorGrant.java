@@ -30,13 +30,21 @@ public record MonitorGrant(String privileges, String on, String serverDefined) {
      */
     static final MonitorGrant PERFORMANCE_SCHEMA = new MonitorGrant("SELECT", "performance_schema.*", null);
 
-    /** What the monitor of a backend in this mode needs, in the order it is granted. */
+    /**
+     * What the monitor of a backend in this mode needs, in the order it is granted. Galera: ProxySQL's Galera check
+     * (lib/MySQL_Monitor.cpp) reads {@code @@wsrep_*} / {@code @@read_only} and, on MariaDB, {@code
+     * INFORMATION_SCHEMA.GLOBAL_STATUS}, none of which needs a privilege; on MySQL 5.7/8 (Percona XtraDB Cluster) it
+     * reads {@code performance_schema} instead. It never asks for replication status there (no replication
+     * hostgroups, {@code max_replication_lag} 0), so REPLICATION CLIENT is not given (GaleraMonitorQueryIT runs the
+     * check's query as this user on every node of a real cluster).
+     */
     public static List<MonitorGrant> forMode(BackendMode mode) {
+        if (mode == BackendMode.GALERA) {
+            return List.of(PERFORMANCE_SCHEMA);
+        }
         List<MonitorGrant> grants = new ArrayList<>(List.of(REPLICATION_CLIENT, SLAVE_MONITOR));
         if (mode == BackendMode.GROUP_REPLICATION) {
             grants.add(SYS);
-        }
-        if (mode == BackendMode.GROUP_REPLICATION || mode == BackendMode.GALERA) {
             grants.add(PERFORMANCE_SCHEMA);
         }
         return List.copyOf(grants);

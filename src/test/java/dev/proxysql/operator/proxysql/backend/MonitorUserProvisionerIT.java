@@ -63,6 +63,14 @@ class MonitorUserProvisionerIT {
     }
 
     @Test
+    void aGaleraMonitorGetsOnlyPerformanceSchema() throws SQLException {
+        assertThat(ensure("mon_galera", "MonitorPw000000000004", BackendMode.GALERA).ensured()).isTrue();
+
+        assertThat(grants("mon_galera")).containsExactlyInAnyOrder("GRANT USAGE ON *.* TO `mon_galera`@`%`",
+                "GRANT SELECT ON `performance_schema`.* TO `mon_galera`@`%`");
+    }
+
+    @Test
     void aStandaloneMonitorGetsNoSchemaGrants() throws SQLException {
         assertThat(ensure("mon_single", "MonitorPw000000000002", BackendMode.STANDALONE).ensured()).isTrue();
 
@@ -114,7 +122,7 @@ class MonitorUserProvisionerIT {
         assertThat(first.ensured()).isTrue();
         assertThat(second).isEqualTo(first);
         assertThat(grants("mon_twice")).isEqualTo(grantsAfterFirst).containsExactlyInAnyOrder(
-                "GRANT BINLOG MONITOR, SLAVE MONITOR ON *.* TO `mon_twice`@`%`",
+                "GRANT USAGE ON *.* TO `mon_twice`@`%`",
                 "GRANT SELECT ON `performance_schema`.* TO `mon_twice`@`%`");
         connect("mon_twice", password).close();
     }

@@ -2,25 +2,18 @@ package dev.proxysql.operator.testing.mariadb;
 
 import dev.proxysql.operator.testing.LocalProcesses;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -46,7 +39,6 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
 
     public static final String HOST = "127.0.0.1";
 
-    private static final Duration INSTALL_DEADLINE = Duration.ofMinutes(2);
     private static final Duration READY_DEADLINE = Duration.ofSeconds(60);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
     private static final int START_ATTEMPTS = 3; // a free port can be taken between choosing and binding it
@@ -54,7 +46,7 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
     private static final String SETUP_USER = "it_setup";
 
     private final List<String> initStatements = new ArrayList<>();
-    private final String setupPassword = randomPassword();
+    private final String setupPassword = MariaDbServers.randomPassword();
 
     private Path baseDir;
     private Process server;
@@ -63,8 +55,7 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
     private Thread killOnJvmExit;
 
     public LocalMariaDb() {
-        withInitStatement("CREATE USER IF NOT EXISTS '" + SETUP_USER + "'@'" + HOST + "' IDENTIFIED BY '" + setupPassword + "'");
-        withInitStatement("GRANT ALL PRIVILEGES ON *.* TO '" + SETUP_USER + "'@'" + HOST + "' WITH GRANT OPTION");
+        MariaDbServers.adminStatements(SETUP_USER, setupPassword, HOST).forEach(this::withInitStatement);
     }
 
     /**
@@ -72,10 +63,13 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
      * {@code "SELECT ON stats.*"}); with none it may log in and run queries that need no privilege.
      */
     public LocalMariaDb withUser(String name, String password, String... grants) {
-        withInitStatement("CREATE USER IF NOT EXISTS '" + name + "'@'" + HOST + "' IDENTIFIED BY '" + password + "'");
-        for (String grant : grants) {
-            withInitStatement("GRANT " + grant + " TO '" + name + "'@'" + HOST + "'");
-        }
+        MariaDbServers.userStatements(name, password, HOST, grants).forEach(this::withInitStatement);
+        return this;
+    }
+
+    /** Extra {@code mariadbd} options, e.g. {@code --ssl-cert=...} and {@code --require-secure-transport=ON}. */
+    public LocalMariaDb withServerOptions(String... options) {
+        serverOptions.addAll(List.of(options));
         return this;
     }
 
@@ -83,15 +77,9 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
      * Adds an administrator as KubeDB's AppBinding Secret names one (all privileges, with GRANT OPTION), able to log
      * in over TCP from loopback: what the operator logs in as to create ProxySQL's monitor user.
      */
-    /** Extra {@code mariadbd} options, e.g. {@code --ssl-cert=...} and {@code --require-secure-transport=ON}. */
-    public LocalMariaDb withServerOptions(String... options) {
-        serverOptions.addAll(List.of(options));
-        return this;
-    }
-
     public LocalMariaDb withAdmin(String name, String password) {
-        withInitStatement("CREATE USER IF NOT EXISTS '" + name + "'@'" + HOST + "' IDENTIFIED BY '" + password + "'");
-        return withInitStatement("GRANT ALL PRIVILEGES ON *.* TO '" + name + "'@'" + HOST + "' WITH GRANT OPTION");
+        MariaDbServers.adminStatements(name, password, HOST).forEach(this::withInitStatement);
+        return this;
     }
 
     /**
@@ -142,12 +130,10 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
             throw new IllegalStateException("already started");
         }
         Path mariadbd = MariaDbBinaries.require("mariadbd");
-        Path installDb = MariaDbBinaries.require("mariadb-install-db");
         baseDir = Files.createTempDirectory("local-mariadb-");
         try {
-            installDataDir(installDb);
-            Path initFile = baseDir.resolve("init.sql");
-            Files.write(initFile, initStatements.stream().map(sql -> sql + ";").toList(), StandardCharsets.UTF_8);
+            MariaDbServers.installDataDir(baseDir.resolve("data"), System.getProperty("user.name"), baseDir.resolve("install.log"));
+            Path initFile = MariaDbServers.writeInitFile(baseDir.resolve("init.sql"), initStatements);
             startServer(mariadbd, initFile);
         } catch (IOException | InterruptedException | RuntimeException e) {
             stop();
@@ -155,26 +141,6 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    private void installDataDir(Path installDb) throws IOException, InterruptedException {
-        Path log = baseDir.resolve("install.log");
-        Process install = new ProcessBuilder(installDb.toString(),
-                "--no-defaults",
-                "--user=" + System.getProperty("user.name"),
-                "--datadir=" + baseDir.resolve("data"),
-                // root may only log in through the (private) socket; tests use their own users over TCP.
-                "--auth-root-authentication-method=socket",
-                "--skip-test-db")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        if (!install.waitFor(INSTALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-            install.destroyForcibly().waitFor();
-            throw new IllegalStateException("mariadb-install-db did not finish within " + INSTALL_DEADLINE + "\n" + tail(log));
-        }
-        if (install.exitValue() != 0) {
-            throw new IllegalStateException("mariadb-install-db failed with exit code " + install.exitValue() + "\n" + tail(log));
-        }
-    }
 
     private void startServer(Path mariadbd, Path initFile) throws IOException, InterruptedException {
         Path errorLog = baseDir.resolve("error.log");
@@ -259,26 +225,12 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
     }
 
     private void deleteBaseDir() {
-        if (baseDir == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(baseDir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete " + baseDir, e);
-        }
+        MariaDbServers.deleteTree(baseDir);
         baseDir = null;
     }
 
     private Connection connect(String user, String password, Duration timeout) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        p.setProperty("password", password);
-        p.setProperty("connectTimeout", Long.toString(timeout.toMillis()));
-        p.setProperty("socketTimeout", Long.toString(Duration.ofSeconds(30).toMillis()));
-        return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://" + HOST + ":" + port + "/", p);
+        return MariaDbServers.connect(HOST, port, user, password, timeout);
     }
 
     private void requireRunning() {
@@ -293,19 +245,7 @@ public final class LocalMariaDb implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    private static String randomPassword() {
-        byte[] bytes = new byte[12];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
     private static String tail(Path log) {
-        try {
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-            return "--- " + log.getFileName() + " (last lines) ---\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(could not read " + log + ": " + e + ")";
-        }
+        return MariaDbServers.tail(log);
     }
 }

@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Finds Debian's MariaDB server binaries, which live partly in /usr/sbin (often not on a user's PATH). */
-final class MariaDbBinaries {
+public final class MariaDbBinaries {
 
     private MariaDbBinaries() {
     }
 
-    static Path require(String name) {
+    public static Path require(String name) {
         List<Path> candidates = new ArrayList<>();
         String path = System.getenv("PATH");
         if (path != null) {

@@ -4,11 +4,9 @@ import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.config.libconfig.LibconfigParser;
 import dev.proxysql.operator.proxysql.config.libconfig.LibconfigValue.Group;
 import dev.proxysql.operator.proxysql.config.libconfig.LibconfigValue.Str;
+import dev.proxysql.operator.testing.LoopbackAddresses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -136,29 +133,7 @@ public final class LocalProxySql implements AfterEachCallback, AfterAllCallback 
      * fixtures of different test classes (and leftovers of a killed run) apart.
      */
     private static List<String> freeAddresses(int count) throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            ThreadLocalRandom r = ThreadLocalRandom.current();
-            String prefix = "127." + r.nextInt(100, 200) + "." + r.nextInt(1, 250) + ".";
-            List<String> addresses = new ArrayList<>();
-            for (int i = 1; i <= count; i++) {
-                addresses.add(prefix + i);
-            }
-            if (addresses.stream().allMatch(LocalProxySql::portsFree)) {
-                return addresses;
-            }
-        }
-        throw new IOException("no free block of loopback addresses with ports 6032 and 6033 after 20 attempts");
-    }
-
-    private static boolean portsFree(String address) {
-        for (int port : new int[] {ProxySqlNode.ADMIN_PORT, ProxySqlNode.MYSQL_PORT}) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(InetAddress.getByName(address), port));
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
+        return LoopbackAddresses.freeBlock(count, 100, 200, ProxySqlNode.ADMIN_PORT, ProxySqlNode.MYSQL_PORT);
     }
 
     /** Stops every node and deletes its files. */
