@@ -17,7 +17,7 @@ import dev.proxysql.operator.proxysql.config.ProxySqlConfigInput;
 import dev.proxysql.operator.testing.proxysql.AdminSession;
 import dev.proxysql.operator.testing.proxysql.ProxySqlNode;
 import dev.proxysql.operator.testing.proxysql.TestConfigs;
-import dev.proxysql.operator.topology.ConfigFile;
+import dev.proxysql.operator.topology.BackendModes;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -64,7 +64,7 @@ public final class GaleraProxySql {
                 LocalGalera.CLIENT_PORT), AppBinding.class);
         List<BackendServer> servers = galera.nodes().stream()
                 .map(n -> new BackendServer(n.address(), n.port(), false)).toList();
-        Backend backend = new Backend(ConfigFile.mode(binding), servers, null,
+        Backend backend = new Backend(BackendModes.hint(binding), servers, null,
                 MySqlVariableDefaults.clientFacingVersion(binding.getSpec().getType(), binding.getSpec().getVersion()));
         return ProxySqlCnfRenderer.render(new ProxySqlConfigInput(TestConfigs.CLUSTER, monitor, backend,
                 TestConfigs.peers(replicas), new InlineInitConfig(null, rules, null, null), users)).cnfOrThrow();
