@@ -196,11 +196,15 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     /**
      * A reconcile that threw (the API server refused a write, e.g. RBAC refusing an owner reference; a bug) is reported
      * as {@code DependencyReady=False} with reason {@link #PROVISIONING_FAILED} and what failed, instead of only a
-     * log line and, after the last retry, "Exhausted retries". A refusal that a retry cannot fix (4xx other than
-     * 409 and 429) is not retried at JOSDK's pace but looked at again after {@link #REFUSED_RETRY}.
+     * log line and, after the last retry, "Exhausted retries" (a conflict, 409, is only retried). A refusal that a
+     * retry cannot fix (4xx other than 409 and 429) is not retried at JOSDK's pace but looked at again after {@link #REFUSED_RETRY}.
      */
     @Override
     public ErrorStatusUpdateControl<ProxySQL> updateErrorStatus(ProxySQL p, Context<ProxySQL> context, Exception e) {
+        if (e instanceof KubernetesClientException k && k.getCode() == 409) {
+            // A write raced another: the retry sees the new state, and a condition would only flap.
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
         String message = "provisioning failed and is retried: " + describe(e);
         LOG.warn("ProxySQL {}/{}: {}", p.getMetadata().getNamespace(), p.getMetadata().getName(), message);
         try {
