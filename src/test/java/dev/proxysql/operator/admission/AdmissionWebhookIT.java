@@ -342,7 +342,7 @@ class AdmissionWebhookIT {
 
         CertificateAuthority clientCa = CertificateAuthority.fromPem(Files.readString(clientIdentity.resolve("ca.crt")),
                 Files.readString(clientIdentity.resolve("ca.key")));
-        CertificateAuthority.Issued otherName = clientCa.issue(List.of("system:node:kwok-node-0"), Duration.ofDays(1),
+        CertificateAuthority.Issued otherName = clientCa.issue(List.of("kwok-node-0.kubelet-client"), Duration.ofDays(1),
                 KeyPurposeId.id_kp_clientAuth);
         HttpResponse<String> forbidden = WebhookCallers.post(WebhookCallers.caller(serverCa, otherName), webhook.port(), WebhookServer.PATH,
                 forged);

@@ -65,7 +65,7 @@ class InputBoundsIT {
 
     @Test
     void aProxySqlNameMustFitEveryChildItMakes(KubernetesClient client, TestNamespace ns) {
-        assertRefused(client, proxysql(ns, "a".repeat(53)), "metadata.name", "at most 52 characters, not 53: the StatefulSet of that"
+        assertRefused(client, proxysql(ns, "a".repeat(53)), "metadata.name", "at most 52 characters: the StatefulSet of that"
                 + " name labels its pods controller-revision-hash=<name>-<10-character hash>, and a label value holds at most 63");
         assertRefused(client, proxysql(ns, "1proxy"), "metadata.name", "must start with a lower-case letter");
         assertRefused(client, proxysql(ns, "proxy.sql"), "metadata.name", "must start with a lower-case letter");

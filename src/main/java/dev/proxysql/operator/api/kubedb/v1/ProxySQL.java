@@ -36,10 +36,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
         reason = "FieldValueForbidden")
 @ValidationRule(
         value = "self.metadata.name.size() <= " + ProxySQL.MAX_NAME_LENGTH,
-        messageExpression = "'metadata.name: at most " + ProxySQL.MAX_NAME_LENGTH + " characters, not ' + string(self.metadata.name.size())"
-                + " + ': the StatefulSet of that name labels its pods controller-revision-hash=<name>-<10-character hash>, and a label"
-                + " value holds at most 63'",
-        reason = "FieldValueTooLong")
+        message = "metadata.name: at most " + ProxySQL.MAX_NAME_LENGTH + " characters: the StatefulSet of that name labels its pods"
+                + " controller-revision-hash=<name>-<10-character hash>, and a label value holds at most 63",
+        reason = "FieldValueInvalid")
 @ValidationRule(
         value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
         message = "metadata.name: must start with a lower-case letter and contain only lower-case letters, digits and '-' (it names"
