@@ -12,6 +12,8 @@
 #   logs NAME [COMP]   print the log of one component (etcd, kube-apiserver, kube-controller-manager,
 #                      kube-scheduler, kwok-controller, audit, kwokctl), or the tail of all of them
 #   logdir NAME        print the directory holding the component logs (audit.log too, when enabled)
+#   webhook-client NAME  print the directory of the client identity the apiserver presents to admission webhooks
+#                      (ca.crt, client.crt, client.key; see make_webhook_client)
 #   audit-log NAME     print the audit log path (fails if the cluster runs without audit)
 #   list               list clusters in the work dir
 #
@@ -174,6 +176,62 @@ componentsPatches:
 EOF
 }
 
+# The identity the apiserver presents to admission webhooks, as a production installation sets it up (docs/admission.md,
+# "Who may call the webhook"): a CA of its own (not the cluster's, which signs every user's certificate), a client
+# certificate with CN proxysql-operator-webhook-client, and an AdmissionConfiguration whose kubeconfig gives the webhook
+# admission plugins that certificate for every webhook ('*'; a webhook whose server asks for no client certificate, such
+# as cert-manager's, is unaffected). Made once per cluster name and kept across re-creations; the operator's tests start
+# the webhook with --webhook-client-ca pointing at ca.crt (`cluster.sh webhook-client NAME` prints the directory).
+webhook_client_dir() { echo "$(state_dir "$1")/webhook-client"; }
+make_webhook_client() {
+  local dir tmp
+  dir=$(webhook_client_dir "$1")
+  if [ ! -s "$dir/client.crt" ] || [ ! -s "$dir/admission.yaml" ]; then
+    tmp="$dir.tmp"
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    (
+      cd "$tmp"
+      umask 077
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+        -subj "/CN=proxysql-test-webhook-client-ca" -keyout ca.key -out ca.crt \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -subj "/CN=proxysql-operator-webhook-client" -keyout client.key -out client.csr 2>/dev/null
+      printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' >client.ext
+      openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 -extfile client.ext \
+        -out client.crt 2>/dev/null
+      rm -f client.csr client.ext ca.srl
+    ) || die "could not make the webhook client certificate with openssl in $tmp"
+    cat >"$tmp/kubeconfig.yaml" <<EOF
+apiVersion: v1
+kind: Config
+users:
+- name: '*'
+  user:
+    client-certificate: $dir/client.crt
+    client-key: $dir/client.key
+EOF
+    cat >"$tmp/admission.yaml" <<EOF
+apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+- name: ValidatingAdmissionWebhook
+  configuration:
+    apiVersion: apiserver.config.k8s.io/v1
+    kind: WebhookAdmissionConfiguration
+    kubeConfigFile: $dir/kubeconfig.yaml
+- name: MutatingAdmissionWebhook
+  configuration:
+    apiVersion: apiserver.config.k8s.io/v1
+    kind: WebhookAdmissionConfiguration
+    kubeConfigFile: $dir/kubeconfig.yaml
+EOF
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+  fi
+}
+
 # Polls a command until it succeeds (status 0) or the deadline (epoch seconds) passes (status 1).
 wait_until() {
   local deadline=$1
@@ -286,6 +344,7 @@ cmd_up() {
   export PATH="$bin:$PATH"
 
   lock "$name"
+  make_webhook_client "$name"
   st=$(state_dir "$name")
   rendered="$st/config.yaml"
   kwokctl_log="$st/kwokctl.log"
@@ -309,6 +368,8 @@ cmd_up() {
     # reference with blockOwnerDeletion needs permission to update the owner's finalizers. The operator's RBAC
     # (deploy/install) must work there, and RbacLeastPrivilegeIT proves it here.
     --extra-args kube-apiserver=enable-admission-plugins=OwnerReferencesPermissionEnforcement
+    # Admission webhooks are called with a client certificate (make_webhook_client).
+    --extra-args "kube-apiserver=admission-control-config-file=$(webhook_client_dir "$name")/admission.yaml"
   )
   [ -z "$audit_policy" ] || args+=(--kube-audit-policy "$audit_policy")
   render_config "$bin" "$rendered.new" "$name"
@@ -409,7 +470,7 @@ main() {
   [ -n "$cmd" ] || usage
   shift
   case "$cmd" in
-    up|down|kubeconfig|status|logs|logdir|audit-log) check_name "${1:-}" ;;
+    up|down|kubeconfig|status|logs|logdir|audit-log|webhook-client) check_name "${1:-}" ;;
   esac
   case "$cmd" in
     up) cmd_up "$1" ;;
@@ -426,6 +487,7 @@ main() {
       if healthy "$1"; then echo "$1: healthy"; else echo "$1: present but not healthy"; return 1; fi ;;
     logs) cmd_logs "$1" "${2:-}" ;;
     logdir) echo "$(cluster_dir "$1")/logs" ;;
+    webhook-client) echo "$(webhook_client_dir "$1")" ;;
     audit-log)
       [ -f "$(cluster_dir "$1")/logs/audit.log" ] || die "cluster $1 does not exist or runs without audit (CLUSTER_AUDIT=1)"
       echo "$(cluster_dir "$1")/logs/audit.log" ;;

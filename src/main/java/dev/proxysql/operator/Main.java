@@ -1,6 +1,7 @@
 package dev.proxysql.operator;
 
 import ch.qos.logback.classic.Level;
+import dev.proxysql.operator.admission.WebhookClientAuth;
 import dev.proxysql.operator.admission.WebhookSettings;
 import dev.proxysql.operator.kube.GoDuration;
 import dev.proxysql.operator.runtime.DnsCache;
@@ -130,6 +131,17 @@ public final class Main implements Callable<Integer> {
             description = "Validating- and MutatingWebhookConfiguration (one name) that get a generated CA as caBundle (default: ${DEFAULT-VALUE}).")
     String webhookConfigurationName;
 
+    @Option(names = "--webhook-client-ca",
+            description = "PEM file with the CA that signs the API server's client certificate for webhooks. With it, the webhook "
+                    + "answers only callers presenting such a certificate with one of the --webhook-client-name names; without it, "
+                    + "anyone reaching the port is answered, except what depends on a Secret's content (docs/admission.md).")
+    Path webhookClientCa;
+
+    @Option(names = "--webhook-client-name", split = ",", defaultValue = WebhookClientAuth.DEFAULT_NAME,
+            description = "Subject common name or DNS name the client certificate must carry, comma-separated or repeated "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> webhookClientNames = List.of(WebhookClientAuth.DEFAULT_NAME);
+
     public static void main(String[] args) {
         DnsCache.trustLookupsBriefly();
         System.exit(commandLine().execute(args));
@@ -208,8 +220,11 @@ public final class Main implements Callable<Integer> {
         if (webhookPort < 0 || webhookPort > 65535) {
             throw usage("--webhook-port must be 0 (disabled) or a port number");
         }
+        if (webhookClientCa != null && !java.nio.file.Files.isReadable(webhookClientCa)) {
+            throw usage("--webhook-client-ca: " + webhookClientCa + " is not a readable file");
+        }
         return new WebhookSettings(webhookPort != 0, "0.0.0.0", webhookPort, webhookCertDir, WebhookSettings.DEFAULT_SERVICE,
-                webhookServiceNamespace, webhookHosts, webhookConfigurationName);
+                webhookServiceNamespace, webhookHosts, webhookConfigurationName, webhookClientCa, webhookClientNames);
     }
 
     private void port(String option, int port) {

@@ -23,7 +23,7 @@ class MainTest {
             "--metrics-port", "--health-port", "--[no-]leader-election", "--leader-election-namespace", "--leader-election-lease-name",
             "--leader-election-identity", "--leader-election-lease-duration", "--leader-election-renew-deadline",
             "--leader-election-retry-period", "--webhook-port", "--webhook-cert-dir", "--webhook-service-namespace", "--webhook-host",
-            "--webhook-configuration-name", "--help", "--version");
+            "--webhook-configuration-name", "--webhook-client-ca", "--webhook-client-name", "--help", "--version");
 
     record Run(int status, String out, String err) {
     }
@@ -151,6 +151,21 @@ class MainTest {
         assertThat(w.configurationName()).isEqualTo("mine");
         assertThat(w.certificateHosts()).containsExactly("proxysql-operator-webhook.ops.svc", "proxysql-operator-webhook.ops.svc.cluster.local",
                 "127.0.0.1", "localhost", "::1");
+    }
+
+    @Test
+    void theWebhookClientFlags(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        WebhookSettings open = parseMain().webhookSettings();
+        assertThat(open.clientCaFile()).isNull();
+        assertThat(open.clientNames()).containsExactly("proxysql-operator-webhook-client");
+        Path ca = java.nio.file.Files.writeString(dir.resolve("ca.crt"), "x");
+        WebhookSettings w = parseMain("--webhook-client-ca=" + ca, "--webhook-client-name=front-proxy-client,apiserver",
+                "--webhook-client-name=third").webhookSettings();
+        assertThat(w.clientCaFile()).isEqualTo(ca);
+        assertThat(w.clientNames()).containsExactly("front-proxy-client", "apiserver", "third");
+        Run missing = run("--webhook-client-ca=" + dir.resolve("absent.crt"));
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err()).contains("--webhook-client-ca: " + dir.resolve("absent.crt") + " is not a readable file");
     }
 
     @Test

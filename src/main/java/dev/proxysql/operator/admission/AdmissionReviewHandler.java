@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.opsmanager.types.Operation.Validation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -12,6 +13,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,13 +44,31 @@ public final class AdmissionReviewHandler {
     static final String GROUP = "ops.kubedb.com";
     static final String KIND = "ProxySQLOpsRequest";
 
+    /** A quoted value at the end of a message about the RotateAuth Secret: what was found in the Secret. */
+    private static final Pattern FOUND_VALUE = Pattern.compile(", not \"[^\"]*\"$");
+    static final String SECRET_RULES_LEFT_TO_THE_CONTROLLER = "spec.authentication: not checked at admission, because this webhook"
+            + " does not authenticate its caller (no --webhook-client-ca) and answers nothing that depends on a Secret; the operator"
+            + " checks it before changing anything, and a refused request ends Failed";
+
     private final RequestValidator validator;
     private final KubernetesSerialization serialization;
+    private final boolean callerAuthenticated;
     private final ObjectMapper json = new ObjectMapper();
 
+    /** For a caller known to be the API server (the server checked its client certificate). */
     public AdmissionReviewHandler(RequestValidator validator, KubernetesSerialization serialization) {
+        this(validator, serialization, true);
+    }
+
+    /**
+     * {@code callerAuthenticated}: whether the server made sure the caller is the API server; if not, a review whose
+     * answer depends on a Secret's content (RotateAuth's secretRef) is admitted with a warning instead of answered, so
+     * that nobody who reaches the port can use the webhook to probe Secrets.
+     */
+    public AdmissionReviewHandler(RequestValidator validator, KubernetesSerialization serialization, boolean callerAuthenticated) {
         this.validator = validator;
         this.serialization = serialization;
+        this.callerAuthenticated = callerAuthenticated;
     }
 
     /** The HTTP answer: status code, content type and body. */
@@ -98,6 +119,16 @@ public final class AdmissionReviewHandler {
             ops.getMetadata().setNamespace(request.path("namespace").asText(null));
         }
         String ref = name(ops);
+        Optional<String> tooLarge = ops.getSpec() == null || ops.getSpec().getConfiguration() == null ? Optional.empty()
+                : ops.getSpec().getConfiguration().sizeProblem();
+        if (tooLarge.isPresent()) {
+            LOG.info("admission CREATE ProxySQLOpsRequest {}: denied: {}", ref, tooLarge.get());
+            return answer(uid, denied(422, "Invalid", tooLarge.get()));
+        }
+        if (!callerAuthenticated && ops.getSpec() != null && ops.getSpec().getType() == OpsRequestType.ROTATE_AUTH) {
+            LOG.info("admission CREATE ProxySQLOpsRequest {}: allowed unchecked: {}", ref, SECRET_RULES_LEFT_TO_THE_CONTROLLER);
+            return answer(uid, allowed(List.of(SECRET_RULES_LEFT_TO_THE_CONTROLLER)));
+        }
         Validation v;
         try {
             v = validator.validate(ops);
@@ -110,8 +141,9 @@ public final class AdmissionReviewHandler {
         ObjectNode response = switch (v.kind()) {
             case REJECT -> {
                 boolean forbidden = v.refusal() == Validation.Refusal.FORBIDDEN;
-                LOG.info("admission CREATE ProxySQLOpsRequest {}: denied: {}", ref, v.message());
-                yield denied(forbidden ? 403 : 422, forbidden ? "Forbidden" : "Invalid", v.message());
+                String message = withoutSecretContent(v.message());
+                LOG.info("admission CREATE ProxySQLOpsRequest {}: denied: {}", ref, message);
+                yield denied(forbidden ? 403 : 422, forbidden ? "Forbidden" : "Invalid", message);
             }
             case NOTHING_TO_DO -> {
                 LOG.info("admission CREATE ProxySQLOpsRequest {}: allowed, nothing to do: {}", ref, v.message());
@@ -127,6 +159,14 @@ public final class AdmissionReviewHandler {
             }
         };
         return answer(uid, response);
+    }
+
+    /**
+     * The message without what was found in the RotateAuth Secret: a refusal names the field and the rule, never a value
+     * read from a Secret (the controller's message quotes the username it found: {@code ..., not "root"}).
+     */
+    static String withoutSecretContent(String message) {
+        return message != null && message.startsWith("spec.authentication.secretRef") ? FOUND_VALUE.matcher(message).replaceFirst("") : message;
     }
 
     private ObjectNode allowed(List<String> warnings) {

@@ -94,8 +94,13 @@ public final class WebhookCertificates {
                 "generated for " + String.join(", ", hosts));
     }
 
-    /** A TLS context serving this certificate. */
+    /** A TLS context serving this certificate, with the JDK's trust managers (no client certificates asked for). */
     public SSLContext sslContext() {
+        return sslContext(null);
+    }
+
+    /** A TLS context serving this certificate and verifying client certificates with {@code trustManagers}. */
+    public SSLContext sslContext(javax.net.ssl.TrustManager[] trustManagers) {
         try {
             char[] password = new char[0];
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -104,7 +109,7 @@ public final class WebhookCertificates {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), null, null);
+            context.init(kmf.getKeyManagers(), trustManagers, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot set up TLS for the webhook: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.proxysql.operator.admission;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.proxysql.operator.opsmanager.QueueStamp;
@@ -46,6 +47,7 @@ public final class WebhookServer implements AutoCloseable {
 
     private final KubernetesClient client;
     private final WebhookSettings settings;
+    private final WebhookClientAuth clientAuth;
     private final AdmissionReviewHandler handler;
     private final QueueStampHandler stamper = new QueueStampHandler(QueueStamp.Source.system());
     private HttpsServer server;
@@ -55,7 +57,8 @@ public final class WebhookServer implements AutoCloseable {
     public WebhookServer(KubernetesClient client, WebhookSettings settings, RequestValidator validator) {
         this.client = client;
         this.settings = settings;
-        this.handler = new AdmissionReviewHandler(validator, client.getKubernetesSerialization());
+        this.clientAuth = settings.clientAuth();
+        this.handler = new AdmissionReviewHandler(validator, client.getKubernetesSerialization(), clientAuth.required());
     }
 
     /** Loads or generates the certificate, listens, and (generated mode) publishes the caBundle. */
@@ -66,14 +69,15 @@ public final class WebhookServer implements AutoCloseable {
         certificates = WebhookCertificates.load(settings.certDir())
                 .orElseGet(() -> WebhookCertificates.generate(settings.certificateHosts()));
         limitRequestTimes();
-        SSLContext tls = certificates.sslContext();
+        SSLContext tls = certificates.sslContext(clientAuth.trustManagers());
         HttpsServer s = HttpsServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
         s.setHttpsConfigurator(new HttpsConfigurator(tls) {
             @Override
             public void configure(HttpsParameters params) {
                 SSLParameters p = tls.getDefaultSSLParameters();
                 p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-                p.setNeedClientAuth(false);
+                // With a client CA, a caller without a certificate it signed gets no TLS connection at all.
+                p.setNeedClientAuth(clientAuth.required());
                 params.setSSLParameters(p);
             }
         });
@@ -85,6 +89,12 @@ public final class WebhookServer implements AutoCloseable {
         server = s;
         LOG.info("admission webhook listening on https://{}:{}{} and {} with the certificate {}", settings.bindAddress(), port(), PATH,
                 MUTATE_PATH, certificates.source());
+        if (clientAuth.required()) {
+            LOG.info("admission webhook: callers must present a client certificate signed by {}", clientAuth.source());
+        } else {
+            LOG.warn("admission webhook: callers are not authenticated (no --webhook-client-ca): anything that reaches port {} can post"
+                    + " reviews, so answers that depend on a Secret's content are left to the controller (docs/admission.md)", port());
+        }
         if (certificates.caBundlePem().isPresent()) {
             publishCaBundle();
         } else {
@@ -147,7 +157,10 @@ public final class WebhookServer implements AutoCloseable {
         try (exchange) {
             AdmissionReviewHandler.Reply reply;
             String path = exchange.getRequestURI().getPath();
-            if (!PATH.equals(path) && !MUTATE_PATH.equals(path)) {
+            Optional<String> refused = clientAuth.refusal(exchange instanceof HttpsExchange https ? https.getSSLSession() : null);
+            if (refused.isPresent()) {
+                reply = AdmissionReviewHandler.Reply.text(403, refused.get());
+            } else if (!PATH.equals(path) && !MUTATE_PATH.equals(path)) {
                 reply = AdmissionReviewHandler.Reply.text(404, "not found: the webhook serves " + PATH + " and " + MUTATE_PATH);
             } else {
                 try (InputStream in = exchange.getRequestBody()) {

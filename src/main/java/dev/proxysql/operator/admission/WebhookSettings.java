@@ -18,9 +18,13 @@ import java.util.List;
  * @param extraHosts        further names (or IP addresses) for the generated certificate
  * @param configurationName the Validating- and MutatingWebhookConfiguration (same name) whose webhooks get the generated
  *                          CA as caBundle
+ * @param clientCaFile      PEM file with the CA that signs the API server's client certificate; null: callers are not
+ *                          authenticated, and no answer depends on a Secret's content (see {@link WebhookClientAuth})
+ * @param clientNames       the names (subject CN or DNS name) a client certificate may carry
  */
 public record WebhookSettings(boolean enabled, String bindAddress, int port, Path certDir, String serviceName,
-                              String serviceNamespace, List<String> extraHosts, String configurationName) {
+                              String serviceNamespace, List<String> extraHosts, String configurationName, Path clientCaFile,
+                              List<String> clientNames) {
     public static final int DEFAULT_PORT = 8443;
     public static final String DEFAULT_SERVICE = "proxysql-operator-webhook";
     public static final String DEFAULT_NAMESPACE = "proxysql-operator-system";
@@ -28,6 +32,25 @@ public record WebhookSettings(boolean enabled, String bindAddress, int port, Pat
 
     public WebhookSettings {
         extraHosts = List.copyOf(extraHosts);
+        clientNames = List.copyOf(clientNames);
+    }
+
+    /** Without client authentication. */
+    public WebhookSettings(boolean enabled, String bindAddress, int port, Path certDir, String serviceName, String serviceNamespace,
+                           List<String> extraHosts, String configurationName) {
+        this(enabled, bindAddress, port, certDir, serviceName, serviceNamespace, extraHosts, configurationName, null,
+                List.of(WebhookClientAuth.DEFAULT_NAME));
+    }
+
+    /** The same settings, requiring client certificates signed by the CA in {@code caFile} and carrying one of {@code names}. */
+    public WebhookSettings withClientAuth(Path caFile, List<String> names) {
+        return new WebhookSettings(enabled, bindAddress, port, certDir, serviceName, serviceNamespace, extraHosts, configurationName,
+                caFile, names);
+    }
+
+    /** Who may call: loads the client CA file, if any. */
+    public WebhookClientAuth clientAuth() {
+        return clientCaFile == null ? WebhookClientAuth.none() : WebhookClientAuth.load(clientCaFile, clientNames);
     }
 
     public static WebhookSettings disabled() {

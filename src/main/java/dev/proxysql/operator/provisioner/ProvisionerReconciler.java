@@ -40,6 +40,7 @@ import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -82,6 +83,11 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     static final Duration DEPENDENCY_RETRY = Duration.ofSeconds(15);
     /** How long a discovery answer about an optional CRD (ServiceMonitor, cert-manager's Certificate) is trusted; a CRD installed later is seen this late. */
     static final Duration SERVICE_MONITOR_DISCOVERY_TTL = Duration.ofSeconds(30);
+    /** Reason of {@code DependencyReady=False} when a reconcile threw. */
+    static final String PROVISIONING_FAILED = "ProvisioningFailed";
+    /** How soon a reconcile the API server refused (4xx) is tried again. */
+    static final Duration REFUSED_RETRY = Duration.ofMinutes(1);
+    private static final int MAX_FAILURE_MESSAGE = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionerReconciler.class);
 
     private final KubernetesClient client;
@@ -190,6 +196,51 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
             }
             throw e;
         }
+    }
+
+    /**
+     * A reconcile that threw (the API server refused a write, e.g. RBAC refusing an owner reference; a bug) is reported
+     * as {@code DependencyReady=False} with reason {@link #PROVISIONING_FAILED} and what failed, instead of only a
+     * log line and, after the last retry, "Exhausted retries" (a conflict, 409, is only retried). A refusal that a
+     * retry cannot fix (4xx other than 409 and 429) is not retried at JOSDK's pace but looked at again after {@link #REFUSED_RETRY}.
+     */
+    @Override
+    public ErrorStatusUpdateControl<ProxySQL> updateErrorStatus(ProxySQL p, Context<ProxySQL> context, Exception e) {
+        if (e instanceof KubernetesClientException k && k.getCode() == 409) {
+            // A write raced another: the retry sees the new state, and a condition would only flap.
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        String message = "provisioning failed and is retried: " + describe(e);
+        LOG.warn("ProxySQL {}/{}: {}", p.getMetadata().getNamespace(), p.getMetadata().getName(), message);
+        try {
+            List<Condition> previous = p.getStatus() == null ? List.of() : p.getStatus().getConditions();
+            ProxySQLStatus status = statusCalculator.compute(new Observation(p.getMetadata().getGeneration(), previous,
+                    Optional.of(new Problem(PROVISIONING_FAILED, message)), Boolean.TRUE.equals(p.getSpec().getHalted()),
+                    Conditions.isTrue(previous, PauseProtocol.PAUSED), Optional.empty(), Optional.empty(), Optional.empty()));
+            if (statusWriter.write(p, status)) {
+                metrics.statusWrite();
+            }
+        } catch (RuntimeException writeFailed) {
+            LOG.warn("ProxySQL {}/{}: could not report the failure in status: {}", p.getMetadata().getNamespace(),
+                    p.getMetadata().getName(), writeFailed.toString());
+        }
+        boolean permanent = e instanceof KubernetesClientException k && k.getCode() >= 400 && k.getCode() < 500
+                && k.getCode() != 409 && k.getCode() != 429;
+        return permanent ? ErrorStatusUpdateControl.<ProxySQL>noStatusUpdate().withNoRetry().rescheduleAfter(REFUSED_RETRY)
+                : ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    /** What failed, in one line of bounded length: the API server's own message, or the exception's. */
+    static String describe(Exception e) {
+        String text;
+        if (e instanceof KubernetesClientException k) {
+            String server = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : k.getMessage();
+            text = "the API server answered " + k.getCode() + ": " + server;
+        } else {
+            text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        text = text.replaceAll("\\s+", " ").strip();
+        return text.length() <= MAX_FAILURE_MESSAGE ? text : text.substring(0, MAX_FAILURE_MESSAGE) + "...";
     }
 
     private static boolean isGoingAway(KubernetesClientException e) {

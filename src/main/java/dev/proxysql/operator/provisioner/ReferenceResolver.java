@@ -58,7 +58,8 @@ public final class ReferenceResolver {
         Optional<BackendAddress> address = BackendAddress.of(binding);
         if (address.isEmpty()) {
             return ResolvedReferences.failed("BackendAddressMissing", "spec.backend: AppBinding \"" + backendName
-                    + "\" has no usable address: set spec.clientConfig.service.name or spec.clientConfig.url (host:port)");
+                    + "\" has no usable address: set spec.clientConfig.service.name or spec.clientConfig.url (host:port),"
+                    + " with a port from 1 to 65535");
         }
         if (binding.getSpec().getSecret() == null || isBlank(binding.getSpec().getSecret().getName())) {
             return ResolvedReferences.failed("BackendSecretMissing", "spec.backend: AppBinding \"" + backendName
@@ -85,6 +86,15 @@ public final class ReferenceResolver {
         if (monitor != null && !hasKeys(monitor, "username", "password")) {
             return ResolvedReferences.failed("MonitorSecretInvalid", "Secret \"" + ProxySQLNames.monitorSecret(p)
                     + "\" lacks the username and password keys; delete it and the operator creates a new one");
+        }
+        if (monitor != null && !ProxySQLNames.monitorUser(p).equals(ConfigInputMapper.text(monitor, "username"))) {
+            // The operator runs CREATE/ALTER USER for this name with the backend's admin credentials: only its own
+            // per-ProxySQL user may be named, or a Secret made by anyone who may create Secrets here could reset the
+            // password of any backend account (root included). The found username is not quoted.
+            return ResolvedReferences.failed("MonitorSecretNotOwned", "Secret \"" + ProxySQLNames.monitorSecret(p)
+                    + "\": its username is not this ProxySQL's monitor user '" + ProxySQLNames.monitorUser(p) + "', and the"
+                    + " operator creates and changes only that user on the backend, never an account another Secret names;"
+                    + " delete the Secret and the operator creates its own");
         }
         Optional<Secret> init = Optional.empty();
         String initName = initSecretName(p);

@@ -96,6 +96,48 @@ class AdmissionReviewHandlerTest {
     }
 
     @Test
+    void aRefusalAboutTheRotateAuthSecretQuotesNothingFoundInIt() throws Exception {
+        String found = "spec.authentication.secretRef.name: Secret \"root-user\": username must be \"cluster\" (KubeDB's ProxySQL"
+                + " cluster user), not \"root\"";
+        JsonNode response = response(post(handler(new Scripted(r -> Validation.reject(found))), review("CREATE", "RotateAuth", null)));
+        assertThat(response.path("status").path("message").asText()).isEqualTo("spec.authentication.secretRef.name: Secret"
+                + " \"root-user\": username must be \"cluster\" (KubeDB's ProxySQL cluster user)");
+        assertThat(AdmissionReviewHandler.withoutSecretContent(DISALLOWED)).as("other messages unchanged").isEqualTo(DISALLOWED);
+    }
+
+    /** Without client authentication anyone could post it: the Secret is not looked at, the controller checks later. */
+    @Test
+    void anUnauthenticatedCallerGetsNoAnswerThatDependsOnASecret() throws Exception {
+        Scripted v = new Scripted(r -> Validation.reject("spec.authentication.secretRef.name: Secret \"s\" does not exist"));
+        AdmissionReviewHandler unauthenticated = new AdmissionReviewHandler(v, new KubernetesSerialization(), false);
+        JsonNode response = response(post(unauthenticated, review("CREATE", "RotateAuth", null)));
+        assertThat(response.path("allowed").asBoolean()).isTrue();
+        assertThat(response.path("warnings").get(0).asText()).isEqualTo(AdmissionReviewHandler.SECRET_RULES_LEFT_TO_THE_CONTROLLER);
+        assertThat(v.seen).as("not validated").isEmpty();
+        assertThat(response(post(unauthenticated, review("CREATE", "UpdateVersion", "2.7.3-debian"))).path("allowed").asBoolean())
+                .as("other types are validated").isFalse();
+        assertThat(v.seen).hasSize(1);
+    }
+
+    @Test
+    void aReconfigureLargerThanItsStatusCanHoldIsDeniedNamingTheField() throws Exception {
+        Scripted v = new Scripted(r -> Validation.run());
+        ObjectNode big = review("CREATE", "Reconfigure", null);
+        ObjectNode configuration = ((ObjectNode) big.path("request").path("object").path("spec")).putObject("configuration");
+        configuration.putObject("mysqlVariables").put("max_connections", 2048).put("init_connect", "x".repeat(1025));
+        JsonNode response = response(post(handler(v), big));
+        assertThat(response.path("status").path("code").asInt()).isEqualTo(422);
+        assertThat(response.path("status").path("message").asText()).startsWith("spec.configuration.mysqlVariables.init_connect: a value"
+                + " of 1025 characters; at most 1024");
+        configuration.remove("mysqlVariables");
+        ObjectNode rule = configuration.putObject("mysqlQueryRules").put("reqType", "add").putArray("rules").addObject();
+        rule.put("rule_id", 1).put("match_digest", "y".repeat(4096));
+        assertThat(response(post(handler(v), big)).path("status").path("message").asText())
+                .startsWith("spec.configuration.mysqlQueryRules.rules[0]: 4116 characters of column names and values; at most 4096");
+        assertThat(v.seen).as("not validated further").isEmpty();
+    }
+
+    @Test
     void aForbiddenUpdateIsDeniedWith403NamingTheFieldAndTheAllowlist() throws Exception {
         JsonNode response = response(post(handler(new Scripted(r -> Validation.forbid(DISALLOWED))),
                 review("CREATE", "UpdateVersion", "3.0.1-debian")));

@@ -1,6 +1,7 @@
 package dev.proxysql.operator.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.proxysql.operator.api.common.LocalObjectReference;
@@ -32,9 +33,14 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import dev.proxysql.operator.tls.CertificateAuthority;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,6 +80,7 @@ class AdmissionWebhookIT {
     private static KubernetesClient admin;
     private static ProxySQLOperator operator;
     private static WebhookServer webhook;
+    private static Path clientIdentity;
 
     @BeforeEach
     void startOnce(KubernetesClient client, TestNamespace ns, TestCluster cluster) {
@@ -83,8 +90,12 @@ class AdmissionWebhookIT {
         admin = client;
         OperatorFixture.installCatalogAndPolicies(client);
         operatorClient = OperatorFixture.operatorClient(cluster);
+        clientIdentity = cluster.webhookClientDir().orElseThrow(() -> new IllegalStateException("the cluster's webhook client identity"
+                + " is unknown: set " + TestCluster.ENV_WEBHOOK_CLIENT_DIR + " (see hack/control-plane/cluster.sh webhook-client)"));
+        // As installed for a real cluster: only callers presenting the API server's client certificate are answered.
         WebhookSettings settings = new WebhookSettings(true, "127.0.0.1", 0, null, WebhookSettings.DEFAULT_SERVICE,
-                WebhookSettings.DEFAULT_NAMESPACE, List.of("127.0.0.1"), CONFIGURATION);
+                WebhookSettings.DEFAULT_NAMESPACE, List.of("127.0.0.1"), CONFIGURATION)
+                .withClientAuth(clientIdentity.resolve("ca.crt"), List.of(WebhookClientAuth.DEFAULT_NAME));
         operator = new ProxySQLOperator(operatorClient, new OperatorSettings(false, true, Set.of(), false, settings), new SimpleMeterRegistry());
         operator.start();
         webhook = operator.webhook().orElseThrow();
@@ -225,6 +236,12 @@ class AdmissionWebhookIT {
                 "adminVariables: {admin_credentials: \"x:y\", refresh_interval: 2055}", "1m")).create());
         assertThat(admin.getStatus().getMessage()).isEqualTo(DENIED
                 + "spec.configuration.adminVariables.admin_credentials: admin-admin_credentials is set by the operator and cannot be reconfigured");
+        // Larger than its own status could hold for a rollback (the CRD's rules cannot see free-form values).
+        KubernetesClientException tooLong = denial(() -> client.resource(OpsFixture.reconfigure(ns, "too-long", "px",
+                "mysqlVariables: {init_connect: \"" + "x".repeat(2000) + "\"}", "1m")).create());
+        assertThat(tooLong.getCode()).isEqualTo(422);
+        assertThat(tooLong.getStatus().getMessage()).isEqualTo(DENIED + "spec.configuration.mysqlVariables.init_connect: a value of 2000"
+                + " characters; at most 1024 (the previous value is kept in status for a rollback)");
         client.resource(OpsFixture.reconfigure(ns, "fine", "px", "adminVariables: {refresh_interval: 2055}", "1m")).create();
         assertThat(client.resources(ProxySQLOpsRequest.class).list().getItems()).extracting(r -> r.getMetadata().getName())
                 .as("only the allowed one stored").containsExactly("fine");
@@ -264,8 +281,9 @@ class AdmissionWebhookIT {
         refused.put(OpsFixture.rotateAuth(ns, "missing", "px", "nowhere", "1m"),
                 ref + "\"nowhere\" does not exist in namespace " + ns.name());
         refused.put(OpsFixture.rotateAuth(ns, "no-keys", "px", "no-keys", "1m"), ref + "\"no-keys\" must have the keys username and password");
+        // The rule, not what the Secret holds: the found username is not quoted.
         refused.put(OpsFixture.rotateAuth(ns, "root-user", "px", "root-user", "1m"),
-                ref + "\"root-user\": username must be \"cluster\" (KubeDB's ProxySQL cluster user), not \"root\"");
+                ref + "\"root-user\": username must be \"cluster\" (KubeDB's ProxySQL cluster user)");
         refused.put(OpsFixture.rotateAuth(ns, "punctuated", "px", "punctuated", "1m"),
                 ref + "\"punctuated\": password must be 8 to 64 letters and digits (no other characters)");
         refused.put(OpsFixture.rotateAuth(ns, "short", "px", "short", "1m"),
@@ -297,6 +315,45 @@ class AdmissionWebhookIT {
         // The same ProxySQLs admit what is allowed: a generated password, and a good Secret for the externally managed one.
         assertThat(denial(() -> client.resource(OpsFixture.rotateAuth(ns, "generate", "px", null, "1m")).dryRun().create())).isNull();
         assertThat(denial(() -> client.resource(OpsFixture.rotateAuth(ns, "to-good", "pxext", "good", "1m")).dryRun().create())).isNull();
+    }
+
+    /**
+     * Anyone who reaches the webhook's port can post a review; only the API server's client certificate gets an answer.
+     * A forged RotateAuth review naming a Secret that holds {@code root} (which, answered, would say whether the Secret
+     * exists and quote its username) gets no TLS connection without a certificate or with another CA's, and 403 with the
+     * right CA's certificate under another name, while the API server's own call with the same request is answered.
+     */
+    @Test
+    @Order(4)
+    void aForgedReviewWithoutTheApiServersClientCertificateIsNotAnswered(KubernetesClient client, TestNamespace ns) throws Exception {
+        client.resource(OperatorFixture.proxysql(ns.name(), "px", "2.6.3-debian", 1)).create();
+        secret(client, ns, "root-user", Map.of("username", "root", "password", "NewPass1234"));
+        String forged = WebhookCallers.rotateAuthReview(ns.name(), "px", "root-user");
+        X509Certificate serverCa = CertificateAuthority.readCertificates(new StringReader(webhook.caBundlePem().orElseThrow())).get(0);
+
+        Throwable noCertificate = catchThrowable(() -> WebhookCallers.post(WebhookCallers.caller(serverCa, null, null), webhook.port(),
+                WebhookServer.PATH, forged));
+        assertThat(noCertificate).as("no client certificate: no TLS connection, no answer").isInstanceOf(IOException.class);
+
+        CertificateAuthority.Issued elsewhere = CertificateAuthority.create("another-ca", Duration.ofDays(1))
+                .issue(List.of(WebhookClientAuth.DEFAULT_NAME), Duration.ofDays(1), KeyPurposeId.id_kp_clientAuth);
+        assertThat(catchThrowable(() -> WebhookCallers.post(WebhookCallers.caller(serverCa, elsewhere), webhook.port(), WebhookServer.PATH,
+                forged))).as("the right name from another CA").isInstanceOf(IOException.class);
+
+        CertificateAuthority clientCa = CertificateAuthority.fromPem(Files.readString(clientIdentity.resolve("ca.crt")),
+                Files.readString(clientIdentity.resolve("ca.key")));
+        CertificateAuthority.Issued otherName = clientCa.issue(List.of("kwok-node-0.kubelet-client"), Duration.ofDays(1),
+                KeyPurposeId.id_kp_clientAuth);
+        HttpResponse<String> forbidden = WebhookCallers.post(WebhookCallers.caller(serverCa, otherName), webhook.port(), WebhookServer.PATH,
+                forged);
+        assertThat(forbidden.statusCode()).as(forbidden.body()).isEqualTo(403);
+        assertThat(forbidden.body()).doesNotContain("root").doesNotContain("cluster").doesNotContain("exist");
+
+        KubernetesClientException e = denial(() -> client.resource(OpsFixture.rotateAuth(ns, "via-api-server", "px", "root-user", "1m"))
+                .dryRun().create());
+        assertThat(e).as("the API server's call is answered").isNotNull();
+        assertThat(e.getStatus().getMessage()).isEqualTo(DENIED + "spec.authentication.secretRef.name: Secret \"root-user\": username"
+                + " must be \"cluster\" (KubeDB's ProxySQL cluster user)").doesNotContain("root\"");
     }
 
     private static void secret(KubernetesClient client, TestNamespace ns, String name, Map<String, String> data) {

@@ -138,6 +138,15 @@ class InstallIT {
         assertThat(RbacRules.of(new ArrayList<>(ha.values()))).as("no caBundle to publish: no rule on the webhook configuration")
                 .noneMatch(r -> r.resource().endsWith("webhookconfigurations"));
 
+        Map<String, ObjectNode> authenticated = Manifests.byKey(helmTemplate(NAMESPACE, "--set", "webhook.clientCAConfigMap=apiserver-ca",
+                "--set", "webhook.clientNames={front-proxy-client,apiserver}"));
+        assertThat(texts(container(authenticated).path("args"))).contains("--webhook-client-ca=/etc/proxysql-operator/webhook-client-ca/ca.crt",
+                "--webhook-client-name=front-proxy-client,apiserver");
+        assertThat(authenticated.get("Deployment " + NAMESPACE + "/proxysql-operator").path("spec").path("template").path("spec")
+                .path("volumes").toString()).contains("\"configMap\":{\"name\":\"apiserver-ca\"");
+        assertThat(texts(container(Manifests.byKey(helmTemplate(NAMESPACE))).path("args"))).as("off by default")
+                .noneMatch(a -> a.startsWith("--webhook-client"));
+
         Map<String, ObjectNode> minimal = Manifests.byKey(helmTemplate(NAMESPACE, "--set", "webhook.enabled=false",
                 "--set", "leaderElection.enabled=false", "--set", "catalog.enabled=false", "--set", "policies.doNotTerminate=false",
                 "--set", "policies.queuedAt=false"));

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.proxysql.operator.api.common.LocalObjectReference;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
@@ -32,6 +35,10 @@ public class AppBindingSpec extends KeepsUnknownFields {
     @ValidationRule(value = "has(self.url) || has(self.service)",
             message = "spec.clientConfig needs either url or service")
     public static class ClientConfig extends KeepsUnknownFields {
+        /** A port in the URL ({@code host:port}) is from 1 to 65535 (0, 65536 or 99999999999 is refused). */
+        @Size(max = 2048)
+        @ValidationRule(value = "!self.matches(':(0+|0*[1-9][0-9]{5,}|0*(6553[6-9]|655[4-9][0-9]|65[6-9][0-9]{2}|6[6-9][0-9]{3}|[7-9][0-9]{4}))([)/?]|$)')",
+                message = "spec.clientConfig.url: the port must be from 1 to 65535", reason = "FieldValueInvalid")
         private String url;
         private ServiceReference service;
         private Boolean insecureSkipTLSVerify;
@@ -77,6 +84,8 @@ public class AppBindingSpec extends KeepsUnknownFields {
         private String scheme;
         @Required
         private String name;
+        @Min(1)
+        @Max(65535)
         private Integer port;
         private String path;
         private String query;

@@ -3,6 +3,7 @@ package dev.proxysql.operator.api.kubedb.v1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /**
  * A row of ProxySQL's mysql_users table, without a password: KubeDB reads passwords from the backend, so a user
@@ -10,7 +11,10 @@ import io.fabric8.generator.annotation.Required;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MySQLUser {
+    /** Characters of a text column; a Reconfigure keeps the previous row in status, so rows are bounded. */
+    public static final int MAX_TEXT = 1024;
     @Required
+    @Size(min = 1, max = MAX_TEXT)
     private String username;
     private Integer active;
     @JsonProperty("use_ssl")
@@ -18,6 +22,7 @@ public class MySQLUser {
     @JsonProperty("default_hostgroup")
     private Integer defaultHostgroup;
     @JsonProperty("default_schema")
+    @Size(max = MAX_TEXT)
     private String defaultSchema;
     @JsonProperty("schema_locked")
     private Integer schemaLocked;
@@ -29,7 +34,9 @@ public class MySQLUser {
     private Integer frontend;
     @JsonProperty("max_connections")
     private Integer maxConnections;
+    @Size(max = MAX_TEXT)
     private String attributes;
+    @Size(max = MAX_TEXT)
     private String comment;
 
     public String getUsername() {

@@ -34,7 +34,24 @@ import io.fabric8.kubernetes.model.annotation.Version;
                 + " + self.spec.version + '): create a ProxySQLOpsRequest of type UpdateVersion with"
                 + " spec.updateVersion.targetVersion: ' + self.spec.version",
         reason = "FieldValueForbidden")
+@ValidationRule(
+        value = "self.metadata.name.size() <= " + ProxySQL.MAX_NAME_LENGTH,
+        message = "metadata.name: at most " + ProxySQL.MAX_NAME_LENGTH + " characters: the StatefulSet of that name labels its pods"
+                + " controller-revision-hash=<name>-<10-character hash>, and a label value holds at most 63",
+        reason = "FieldValueInvalid")
+@ValidationRule(
+        value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+        message = "metadata.name: must start with a lower-case letter and contain only lower-case letters, digits and '-' (it names"
+                + " Services, whose names are DNS-1035 labels)",
+        reason = "FieldValueInvalid")
 public class ProxySQL extends CustomResource<ProxySQLSpec, ProxySQLStatus> implements Namespaced {
+    /**
+     * The longest name whose children all fit: the StatefulSet {@code <name>} labels its pods with
+     * {@code controller-revision-hash: <name>-<hash>} (a hash of up to 10 characters; label values hold 63), which is
+     * the tightest; Services {@code <name>-pods} and {@code <name>-stats} (DNS-1035 labels, 63), pods
+     * {@code <name>-<0..49>} (hostnames, 63) and Secrets {@code <name>-configuration} etc. (253) are below it.
+     */
+    public static final int MAX_NAME_LENGTH = 52;
     public static final String GROUP = "kubedb.com";
     public static final String VERSION = "v1";
     public static final String KIND = "ProxySQL";

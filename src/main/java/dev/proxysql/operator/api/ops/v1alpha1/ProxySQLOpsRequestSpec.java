@@ -3,9 +3,11 @@ package dev.proxysql.operator.api.ops.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.proxysql.operator.api.common.LocalObjectReference;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -44,6 +46,12 @@ import io.fabric8.generator.annotation.ValidationRule;
         fieldPath = ".tls",
         reason = "FieldValueRequired")
 public class ProxySQLOpsRequestSpec {
+    /** The shortest {@code spec.timeout}. */
+    public static final String MIN_TIMEOUT = "1s";
+    /** The longest {@code spec.timeout}. */
+    public static final String MAX_TIMEOUT = "24h";
+    /** The most {@code spec.maxRetries}: each retry replaces a pod again and may wait a whole timeout. */
+    public static final int MAX_RETRIES = 10;
     /** The ProxySQL to operate on, in the same namespace. */
     @Required
     private LocalObjectReference proxyRef;
@@ -56,14 +64,23 @@ public class ProxySQLOpsRequestSpec {
     private TLSSpec tls;
     private AuthenticationSpec authentication;
     private RestartSpec restart;
-    /** Upper bound for each step (for example one pod's replacement); Go duration syntax, e.g. 5m or 90s. */
+    /**
+     * Upper bound for each step (for example one pod's replacement); Go duration syntax, e.g. 5m or 90s; from
+     * {@value #MIN_TIMEOUT} to {@value #MAX_TIMEOUT}: 0s would fail every step at once, a longer one would keep the
+     * ProxySQL paused for days behind a pod that never comes back.
+     */
     @Pattern("^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$")
+    @Size(max = 32)
+    @ValidationRule(value = "duration(self) >= duration('" + MIN_TIMEOUT + "') && duration(self) <= duration('" + MAX_TIMEOUT + "')",
+            message = "spec.timeout must be from " + MIN_TIMEOUT + " to " + MAX_TIMEOUT + " (each step of the request is bounded by it)",
+            reason = "FieldValueInvalid")
     private String timeout;
     @Default("IfReady")
     private ApplyOption apply;
-    /** How many times a failed step is retried before the request fails. */
+    /** How many times a failed step is retried before the request fails; at most {@value #MAX_RETRIES}. */
     @Default("1")
     @Min(0)
+    @Max(MAX_RETRIES)
     private Integer maxRetries;
 
     public LocalObjectReference getProxyRef() {
