@@ -309,6 +309,10 @@ cmd_up() {
     # reference with blockOwnerDeletion needs permission to update the owner's finalizers. The operator's RBAC
     # (deploy/install) must work there, and RbacLeastPrivilegeIT proves it here.
     --extra-args kube-apiserver=enable-admission-plugins=OwnerReferencesPermissionEnforcement
+    # The controller-manager's and scheduler's client-side rate limits (20 and 50 requests/s by default, shared by all
+    # their controllers) made pods of big test batches (OpsStopPointsIT: 66 at once) wait for their turn; the API
+    # server has no other clients to protect here. Also lifts the apiserver's in-flight limits.
+    --disable-qps-limits
   )
   [ -z "$audit_policy" ] || args+=(--kube-audit-policy "$audit_policy")
   render_config "$bin" "$rendered.new" "$name"

@@ -17,9 +17,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * JUnit 5 extension (use {@link LocalCluster}) giving tests a real Kubernetes control plane.
  *
  * <ul>
- *   <li>The cluster is started once per test run (JVM) with hack/control-plane/cluster.sh and stopped at the
- *       end of the run, pass or fail. With {@code PROXYSQL_TEST_KUBECONFIG} set, that cluster is used instead
- *       (and left alone).</li>
+ *   <li>The cluster is started once per test JVM with hack/control-plane/cluster.sh and stopped at the end of the
+ *       JVM's run, pass or fail; each Failsafe fork has its own (docs/testing.md), so test classes running at once
+ *       never share one. With {@code PROXYSQL_TEST_KUBECONFIG} set, that cluster is used instead (and left alone;
+ *       one fork only).</li>
  *   <li>CRDs generated into target/classes/META-INF/fabric8/ are installed once, and the run waits until they
  *       are Established.</li>
  *   <li>Every test gets a fresh namespace ({@link TestNamespace}); a passing test's namespace is deleted, a
