@@ -23,15 +23,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One test run's cluster: started (or found) once, shared by all test classes through the root
- * {@link ExtensionContext} store, and stopped when JUnit closes that store at the end of the run, whether
- * tests passed or not. A JVM killed before that is covered by cluster.sh's watchdog (CLUSTER_OWNER_PID) and,
- * failing that, by the next run recreating the cluster of the same name.
+ * One test JVM's cluster: started (or found) once, shared by all test classes of the JVM (a Failsafe fork), and
+ * stopped when the JVM exits (LocalClusterExtension's shutdown hook), whether tests passed or not. A JVM killed before
+ * that is covered by cluster.sh's watchdog (CLUSTER_OWNER_PID) and, failing that, by the next run recreating the
+ * cluster of the same name.
  */
-final class ClusterSession implements ExtensionContext.Store.CloseableResource {
+final class ClusterSession implements AutoCloseable {
 
   /** Kubeconfig of an existing cluster to use instead of starting one. */
   static final String ENV_KUBECONFIG = "PROXYSQL_TEST_KUBECONFIG";
