@@ -126,7 +126,7 @@ fi
 
 # A global budget for the tests themselves (the builds above report their own progress and are bounded by CI's limit):
 # a broken operator must fail in minutes, not after every wait in every test has run to its deadline.
-budget=${TEST_BUDGET_MINUTES:-25}
+budget=${TEST_BUDGET_MINUTES:-30}
 step "Unit and integration tests (mvn verify; budget ${budget} min, TEST_BUDGET_MINUTES to change)"
 rc=0
 timed "Maven: unit and integration tests (mvn verify)" \
