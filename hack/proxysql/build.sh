@@ -18,6 +18,11 @@ source "$here/versions.env"
 CACHE=${PROXYSQL_OPERATOR_CACHE:-$HOME/.cache/proxysql-operator}
 SOURCES=${PROXYSQL_SOURCES:-$repo/../shared/third_party/proxysql}
 JOBS=${PROXYSQL_BUILD_JOBS:-$(nproc)}
+# Two builds into one cache corrupt it (make test builds this in the background; a developer may run it by hand):
+# the second waits for the first, then finds its versions complete.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.proxysql-build.lock"
+flock 9
 mkdir -p "$CACHE"
 log() { printf '[proxysql-build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

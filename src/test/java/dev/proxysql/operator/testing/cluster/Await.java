@@ -21,7 +21,9 @@ import java.util.function.Supplier;
 public final class Await {
 
   private static final Duration FIRST_POLL = Duration.ofMillis(50);
-  private static final Duration MAX_POLL = Duration.ofMillis(500);
+  // Short enough that a wait ends soon after its condition holds (the sweeps wait thousands of times), long enough not
+  // to load the API server: a GET of one object every 250 ms.
+  private static final Duration MAX_POLL = Duration.ofMillis(250);
 
   private Await() {
   }

@@ -23,22 +23,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One test run's cluster: started (or found) once, shared by all test classes through the root
- * {@link ExtensionContext} store, and stopped when JUnit closes that store at the end of the run, whether
- * tests passed or not. A JVM killed before that is covered by cluster.sh's watchdog (CLUSTER_OWNER_PID) and,
- * failing that, by the next run recreating the cluster of the same name.
+ * One test JVM's cluster: started (or found) once, shared by all test classes of the JVM (a Failsafe fork), and
+ * stopped when the JVM exits (LocalClusterExtension's shutdown hook), whether tests passed or not. A JVM killed before
+ * that is covered by cluster.sh's watchdog (CLUSTER_OWNER_PID) and, failing that, by the next run recreating the
+ * cluster of the same name.
  */
-final class ClusterSession implements ExtensionContext.Store.CloseableResource {
+final class ClusterSession implements AutoCloseable {
 
   /** Kubeconfig of an existing cluster to use instead of starting one. */
   static final String ENV_KUBECONFIG = "PROXYSQL_TEST_KUBECONFIG";
   /** Audit log path of that existing cluster, if it has one. */
   static final String ENV_AUDIT_LOG = "PROXYSQL_TEST_AUDIT_LOG";
-  /** Name of the managed cluster (default: it-&lt;hash of the repository path&gt;, so worktrees do not clash). */
+  /**
+   * Name of the managed cluster (default: it-&lt;hash of the repository path&gt;, so worktrees do not clash); each
+   * failsafe fork adds its number ({@link #FORK_PROPERTY}), so forks running at once never share a cluster.
+   */
   static final String ENV_CLUSTER_NAME = "PROXYSQL_TEST_CLUSTER";
+  /**
+   * System property the pom sets to failsafe's fork number (f1, f2, ...): one cluster per fork. The operators under test
+   * watch every namespace and the tests install cluster-scoped objects (CRDs, the catalog, webhook configurations), so
+   * two test classes must never run against one cluster at the same time.
+   */
+  static final String FORK_PROPERTY = "proxysql.test.fork";
   /** 1 = leave the managed cluster running after the run, for inspection (the next run recreates it). */
   static final String ENV_KEEP_CLUSTER = "PROXYSQL_TEST_KEEP_CLUSTER";
 
@@ -78,6 +86,11 @@ final class ClusterSession implements ExtensionContext.Store.CloseableResource {
     String kubeconfig = System.getenv(ENV_KUBECONFIG);
     ClusterSession session;
     if (kubeconfig != null && !kubeconfig.isBlank()) {
+      if (!forkSuffix().isEmpty() && !forkSuffix().equals("-f1")) {
+        // A second fork exists: it would share that one cluster with the first (their operators watch every namespace).
+        throw new IllegalStateException(ENV_KUBECONFIG + " names one existing cluster, but the tests run in several "
+            + "forks, which must not share a cluster: run them with -Dit.forks=1");
+      }
       Path path = Path.of(kubeconfig);
       if (!Files.isRegularFile(path)) {
         throw new IllegalStateException(ENV_KUBECONFIG + "=" + kubeconfig + " is not a file");
@@ -102,7 +115,7 @@ final class ClusterSession implements ExtensionContext.Store.CloseableResource {
   private static ClusterSession startManaged(Path projectDir) {
     ClusterScript script = ClusterScript.find(projectDir);
     String name = Optional.ofNullable(System.getenv(ENV_CLUSTER_NAME)).filter(s -> !s.isBlank())
-        .orElseGet(() -> "it-" + shortHash(script.repositoryRoot().toString()));
+        .orElseGet(() -> "it-" + shortHash(script.repositoryRoot().toString())) + forkSuffix();
     boolean keep = "1".equals(System.getenv(ENV_KEEP_CLUSTER)) || "true".equals(System.getenv(ENV_KEEP_CLUSTER));
     Map<String, String> env = new java.util.HashMap<>();
     // A fresh cluster per run: nothing left over from an earlier (maybe killed) run can leak into this one.
@@ -128,6 +141,18 @@ final class ClusterSession implements ExtensionContext.Store.CloseableResource {
     log(String.format("cluster '%s' ready after %.1fs; kubeconfig %s%s", name, (System.nanoTime() - started) / 1e9,
         kubeconfig, audit.map(a -> "; audit log " + a.path()).orElse("")));
     return new ClusterSession(projectDir, new TestCluster(Optional.of(name), kubeconfig, logDir, audit), script, keep);
+  }
+
+  /** "-f&lt;n&gt;" in failsafe fork n, empty outside failsafe's forks (an IDE, a single JVM). */
+  static String forkSuffix() {
+    String fork = System.getProperty(FORK_PROPERTY, "");
+    if (fork.isBlank() || fork.contains("$")) {
+      return "";
+    }
+    if (!fork.matches("f[0-9]{1,3}")) {
+      throw new IllegalStateException("-D" + FORK_PROPERTY + " must be f<fork number>, got '" + fork + "'");
+    }
+    return "-" + fork;
   }
 
   private static Optional<String> oneLine(ClusterScript.Result r) {

@@ -17,9 +17,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * JUnit 5 extension (use {@link LocalCluster}) giving tests a real Kubernetes control plane.
  *
  * <ul>
- *   <li>The cluster is started once per test run (JVM) with hack/control-plane/cluster.sh and stopped at the
- *       end of the run, pass or fail. With {@code PROXYSQL_TEST_KUBECONFIG} set, that cluster is used instead
- *       (and left alone).</li>
+ *   <li>The cluster is started once per test JVM with hack/control-plane/cluster.sh and stopped when the JVM
+ *       exits, pass or fail; each Failsafe fork has its own (docs/testing.md), so test classes running at once
+ *       never share one. With {@code PROXYSQL_TEST_KUBECONFIG} set, that cluster is used instead (and left alone;
+ *       one fork only).</li>
  *   <li>CRDs generated into target/classes/META-INF/fabric8/ are installed once, and the run waits until they
  *       are Established.</li>
  *   <li>Every test gets a fresh namespace ({@link TestNamespace}); a passing test's namespace is deleted, a
@@ -91,18 +92,28 @@ public final class LocalClusterExtension implements BeforeAllCallback, BeforeEac
     return namespace;
   }
 
-  private static ClusterSession session(ExtensionContext context) {
-    Object value = context.getRoot().getStore(STORE).getOrComputeIfAbsent(ClusterSession.class, k -> {
+  /** This JVM's cluster session, or why it could not start; see {@link #session}. */
+  private static Object shared;
+
+  /**
+   * The JVM's cluster, started on first use and stopped when the JVM exits. Not kept in JUnit's root store: Failsafe's
+   * forks take their classes one at a time from a queue and run each in a launcher execution of its own, whose root
+   * store is closed after the class, which would start and stop a cluster for every class.
+   */
+  private static synchronized ClusterSession session(ExtensionContext context) {
+    if (shared == null) {
       try {
-        return ClusterSession.start();
+        ClusterSession session = ClusterSession.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(session::close, "local-cluster-stop"));
+        shared = session;
       } catch (RuntimeException e) {
-        return new StartFailure(e);
+        shared = new StartFailure(e);
       }
-    });
-    if (value instanceof StartFailure failure) {
+    }
+    if (shared instanceof StartFailure failure) {
       throw new IllegalStateException("The local cluster could not be started in this test run", failure.error());
     }
-    return (ClusterSession) value;
+    return (ClusterSession) shared;
   }
 
   /** The run's cluster, for other extensions (the in-process operator); started on first use like a parameter's. */
