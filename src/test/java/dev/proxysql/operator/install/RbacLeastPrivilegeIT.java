@@ -13,7 +13,7 @@ import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
-import dev.proxysql.operator.opsmanager.QueueStamp;
+import dev.proxysql.operator.opsmanager.queue.QueueStamp;
 import dev.proxysql.operator.provisioner.children.ServiceMonitorFactory;
 import dev.proxysql.operator.testing.Manifests;
 import dev.proxysql.operator.opsmanager.OpsFixture;

@@ -1,5 +1,7 @@
 package dev.proxysql.operator.opsmanager;
 
+import dev.proxysql.operator.opsmanager.queue.OpsQueue;
+import dev.proxysql.operator.opsmanager.queue.QueueStamp;
 import static dev.proxysql.operator.opsmanager.OpsFixture.TIMEOUT;
 import static dev.proxysql.operator.opsmanager.OpsFixture.assertNotPaused;
 import static dev.proxysql.operator.opsmanager.OpsFixture.awaitOps;
