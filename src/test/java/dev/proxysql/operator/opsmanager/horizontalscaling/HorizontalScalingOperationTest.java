@@ -1,11 +1,10 @@
 package dev.proxysql.operator.opsmanager.horizontalscaling;
 
+import dev.proxysql.operator.testing.OpsRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
-import dev.proxysql.operator.api.ops.v1alpha1.HorizontalScalingSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
 import dev.proxysql.operator.opsmanager.step.Operation.Validation;
 import dev.proxysql.operator.testing.OperatorFixture;
 import org.junit.jupiter.api.Test;
@@ -44,12 +43,6 @@ class HorizontalScalingOperationTest {
     }
 
     private static ProxySQLOpsRequest request(Integer member) {
-        ProxySQLOpsRequest r = new ProxySQLOpsRequest();
-        ProxySQLOpsRequestSpec spec = new ProxySQLOpsRequestSpec();
-        HorizontalScalingSpec h = new HorizontalScalingSpec();
-        h.setMember(member);
-        spec.setHorizontalScaling(h);
-        r.setSpec(spec);
-        return r;
+        return OpsRequests.on(null, null).horizontalScaling(member).build();
     }
 }

@@ -1,12 +1,12 @@
 package dev.proxysql.operator.opsmanager.step;
 
+import dev.proxysql.operator.testing.OpsRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestStatus;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class OpsMetricsTest {
     static ProxySQLOpsRequest request(OpsRequestType type, OpsRequestPhase phase) {
-        ProxySQLOpsRequest r = new ProxySQLOpsRequest();
-        ProxySQLOpsRequestSpec spec = new ProxySQLOpsRequestSpec();
-        spec.setType(type);
-        r.setSpec(spec);
+        ProxySQLOpsRequest r = OpsRequests.on(null, null).type(type).build();
         if (phase != null) {
             OpsRequestStatus s = new OpsRequestStatus();
             s.setPhase(phase);
