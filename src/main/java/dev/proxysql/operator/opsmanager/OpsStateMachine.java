@@ -44,6 +44,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,10 +112,11 @@ public final class OpsStateMachine {
         steps.put(OpsStep.QUEUED, new QueuedStep(observer, validator::validate));
         steps.put(OpsStep.PAUSING, new PausingStep(observer, renderer));
         steps.put(OpsStep.UPDATING_STATEFUL_SET, new UpdatingStatefulSetStep(observer, pods));
-        steps.put(OpsStep.REPLACING_PODS, new ReplacingPodsStep(observer, pods, check, releases, metrics, false));
+        Set<String> refusalsReported = ConcurrentHashMap.newKeySet();
+        steps.put(OpsStep.REPLACING_PODS, new ReplacingPodsStep(observer, pods, check, releases, metrics, refusalsReported, false));
         steps.put(OpsStep.UPDATING_DATABASE, new UpdatingDatabaseStep());
         steps.put(OpsStep.ROLLING_BACK_STATEFUL_SET, new RollingBackStatefulSetStep(observer, pods));
-        steps.put(OpsStep.ROLLING_BACK_PODS, new ReplacingPodsStep(observer, pods, check, releases, metrics, true));
+        steps.put(OpsStep.ROLLING_BACK_PODS, new ReplacingPodsStep(observer, pods, check, releases, metrics, refusalsReported, true));
         steps.put(OpsStep.RESUMING, new ResumingStep(new PodWriter(client)));
         for (OpsType type : types) {
             type.steps().forEach((step, impl) -> {

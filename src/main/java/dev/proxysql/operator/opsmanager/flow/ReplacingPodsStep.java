@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -46,23 +45,24 @@ public final class ReplacingPodsStep implements Step<ReplacingPodsStep.View> {
     private final OpsMetrics metrics;
     private final boolean rollback;
     /**
-     * Refused evictions already reported by an Event, as request UID / pod UID: the engine retries a refused eviction
-     * every poll and one Warning per pod is enough. Memory only, on purpose: after a restart the worst case is one more
-     * Event, and nothing is decided from it.
+     * Refused evictions already reported by an Event, as request UID / pod UID, shared by ReplacingPods and
+     * RollingBackPods: the engine retries a refused eviction every poll and one Warning per pod is enough. Memory only,
+     * on purpose: after a restart the worst case is one more Event, and nothing is decided from it.
      */
-    private final Set<String> refusalsReported = ConcurrentHashMap.newKeySet();
+    private final Set<String> refusalsReported;
 
     /** The shared facts and the ProxySQL's pods, listed from the API server (empty when the StatefulSet is gone). */
     public record View(StepView facts, Map<String, ObservedPod> pods) {
     }
 
     public ReplacingPodsStep(FlowObserver observer, PodObserver pods, ProxySQLLevelCheck check, ProxySQLReleases releases,
-                             OpsMetrics metrics, boolean rollback) {
+                             OpsMetrics metrics, Set<String> refusalsReported, boolean rollback) {
         this.observer = observer;
         this.pods = pods;
         this.check = check;
         this.releases = releases;
         this.metrics = metrics;
+        this.refusalsReported = refusalsReported;
         this.rollback = rollback;
     }
 
