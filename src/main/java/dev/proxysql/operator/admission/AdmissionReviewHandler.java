@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.opsmanager.types.Operation.Validation;
+import dev.proxysql.operator.opsmanager.step.Operation.Validation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.proxysql.operator.admission.AdmissionReviewHandler.Reply;
-import dev.proxysql.operator.opsmanager.QueueStamp;
+import dev.proxysql.operator.opsmanager.queue.QueueStamp;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -2,7 +2,7 @@ package dev.proxysql.operator.admission;
 
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.opsmanager.OpsValidator;
-import dev.proxysql.operator.opsmanager.types.Operation.Validation;
+import dev.proxysql.operator.opsmanager.step.Operation.Validation;
 
 /** What the webhook asks of the controller's validation; an interface so the review handling is testable alone. */
 public interface RequestValidator {

@@ -3,8 +3,9 @@ package dev.proxysql.operator.opsmanager;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.EnumNames;
-import dev.proxysql.operator.opsmanager.types.Operation;
-import dev.proxysql.operator.opsmanager.types.Operation.Validation;
+import dev.proxysql.operator.opsmanager.step.Operation;
+import dev.proxysql.operator.opsmanager.step.OpsType;
+import dev.proxysql.operator.opsmanager.step.Operation.Validation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 
@@ -22,6 +23,13 @@ public final class OpsValidator {
     public OpsValidator(KubernetesClient client, Map<String, Operation> operations) {
         this.client = client;
         this.operations = Map.copyOf(operations);
+    }
+
+    /** The operations of {@code types}, by {@code OpsRequestType.name()}. */
+    public static Map<String, Operation> operations(java.util.List<OpsType> types) {
+        Map<String, Operation> ops = new java.util.LinkedHashMap<>();
+        types.forEach(t -> ops.put(t.type().name(), t.operation()));
+        return ops;
     }
 
     /** The implementation of the request's type, or null if this operator does not implement it (yet). */

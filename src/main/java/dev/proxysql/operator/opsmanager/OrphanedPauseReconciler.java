@@ -1,5 +1,8 @@
 package dev.proxysql.operator.opsmanager;
 
+import dev.proxysql.operator.opsmanager.io.PodWriter;
+import dev.proxysql.operator.opsmanager.step.OpsReason;
+import dev.proxysql.operator.opsmanager.io.ProxySQLPause;
 import dev.proxysql.operator.api.common.Condition;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
@@ -33,18 +36,18 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = OrphanedPauseReconciler.NAME, generationAwareEventProcessing = false)
 public class OrphanedPauseReconciler implements Reconciler<ProxySQL> {
     public static final String NAME = "proxysql-pause-guard";
-    static final String REASON = "ResumedOrphanedPause";
+    static final String REASON = OpsReason.RESUMED_ORPHANED_PAUSE.value();
     private static final Logger LOG = LoggerFactory.getLogger(OrphanedPauseReconciler.class);
 
     private final ProxySQLPause pause;
     private final EventRecorder events;
-    private final PodObserver pods;
+    private final PodWriter pods;
 
     public OrphanedPauseReconciler(KubernetesClient client, Clock clock) {
         // The ops manager's field manager: server-side apply removes the Paused condition only for the manager that set it.
         this.pause = new ProxySQLPause(client, OpsRequestReconciler.NAME, clock);
         this.events = new EventRecorder(client, NAME, clock);
-        this.pods = new PodObserver(client);
+        this.pods = new PodWriter(client);
     }
 
     @Override

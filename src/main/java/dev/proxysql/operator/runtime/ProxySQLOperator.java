@@ -4,24 +4,24 @@ import dev.proxysql.operator.admission.RequestValidator;
 import dev.proxysql.operator.admission.WebhookServer;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.kube.PrunedCaches;
-import dev.proxysql.operator.opsmanager.OpsMetrics;
+import dev.proxysql.operator.opsmanager.step.OpsMetrics;
 import dev.proxysql.operator.opsmanager.OpsRequestReconciler;
 import dev.proxysql.operator.opsmanager.OpsSettings;
 import dev.proxysql.operator.opsmanager.OpsStateMachine;
 import dev.proxysql.operator.opsmanager.OpsValidator;
 import dev.proxysql.operator.opsmanager.OrphanedPauseReconciler;
-import dev.proxysql.operator.opsmanager.StopPoints;
+import dev.proxysql.operator.opsmanager.step.StopPoints;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.opsmanager.checks.AdminInterfaceCheck;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
-import dev.proxysql.operator.opsmanager.types.Operation;
-import dev.proxysql.operator.opsmanager.types.ReconfigureOperation;
-import dev.proxysql.operator.opsmanager.types.HorizontalScalingOperation;
-import dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation;
-import dev.proxysql.operator.opsmanager.types.RotateAuthOperation;
-import dev.proxysql.operator.opsmanager.types.RestartOperation;
-import dev.proxysql.operator.opsmanager.types.UpdateVersionOperation;
-import dev.proxysql.operator.opsmanager.types.VerticalScalingOperation;
+import dev.proxysql.operator.opsmanager.step.OpsType;
+import dev.proxysql.operator.opsmanager.reconfigure.ReconfigureOperation;
+import dev.proxysql.operator.opsmanager.horizontalscaling.HorizontalScalingOperation;
+import dev.proxysql.operator.opsmanager.reconfiguretls.ReconfigureTlsOperation;
+import dev.proxysql.operator.opsmanager.rotateauth.RotateAuthOperation;
+import dev.proxysql.operator.opsmanager.restart.RestartOperation;
+import dev.proxysql.operator.opsmanager.updateversion.UpdateVersionOperation;
+import dev.proxysql.operator.opsmanager.verticalscaling.VerticalScalingOperation;
 import dev.proxysql.operator.provisioner.ProvisionerMetrics;
 import dev.proxysql.operator.provisioner.ProvisionerReconciler;
 import dev.proxysql.operator.provisioner.ProxySQLHealthCheck;
@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -93,16 +94,17 @@ public final class ProxySQLOperator implements AutoCloseable {
                     c -> watch(c, settings));
         }
         if (settings.opsManager()) {
-            Map<String, Operation> operations = Map.of(
-                    OpsRequestType.UPDATE_VERSION.name(), new UpdateVersionOperation(client),
-                    OpsRequestType.RESTART.name(), new RestartOperation(),
-                    OpsRequestType.VERTICAL_SCALING.name(), new VerticalScalingOperation(client),
-                    OpsRequestType.RECONFIGURE.name(), new ReconfigureOperation(client, adminEndpoints),
-                    OpsRequestType.HORIZONTAL_SCALING.name(), new HorizontalScalingOperation(client),
-                    OpsRequestType.RECONFIGURE_TLS.name(), new ReconfigureTlsOperation(client, adminEndpoints),
-                    OpsRequestType.ROTATE_AUTH.name(), new RotateAuthOperation(client, adminEndpoints, clock));
             ProxySQLLevelCheck check = settings.proxysqlChecks() ? new AdminInterfaceCheck(client, adminEndpoints) : ProxySQLLevelCheck.skipped();
-            OpsStateMachine machine = new OpsStateMachine(client, operations, check, OpsSettings.defaults(),
+            // One line per ops type: its operation and its own steps (each type's package).
+            List<OpsType> types = List.of(
+                    UpdateVersionOperation.type(client),
+                    RestartOperation.type(),
+                    VerticalScalingOperation.type(client),
+                    ReconfigureOperation.type(client, adminEndpoints),
+                    HorizontalScalingOperation.type(client, check),
+                    ReconfigureTlsOperation.type(client, adminEndpoints),
+                    RotateAuthOperation.type(client, adminEndpoints, clock));
+            OpsStateMachine machine = new OpsStateMachine(client, types, check, OpsSettings.defaults(),
                     clock, OpsRequestReconciler.NAME, opsMetrics, stops);
             operator.register(new OpsRequestReconciler(machine), c -> watch(c, settings));
             operator.register(new OrphanedPauseReconciler(client, clock), c -> {
@@ -110,7 +112,7 @@ public final class ProxySQLOperator implements AutoCloseable {
                 c.withItemStore(PrunedCaches.proxysqlConditions());
             });
             webhook = settings.webhook().enabled()
-                    ? new WebhookServer(client, settings.webhook(), RequestValidator.of(new OpsValidator(client, operations)))
+                    ? new WebhookServer(client, settings.webhook(), RequestValidator.of(new OpsValidator(client, OpsValidator.operations(types))))
                     : null;
         } else {
             webhook = null;

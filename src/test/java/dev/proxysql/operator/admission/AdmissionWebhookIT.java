@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.proxysql.operator.api.common.LocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.SecretReference;
 import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
-import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
-import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
-import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.opsmanager.OpsFixture;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.InstalledWebhooks;
+import dev.proxysql.operator.testing.OpsRequests;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
@@ -25,8 +22,6 @@ import dev.proxysql.operator.testing.cluster.NamespaceLabels;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
 import dev.proxysql.operator.topology.PauseProtocol;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
@@ -72,7 +67,6 @@ class AdmissionWebhookIT {
     static final String NAMESPACE_LABEL = "proxysql-operator.test/admission-webhook";
     private static final String CONFIGURATION = "proxysql-operator-admission-it";
     /** The Service and ValidatingWebhookConfiguration that `kubectl apply -k deploy/install` and the Helm chart install. */
-    private static final Path INSTALLED = Path.of("deploy/install/operator/webhook.yaml");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String DENIED = "admission webhook \"validate.proxysqlopsrequests.ops.kubedb.com\" denied the request: ";
 
@@ -118,14 +112,7 @@ class AdmissionWebhookIT {
 
     /** The installation's configuration (deploy/install), checked against the contract, then pointed at this JVM. */
     private static ValidatingWebhookConfiguration localCopyOfTheInstalledConfiguration(KubernetesClient client, int port) {
-        ValidatingWebhookConfiguration vwc;
-        try (InputStream in = Files.newInputStream(INSTALLED)) {
-            vwc = client.load(in).items().stream().filter(ValidatingWebhookConfiguration.class::isInstance)
-                    .map(ValidatingWebhookConfiguration.class::cast).findFirst()
-                    .orElseThrow(() -> new AssertionError("no ValidatingWebhookConfiguration in " + INSTALLED));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ValidatingWebhookConfiguration vwc = InstalledWebhooks.validating(client);
         assertThat(vwc.getMetadata().getName()).isEqualTo(WebhookSettings.DEFAULT_CONFIGURATION);
         ValidatingWebhook w = vwc.getWebhooks().get(0);
         assertThat(vwc.getWebhooks()).hasSize(1);
@@ -145,9 +132,7 @@ class AdmissionWebhookIT {
         assertThat(rule.getResources()).containsExactly("proxysqlopsrequests");
 
         vwc.getMetadata().setName(CONFIGURATION);
-        w.getClientConfig().setService(null);
-        w.getClientConfig().setUrl("https://127.0.0.1:" + port + WebhookServer.PATH);
-        w.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels(NAMESPACE_LABEL, "true").build());
+        InstalledWebhooks.callLocally(w, port, WebhookServer.PATH, NAMESPACE_LABEL);
         return vwc;
     }
 
@@ -416,28 +401,14 @@ class AdmissionWebhookIT {
     }
 
     private static ProxySQLOpsRequest updateVersion(TestNamespace ns, String name, String proxysql, String target) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.UPDATE_VERSION);
-        UpdateVersionSpec u = new UpdateVersionSpec();
-        u.setTargetVersion(target);
-        r.getSpec().setUpdateVersion(u);
-        return r;
+        return request(ns, name, proxysql).updateVersion(target).build();
     }
 
     private static ProxySQLOpsRequest restart(TestNamespace ns, String name, String proxysql) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RESTART);
-        r.getSpec().setRestart(new RestartSpec());
-        return r;
+        return request(ns, name, proxysql).restart().build();
     }
 
-    private static ProxySQLOpsRequest request(TestNamespace ns, String name, String proxysql, OpsRequestType type) {
-        ProxySQLOpsRequest r = new ProxySQLOpsRequest();
-        r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns.name()).build());
-        ProxySQLOpsRequestSpec spec = new ProxySQLOpsRequestSpec();
-        spec.setType(type);
-        spec.setProxyRef(new LocalObjectReference(proxysql));
-        spec.setTimeout("1m");
-        spec.setApply(ApplyOption.IF_READY);
-        r.setSpec(spec);
-        return r;
+    private static OpsRequests request(TestNamespace ns, String name, String proxysql) {
+        return OpsRequests.on(ns.name(), proxysql).named(name).timeout("1m").apply(ApplyOption.IF_READY);
     }
 }

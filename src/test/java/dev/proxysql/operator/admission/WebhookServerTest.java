@@ -3,7 +3,7 @@ package dev.proxysql.operator.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.opsmanager.types.Operation.Validation;
+import dev.proxysql.operator.opsmanager.step.Operation.Validation;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

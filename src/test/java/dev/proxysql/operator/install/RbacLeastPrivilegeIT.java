@@ -2,19 +2,16 @@ package dev.proxysql.operator.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.proxysql.operator.api.common.LocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.AgentSpec;
 import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
-import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
-import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
-import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
-import dev.proxysql.operator.opsmanager.QueueStamp;
+import dev.proxysql.operator.opsmanager.queue.QueueStamp;
 import dev.proxysql.operator.provisioner.children.ServiceMonitorFactory;
+import dev.proxysql.operator.testing.InstalledWebhooks;
+import dev.proxysql.operator.testing.OpsRequests;
 import dev.proxysql.operator.testing.Manifests;
 import dev.proxysql.operator.opsmanager.OpsFixture;
 import dev.proxysql.operator.testing.OperatorFixture;
@@ -31,11 +28,7 @@ import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.NamespaceLabels;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -45,9 +38,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -363,29 +353,11 @@ class RbacLeastPrivilegeIT {
      */
     private static ValidatingWebhookConfiguration installWebhookConfiguration(KubernetesClient admin) {
         allocatePorts();
-        ValidatingWebhookConfiguration vwc;
-        try (var in = Files.newInputStream(OPERATOR_DIR.resolve("webhook.yaml"))) {
-            vwc = admin.load(in).items().stream().filter(ValidatingWebhookConfiguration.class::isInstance)
-                    .map(ValidatingWebhookConfiguration.class::cast).findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ValidatingWebhook w = vwc.getWebhooks().get(0);
-        w.getClientConfig().setService(null);
-        w.getClientConfig().setUrl("https://127.0.0.1:" + webhookPort + "/validate/proxysqlopsrequests");
-        w.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels(NAMESPACE_LABEL, "true").build());
+        ValidatingWebhookConfiguration vwc = InstalledWebhooks.validating(admin);
+        InstalledWebhooks.callLocally(vwc.getWebhooks().get(0), webhookPort, "/validate/proxysqlopsrequests", NAMESPACE_LABEL);
         admin.resource(vwc).fieldManager("test-install").forceConflicts().serverSideApply();
-        MutatingWebhookConfiguration mwc;
-        try (var in = Files.newInputStream(OPERATOR_DIR.resolve("webhook.yaml"))) {
-            mwc = admin.load(in).items().stream().filter(MutatingWebhookConfiguration.class::isInstance)
-                    .map(MutatingWebhookConfiguration.class::cast).findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        MutatingWebhook m = mwc.getWebhooks().get(0);
-        m.getClientConfig().setService(null);
-        m.getClientConfig().setUrl("https://127.0.0.1:" + webhookPort + "/mutate/proxysqlopsrequests");
-        m.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels(NAMESPACE_LABEL, "true").build());
+        MutatingWebhookConfiguration mwc = InstalledWebhooks.mutating(admin);
+        InstalledWebhooks.callLocally(mwc.getWebhooks().get(0), webhookPort, "/mutate/proxysqlopsrequests", NAMESPACE_LABEL);
         admin.resource(mwc).fieldManager("test-install").forceConflicts().serverSideApply();
         return vwc;
     }
@@ -435,27 +407,14 @@ class RbacLeastPrivilegeIT {
     }
 
     private static ProxySQLOpsRequest updateVersion(TestNamespace ns, String name, String proxysql, String target) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.UPDATE_VERSION);
-        UpdateVersionSpec u = new UpdateVersionSpec();
-        u.setTargetVersion(target);
-        r.getSpec().setUpdateVersion(u);
-        return r;
+        return request(ns, name, proxysql).updateVersion(target).build();
     }
 
     private static ProxySQLOpsRequest restart(TestNamespace ns, String name, String proxysql) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RESTART);
-        r.getSpec().setRestart(new RestartSpec());
-        return r;
+        return request(ns, name, proxysql).restart().build();
     }
 
-    private static ProxySQLOpsRequest request(TestNamespace ns, String name, String proxysql, OpsRequestType type) {
-        ProxySQLOpsRequest r = new ProxySQLOpsRequest();
-        r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns.name()).build());
-        ProxySQLOpsRequestSpec spec = new ProxySQLOpsRequestSpec();
-        spec.setType(type);
-        spec.setProxyRef(new LocalObjectReference(proxysql));
-        spec.setTimeout("2m");
-        r.setSpec(spec);
-        return r;
+    private static OpsRequests request(TestNamespace ns, String name, String proxysql) {
+        return OpsRequests.on(ns.name(), proxysql).named(name).timeout("2m");
     }
 }

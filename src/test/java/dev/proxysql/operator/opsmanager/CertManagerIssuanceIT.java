@@ -9,7 +9,7 @@ import dev.proxysql.operator.api.common.TypedLocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.TLSConfig;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.opsmanager.types.ReconfigureTlsOperation;
+import dev.proxysql.operator.opsmanager.reconfiguretls.ReconfigureTlsOperation;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.certmanager.LocalCertManager;
 import dev.proxysql.operator.testing.cluster.Await;

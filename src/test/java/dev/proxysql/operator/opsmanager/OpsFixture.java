@@ -4,22 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersion;
 import dev.proxysql.operator.api.catalog.v1alpha1.ProxySQLVersionSpec;
-import dev.proxysql.operator.api.common.LocalObjectReference;
 import dev.proxysql.operator.api.common.MetadataTemplate;
 import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.PodTemplateSpec;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
-import dev.proxysql.operator.api.ops.v1alpha1.HorizontalScalingSpec;
-import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
-import dev.proxysql.operator.api.ops.v1alpha1.RestartSpec;
-import dev.proxysql.operator.api.ops.v1alpha1.UpdateVersionSpec;
-import dev.proxysql.operator.api.ops.v1alpha1.VerticalScalingSpec;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.testing.OperatorFixture;
+import dev.proxysql.operator.testing.OpsRequests;
 import dev.proxysql.operator.testing.cluster.AuditLog;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.Pods;
@@ -31,7 +25,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,80 +70,41 @@ public final class OpsFixture {
     }
 
     public static ProxySQLOpsRequest updateVersion(TestNamespace ns, String name, String proxysql, String target, String timeout, int maxRetries) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.UPDATE_VERSION, timeout, maxRetries);
-        UpdateVersionSpec u = new UpdateVersionSpec();
-        u.setTargetVersion(target);
-        r.getSpec().setUpdateVersion(u);
-        return r;
+        return request(ns, name, proxysql, timeout, maxRetries).updateVersion(target).build();
     }
 
     static ProxySQLOpsRequest restart(TestNamespace ns, String name, String proxysql) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RESTART, "2m", 1);
-        r.getSpec().setRestart(new RestartSpec());
-        return r;
+        return request(ns, name, proxysql, "2m", 1).restart().build();
     }
 
     /** A VerticalScaling request giving the proxysql container {@code resources} (a ResourceRequirements as YAML). */
     public static ProxySQLOpsRequest verticalScaling(TestNamespace ns, String name, String proxysql, String resources, String timeout) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.VERTICAL_SCALING, timeout, 1);
-        VerticalScalingSpec.PodResources pod = new VerticalScalingSpec.PodResources();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = Serialization.unmarshal(resources, Map.class);
-        pod.setResources(map);
-        VerticalScalingSpec v = new VerticalScalingSpec();
-        v.setProxysql(pod);
-        r.getSpec().setVerticalScaling(v);
-        return r;
+        return request(ns, name, proxysql, timeout, 1).verticalScaling(resources).build();
     }
 
     /** A Reconfigure request; {@code configuration} is its spec.configuration as YAML, in KubeDB's form. */
     public static ProxySQLOpsRequest reconfigure(TestNamespace ns, String name, String proxysql, String configuration, String timeout) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RECONFIGURE, timeout, 1);
-        r.getSpec().setConfiguration(Serialization.unmarshal(configuration, dev.proxysql.operator.api.ops.v1alpha1.ReconfigurationSpec.class));
-        return r;
+        return request(ns, name, proxysql, timeout, 1).reconfigure(configuration).build();
     }
 
     /** A HorizontalScaling request to {@code member} replicas. */
     public static ProxySQLOpsRequest horizontalScaling(TestNamespace ns, String name, String proxysql, int member, String timeout) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.HORIZONTAL_SCALING, timeout, 1);
-        HorizontalScalingSpec h = new HorizontalScalingSpec();
-        h.setMember(member);
-        r.getSpec().setHorizontalScaling(h);
-        return r;
+        return request(ns, name, proxysql, timeout, 1).horizontalScaling(member).build();
     }
 
     /** A ReconfigureTLS request; {@code tls} is its spec.tls as YAML, in KubeDB's form. */
     public static ProxySQLOpsRequest reconfigureTls(TestNamespace ns, String name, String proxysql, String tls, String timeout) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.RECONFIGURE_TLS, timeout, 1);
-        r.getSpec().setTls(Serialization.unmarshal(tls, dev.proxysql.operator.api.ops.v1alpha1.TLSSpec.class));
-        return r;
+        return request(ns, name, proxysql, timeout, 1).reconfigureTls(tls).build();
     }
 
     /** A RotateAuth request; {@code secretRef}: the Secret with the new pair, or null for a generated password. */
     public static ProxySQLOpsRequest rotateAuth(TestNamespace ns, String name, String proxysql, String secretRef, String timeout) {
-        ProxySQLOpsRequest r = request(ns, name, proxysql, OpsRequestType.ROTATE_AUTH, timeout, 1);
-        if (secretRef != null) {
-            dev.proxysql.operator.api.ops.v1alpha1.AuthenticationSpec auth = new dev.proxysql.operator.api.ops.v1alpha1.AuthenticationSpec();
-            dev.proxysql.operator.api.common.TypedLocalObjectReference ref = new dev.proxysql.operator.api.common.TypedLocalObjectReference();
-            ref.setName(secretRef);
-            auth.setSecretRef(ref);
-            r.getSpec().setAuthentication(auth);
-        }
-        return r;
+        return request(ns, name, proxysql, timeout, 1).rotateAuth(secretRef).build();
     }
 
-    private static ProxySQLOpsRequest request(TestNamespace ns, String name, String proxysql, OpsRequestType type, String timeout,
-                                              int maxRetries) {
-        ProxySQLOpsRequest r = new ProxySQLOpsRequest();
-        r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns.name()).build());
-        ProxySQLOpsRequestSpec spec = new ProxySQLOpsRequestSpec();
-        spec.setType(type);
-        spec.setProxyRef(new LocalObjectReference(proxysql));
-        spec.setTimeout(timeout);
-        spec.setMaxRetries(maxRetries);
-        spec.setApply(ApplyOption.IF_READY);
-        r.setSpec(spec);
-        return r;
+    /** The ops manager ITs' requests: {@code apply: IfReady}, a timeout and a retry count ({@link OpsRequests}). */
+    private static OpsRequests request(TestNamespace ns, String name, String proxysql, String timeout, int maxRetries) {
+        return OpsRequests.on(ns.name(), proxysql).named(name).timeout(timeout).maxRetries(maxRetries).apply(ApplyOption.IF_READY);
     }
 
     /** Waits for the phase; for a final phase also for the finalizer to be released, the last thing the operator does. */

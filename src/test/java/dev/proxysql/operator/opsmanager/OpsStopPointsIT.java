@@ -1,5 +1,7 @@
 package dev.proxysql.operator.opsmanager;
 
+import dev.proxysql.operator.opsmanager.step.StopPoints;
+import dev.proxysql.operator.opsmanager.step.StepWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator stopped at <b>every</b> stop point of every ops type, deterministically: each write the ops manager
- * makes (status, finalizer, pause, template, eviction, the ProxySQL's spec, resume; see {@link OpsEffects}) is a
+ * makes (status, finalizer, pause, template, eviction, the ProxySQL's spec, resume; see {@link StepWriter}) is a
  * point, and for each point "after that write" a run stops the ops manager exactly there for one request, then starts
  * a fresh operator, which must finish the request with the same outcome, the same evictions per pod (each pod replaced
  * once) and the ProxySQL resumed, as an uninterrupted run of the same request.

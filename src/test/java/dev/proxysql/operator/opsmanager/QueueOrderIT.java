@@ -1,5 +1,7 @@
 package dev.proxysql.operator.opsmanager;
 
+import dev.proxysql.operator.opsmanager.queue.OpsQueue;
+import dev.proxysql.operator.opsmanager.queue.QueueStamp;
 import static dev.proxysql.operator.opsmanager.OpsFixture.TIMEOUT;
 import static dev.proxysql.operator.opsmanager.OpsFixture.assertNotPaused;
 import static dev.proxysql.operator.opsmanager.OpsFixture.awaitOps;
@@ -15,13 +17,13 @@ import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;
+import dev.proxysql.operator.testing.InstalledWebhooks;
 import dev.proxysql.operator.testing.OperatorFixture;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
 import dev.proxysql.operator.testing.cluster.NamespaceLabels;
 import dev.proxysql.operator.testing.cluster.TestCluster;
 import dev.proxysql.operator.testing.cluster.TestNamespace;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
@@ -31,11 +33,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -62,7 +59,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class QueueOrderIT {
     static final String NAMESPACE_LABEL = "proxysql-operator.test/queue-order";
     private static final String CONFIGURATION = "proxysql-operator-queue-it";
-    private static final Path INSTALLED = Path.of("deploy/install/operator/webhook.yaml");
     private static final PatchContext MERGE = new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build();
     private static final String POLICY_DENIED = "ValidatingAdmissionPolicy 'proxysql-queued-at' with binding 'proxysql-queued-at' denied request: ";
 
@@ -99,14 +95,7 @@ class QueueOrderIT {
 
     /** The installation's configuration, checked against the contract, then pointed at this JVM. */
     private static MutatingWebhookConfiguration localCopyOfTheInstalledConfiguration(int port) {
-        MutatingWebhookConfiguration mwc;
-        try (InputStream in = Files.newInputStream(INSTALLED)) {
-            mwc = admin.load(in).items().stream().filter(MutatingWebhookConfiguration.class::isInstance)
-                    .map(MutatingWebhookConfiguration.class::cast).findFirst()
-                    .orElseThrow(() -> new AssertionError("no MutatingWebhookConfiguration in " + INSTALLED));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        MutatingWebhookConfiguration mwc = InstalledWebhooks.mutating(admin);
         assertThat(mwc.getMetadata().getName()).isEqualTo(WebhookSettings.DEFAULT_CONFIGURATION);
         assertThat(mwc.getWebhooks()).hasSize(1);
         MutatingWebhook w = mwc.getWebhooks().get(0);
@@ -127,9 +116,7 @@ class QueueOrderIT {
         assertThat(rule.getResources()).containsExactly("proxysqlopsrequests");
 
         mwc.getMetadata().setName(CONFIGURATION);
-        w.getClientConfig().setService(null);
-        w.getClientConfig().setUrl("https://127.0.0.1:" + port + WebhookServer.MUTATE_PATH);
-        w.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels(NAMESPACE_LABEL, "true").build());
+        InstalledWebhooks.callLocally(w, port, WebhookServer.MUTATE_PATH, NAMESPACE_LABEL);
         return mwc;
     }
 

@@ -1,5 +1,6 @@
 package dev.proxysql.operator.opsmanager;
 
+import dev.proxysql.operator.opsmanager.step.StopPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.kubedb.v1.TLSConfig;

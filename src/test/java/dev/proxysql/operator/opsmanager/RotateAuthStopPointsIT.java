@@ -1,5 +1,6 @@
 package dev.proxysql.operator.opsmanager;
 
+import dev.proxysql.operator.opsmanager.step.StopPoints;
 import static dev.proxysql.operator.opsmanager.StopPointRuns.start;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -6,7 +6,7 @@ import dev.proxysql.operator.api.kubedb.v1.DeletionPolicy;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLSpec;
 import dev.proxysql.operator.kube.OperatorSerialization;
-import dev.proxysql.operator.opsmanager.StopPoints;
+import dev.proxysql.operator.opsmanager.step.StopPoints;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
 import dev.proxysql.operator.runtime.OperatorSettings;
 import dev.proxysql.operator.runtime.ProxySQLOperator;

@@ -5,6 +5,7 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ReconfigurationSpec.RequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ReconfigureProgress;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
+import dev.proxysql.operator.opsmanager.io.PodObserver;
 import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.proxysql.admin.AdminTimeouts;
 import dev.proxysql.operator.proxysql.admin.ConfigChange;
@@ -64,11 +65,7 @@ public final class PodReconfigurer {
 
     /** The ProxySQL's pods in order, the ones a Reconfigure writes to. */
     public static List<String> pods(ProxySQL p) {
-        List<String> pods = new ArrayList<>();
-        for (int i = 0; i < ProxySQLNames.replicas(p); i++) {
-            pods.add(ProxySQLNames.statefulSet(p) + "-" + i);
-        }
-        return pods;
+        return PodObserver.declared(p);
     }
 
     /**

@@ -1,14 +1,12 @@
 package dev.proxysql.operator.opsmanager.rotateauth;
 
+import dev.proxysql.operator.testing.OpsRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.proxysql.operator.api.common.TypedLocalObjectReference;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQLSpec;
 import dev.proxysql.operator.api.kubedb.v1.SecretReference;
-import dev.proxysql.operator.api.ops.v1alpha1.AuthenticationSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
-import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequestSpec;
 import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.HashMap;
@@ -62,18 +60,7 @@ class RotateAuthRequestTest {
     }
 
     private static ProxySQLOpsRequest request(String secretRef) {
-        ProxySQLOpsRequest r = new ProxySQLOpsRequest();
-        r.setMetadata(new ObjectMetaBuilder().withName("rotate").withNamespace("demo").build());
-        ProxySQLOpsRequestSpec spec = new ProxySQLOpsRequestSpec();
-        if (secretRef != null) {
-            AuthenticationSpec auth = new AuthenticationSpec();
-            TypedLocalObjectReference ref = new TypedLocalObjectReference();
-            ref.setName(secretRef);
-            auth.setSecretRef(ref);
-            spec.setAuthentication(auth);
-        }
-        r.setSpec(spec);
-        return r;
+        return OpsRequests.on("demo", null).named("rotate").rotateAuth(secretRef).build();
     }
 
     private static ProxySQL proxysql(boolean externallyManaged) {
