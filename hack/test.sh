@@ -76,7 +76,7 @@ mvn_timed() {
   "$@" 2>&1 | while IFS= read -r line; do
     printf '%s\n' "$line"
     case $line in
-      *"--- "*" ---"*) echo "$(date +%s) $(plugin_goal "$line")" >>"$marks" ;;
+      "[INFO] --- "*" ---"*) echo "$(date +%s) $(plugin_goal "$line")" >>"$marks" ;;
       *"BUILD SUCCESS"*|*"BUILD FAILURE"*) echo "$(date +%s) end" >>"$marks" ;;
     esac
   done
