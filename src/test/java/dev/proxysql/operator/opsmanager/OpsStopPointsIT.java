@@ -137,7 +137,7 @@ class OpsStopPointsIT {
         // 1. Uninterrupted runs record each scenario's points and outcome.
         Recorder recorder = new Recorder();
         List<Case> clean = new ArrayList<>();
-        for (Scenario s : Scenario.values()) {
+        for (Scenario s : scenarios()) {
             clean.add(new Case(s, "clean-" + s.ordinal(), null));
         }
         run(client, cluster, ns, clean, recorder, false);
@@ -199,6 +199,16 @@ class OpsStopPointsIT {
         assertThat(failures).as("runs stopped at a point that did not end as the uninterrupted run").isEmpty();
         assertThat(pending).as("points never reached in two tries").isEmpty();
         assertThat(stopped).hasSize(cases.size());
+    }
+
+    /**
+     * The scenarios to sweep: all of them, or those named in {@code -Dstop-points.scenarios=RESTART,SCALE_UP} (a
+     * developer's shorter loop; {@code make test} sweeps all).
+     */
+    private static List<Scenario> scenarios() {
+        String only = System.getProperty("stop-points.scenarios", "").trim();
+        return only.isEmpty() ? List.of(Scenario.values())
+                : java.util.Arrays.stream(only.split(",")).map(String::trim).map(Scenario::valueOf).toList();
     }
 
     /** Where the batch starting at {@code from} ends: at most {@link #BATCH_PODS} pods at the largest replica count. */
