@@ -149,6 +149,36 @@ public final class OpsFixture {
     }
 
     /**
+     * Evictions per pod name in the namespace that took down a pod instance no earlier eviction had taken down: in the
+     * audit log's order (each entry is written when its request completes), a successful eviction counts only if it is
+     * the pod name's first or a pod of that name was created since the last one counted. A repeated eviction of a pod
+     * that is already terminating (the Eviction API accepts it again, with no second disruption) does not count; the
+     * eviction of a replacement does, whoever made the replacement (kwok's controller sometimes deletes a pod just
+     * recreated under a name it was deleting, which {@link #podCreations} would count as a replacement).
+     */
+    public static Map<String, Long> disruptiveEvictions(TestCluster cluster, TestNamespace ns) {
+        return disruptiveEvictions(cluster.auditLog().orElseThrow(() -> new AssertionError("the local cluster runs with an audit log")), ns.name());
+    }
+
+    static Map<String, Long> disruptiveEvictions(AuditLog audit, String namespace) {
+        Map<String, Long> counted = new TreeMap<>();
+        Map<String, Boolean> createdSinceEviction = new java.util.HashMap<>();
+        for (AuditLog.Event e : audit.events(e -> "create".equals(e.verb()) && "pods".equals(e.resource())
+                && e.code() >= 200 && e.code() < 300 && e.name() != null)) {
+            if (!namespace.equals(e.namespace())) {
+                continue;
+            }
+            if (e.subresource() == null) {
+                createdSinceEviction.put(e.name(), true);
+            } else if ("eviction".equals(e.subresource()) && createdSinceEviction.getOrDefault(e.name(), true)) {
+                counted.merge(e.name(), 1L, Long::sum);
+                createdSinceEviction.put(e.name(), false);
+            }
+        }
+        return counted;
+    }
+
+    /**
      * Pods created per pod name in the namespace (by the StatefulSet controller), from the API server's audit log: one
      * for the first pod and one per replacement.
      */
