@@ -16,6 +16,7 @@ import dev.proxysql.operator.api.kubedb.v1.MySQLUser;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.proxysql.admin.AdminCredentials;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.cluster.Await;
 import dev.proxysql.operator.testing.cluster.LocalCluster;
@@ -101,7 +102,7 @@ class SecretsNotLeakedOnProxySqlIT {
                 ProxySQLOpsRequest done = awaitOps(client, "stats", OpsRequestPhase.SUCCESSFUL, TIMEOUT);
                 assertThat(message(done, "ReconfigurePod--px-0")).contains("admin-stats_credentials=<redacted>");
                 for (String pod : List.of("px-0", "px-1")) {
-                    assertThat(statsCredentials(pods, pod)).as(pod).isEqualTo(STATS_NEW);
+                    assertThat(statsCredentials(client, pods, pod)).as(pod).isEqualTo(STATS_NEW);
                 }
 
                 // One that fails mid-way (px-1 does not answer): px-0 gets its previous value back, kept out of the status.
@@ -112,7 +113,7 @@ class SecretsNotLeakedOnProxySqlIT {
                 assertThat(message(failed, "Failed")).contains("rolled back");
                 assertThat(failed.getStatus().getProgress().getReconfigure().getPreviousVariables())
                         .containsExactly(Map.entry("admin-stats_credentials", "<redacted>"));
-                assertThat(statsCredentials(pods, "px-0")).as("the previous value is back on px-0").isEqualTo(STATS_NEW);
+                assertThat(statsCredentials(client, pods, "px-0")).as("the previous value is back on px-0").isEqualTo(STATS_NEW);
                 assertNotPaused(client, "px");
 
                 secrets.put("user leakapp's password", APP_PASSWORD);
@@ -152,8 +153,12 @@ class SecretsNotLeakedOnProxySqlIT {
         }
     }
 
-    private static String statsCredentials(ProxySqlPods pods, String pod) throws Exception {
-        try (AdminSession admin = pods.node(pod).session()) {
+    /** Logged in with the auth Secret's pair, which RotateAuth changed. */
+    private static String statsCredentials(KubernetesClient client, ProxySqlPods pods, String pod) throws Exception {
+        Secret auth = client.secrets().withName("px-auth").get();
+        AdminCredentials pair = new AdminCredentials(new String(Base64.getDecoder().decode(auth.getData().get("username")),
+                StandardCharsets.UTF_8), password(auth));
+        try (AdminSession admin = AdminSession.open(pods.node(pod).adminEndpoint(), pair)) {
             return admin.value("SELECT variable_value FROM runtime_global_variables WHERE variable_name = 'admin-stats_credentials'");
         }
     }
