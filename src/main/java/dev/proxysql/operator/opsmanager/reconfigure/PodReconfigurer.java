@@ -2,6 +2,7 @@ package dev.proxysql.operator.opsmanager.reconfigure;
 
 import dev.proxysql.operator.api.appcatalog.v1alpha1.AppBinding;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.api.ops.v1alpha1.ReconfigurationSpec.RequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ReconfigureProgress;
 import dev.proxysql.operator.opsmanager.checks.AdminEndpoints;
@@ -12,11 +13,13 @@ import dev.proxysql.operator.proxysql.admin.ConfigChange;
 import dev.proxysql.operator.proxysql.admin.ConfigTables;
 import dev.proxysql.operator.proxysql.admin.SecretRedactor;
 import dev.proxysql.operator.proxysql.backend.BackendPasswordHashes;
+import dev.proxysql.operator.proxysql.config.CredentialVariables;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.topology.BackendAddress;
 import dev.proxysql.operator.topology.ProxySQLNames;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -37,12 +40,14 @@ import java.util.Set;
 public final class PodReconfigurer {
     private static final AdminTimeouts TIMEOUTS = new AdminTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20));
     private final KubernetesClient client;
+    private final PreviousCredentials previousCredentials;
     private final AdminEndpoints endpoints;
     private final BackendPasswordHashes backend = new BackendPasswordHashes(Duration.ofSeconds(3), Duration.ofSeconds(10));
 
     public PodReconfigurer(KubernetesClient client, AdminEndpoints endpoints) {
         this.client = client;
         this.endpoints = endpoints;
+        this.previousCredentials = new PreviousCredentials(client);
     }
 
     /** How a call went: done, worth trying again (a pod or the backend not answering), or failed for good. */
@@ -73,7 +78,7 @@ public final class PodReconfigurer {
      * backend for the password of each user to add or update. A request naming what neither knows fails here, naming
      * the field, with nothing written; otherwise the progress to persist: the previous values, every pod Pending.
      */
-    public Outcome prepare(ProxySQL p, ReconfigureIntent intent) {
+    public Outcome prepare(ProxySQL p, ProxySQLOpsRequest request, ReconfigureIntent intent) {
         List<String> pods = pods(p);
         if (pods.isEmpty()) {
             return Outcome.failed("the ProxySQL has no replicas to reconfigure");
@@ -110,7 +115,18 @@ public final class PodReconfigurer {
             ReconfigureProgress progress = new ReconfigureProgress();
             intent.users().keySet().forEach(u -> progress.getPreviousUsers().put(u, users.getOrDefault(u, Map.of())));
             intent.rules().keySet().forEach(id -> progress.getPreviousRules().put(id, rules.getOrDefault(id, Map.of())));
-            progress.setPreviousVariables(new LinkedHashMap<>(tables.variables(intent.variables().keySet())));
+            Map<String, String> previous = tables.variables(intent.variables().keySet());
+            Map<String, String> credentials = CredentialVariables.credentialsOf(previous);
+            if (!credentials.isEmpty()) {
+                // Kept out of the status, which shows <redacted> for them; written before the status that names them.
+                try {
+                    previousCredentials.keep(request, credentials);
+                } catch (KubernetesClientException e) {
+                    return Outcome.retry("cannot keep the previous values of " + credentials.keySet() + " in Secret "
+                            + PreviousCredentials.secretName(request) + ": " + e.getMessage());
+                }
+            }
+            progress.setPreviousVariables(CredentialVariables.redacted(previous));
             pods.forEach(pod -> progress.getPods().put(pod, ReconfigureProgress.PENDING));
             return new Outcome(Outcome.Kind.DONE, "checked against pod " + first, progress);
         } catch (SQLException | RuntimeException e) {
@@ -149,7 +165,7 @@ public final class PodReconfigurer {
      * Puts the previous values back on the pod. A user the request deleted is written again with the password the pod
      * still has for it, else the backend's.
      */
-    public Outcome restore(ProxySQL p, ReconfigureProgress progress, String pod) {
+    public Outcome restore(ProxySQL p, ProxySQLOpsRequest request, ReconfigureProgress progress, String pod) {
         List<String> recreate = ReconfigurePlan.usersToRecreate(progress);
         Map<String, String> passwords = new LinkedHashMap<>();
         try {
@@ -162,7 +178,22 @@ public final class PodReconfigurer {
         if (fromBackend.kind() != Outcome.Kind.DONE) {
             return fromBackend;
         }
-        return write(p, pod, ReconfigurePlan.rollback(progress, passwords), "previous values put back");
+        Map<String, String> credentials = Map.of();
+        if (progress.getPreviousVariables().keySet().stream().anyMatch(CredentialVariables::isCredential)) {
+            try {
+                credentials = previousCredentials.read(request).orElse(Map.of());
+            } catch (KubernetesClientException e) {
+                return Outcome.retry("cannot read Secret " + PreviousCredentials.secretName(request) + ": " + e.getMessage());
+            }
+        }
+        ConfigChange back;
+        try {
+            back = ReconfigurePlan.rollback(progress, passwords, credentials);
+        } catch (IllegalArgumentException e) {
+            return Outcome.failed("pod " + pod + ": " + e.getMessage() + " (Secret " + PreviousCredentials.secretName(request)
+                    + " is gone or lacks it): set it back by hand");
+        }
+        return write(p, pod, back, "previous values put back");
     }
 
     private Outcome write(ProxySQL p, String pod, ConfigChange change, String what) {

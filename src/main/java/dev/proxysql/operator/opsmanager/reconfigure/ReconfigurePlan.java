@@ -3,6 +3,7 @@ package dev.proxysql.operator.opsmanager.reconfigure;
 import dev.proxysql.operator.api.ops.v1alpha1.ReconfigurationSpec.RequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ReconfigureProgress;
 import dev.proxysql.operator.proxysql.admin.ConfigChange;
+import dev.proxysql.operator.proxysql.config.CredentialVariables;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,9 +66,13 @@ public final class ReconfigurePlan {
 
     /**
      * The change that puts back what the pods had before: rows that did not exist are deleted, the others written
-     * whole again (a user with {@code passwords}' entry), variables set to their previous values.
+     * whole again (a user with {@code passwords}' entry), variables set to their previous values; a credential
+     * variable, recorded in the progress as {@link CredentialVariables#MASK}, to its value in {@code credentials} (kept
+     * out of the status, see {@link PreviousCredentials}).
+     *
+     * @throws IllegalArgumentException naming a credential variable whose previous value is not in {@code credentials}
      */
-    public static ConfigChange rollback(ReconfigureProgress progress, Map<String, String> passwords) {
+    public static ConfigChange rollback(ReconfigureProgress progress, Map<String, String> passwords, Map<String, String> credentials) {
         ConfigChange c = ConfigChange.empty();
         progress.getPreviousUsers().forEach((user, row) -> {
             if (row.isEmpty()) {
@@ -85,7 +90,16 @@ public final class ReconfigurePlan {
                 c.putRules().put(id, new LinkedHashMap<>(row));
             }
         });
-        c.variables().putAll(progress.getPreviousVariables());
+        progress.getPreviousVariables().forEach((name, value) -> {
+            if (CredentialVariables.isCredential(name)) {
+                if (!credentials.containsKey(name)) {
+                    throw new IllegalArgumentException("the previous value of " + name + " is not kept");
+                }
+                c.variables().put(name, credentials.get(name));
+            } else {
+                c.variables().put(name, value);
+            }
+        });
         return c;
     }
 
@@ -142,7 +156,8 @@ public final class ReconfigurePlan {
             parts.add(name(intent.rulesType()) + " query rules " + intent.rules().keySet());
         }
         if (!intent.variables().isEmpty()) {
-            parts.add("set variables " + intent.variables());
+            // A credential's value (admin-stats_credentials) is shown as <redacted>: this line goes to Events and conditions.
+            parts.add("set variables " + CredentialVariables.redacted(intent.variables()));
         }
         return String.join(", ", parts);
     }

@@ -60,7 +60,7 @@ public final class ReconfiguringPodsStep implements Step<ReconfiguringPodsStep.V
         ReconfigureProgress rp = run.progress().getReconfigure();
         ReconfigureIntent intent = ReconfigureOperation.intent(run.request());
         if (rp == null) {
-            Outcome prepared = pods.prepare(run.proxysql(), intent);
+            Outcome prepared = pods.prepare(run.proxysql(), run.request(), intent);
             if (prepared.kind() == Outcome.Kind.FAILED || prepared.kind() == Outcome.Kind.RETRY && run.stepTimedOut()) {
                 return new StepResult.Failed(new StepOutcome.Fail("step ReconfiguringPods: " + prepared.message(), OpsStep.RESUMING));
             }

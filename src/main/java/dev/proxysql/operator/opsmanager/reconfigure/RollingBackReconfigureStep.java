@@ -48,7 +48,7 @@ public final class RollingBackReconfigureStep implements Step<Optional<String>> 
             return StepResult.now();
         }
         String pod = next.get();
-        Outcome restored = run.writer().act(run.request(), "restore " + pod, () -> pods.restore(run.proxysql(), rp, pod));
+        Outcome restored = run.writer().act(run.request(), "restore " + pod, () -> pods.restore(run.proxysql(), run.request(), rp, pod));
         if (restored.kind() == Outcome.Kind.RETRY && !run.stepTimedOut()) {
             return StepResult.poll();
         }

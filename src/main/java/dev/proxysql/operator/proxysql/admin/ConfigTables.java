@@ -1,5 +1,6 @@
 package dev.proxysql.operator.proxysql.admin;
 
+import dev.proxysql.operator.proxysql.config.CredentialVariables;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -209,7 +210,8 @@ public final class ConfigTables {
                         change.variables().keySet());
                 change.variables().forEach((name, value) -> {
                     if (!same(value, got.get(name))) {
-                        out.add(where + ": " + name + " is " + got.get(name) + ", not " + value);
+                        out.add(where + ": " + name + " is " + CredentialVariables.shown(name, got.get(name)) + ", not "
+                                + CredentialVariables.shown(name, value));
                     }
                 });
             }

@@ -74,4 +74,19 @@ class ReconfigureIntentTest {
         assertThat(of("mysqlVariables: {\"drop table\": 1}").problem())
                 .isEqualTo("spec.configuration.mysqlVariables.drop table: not a ProxySQL variable name");
     }
+
+    @Test
+    void everyCredentialVariableButStatsCredentialsIsRefusedStatsCredentialsIsTakenAndRedactedElsewhere() {
+        for (String name : dev.proxysql.operator.proxysql.config.CredentialVariables.KNOWN) {
+            String module = name.substring(0, name.indexOf('-'));
+            String bare = name.substring(module.length() + 1);
+            ReconfigureIntent.Result r = ReconfigureIntent.of(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                    module + "Variables: {" + bare + ": \"u:S3cret\"}", dev.proxysql.operator.api.ops.v1alpha1.ReconfigurationSpec.class));
+            if (name.equals("admin-stats_credentials")) {
+                assertThat(r.problem()).as(name).isNull();
+            } else {
+                assertThat(r.problem()).as(name).contains(name + " is set by the operator and cannot be reconfigured").doesNotContain("S3cret");
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.proxysql.operator.opsmanager.reconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.proxysql.operator.api.ops.v1alpha1.ReconfigurationSpec;
 import dev.proxysql.operator.api.ops.v1alpha1.ReconfigureProgress;
@@ -49,13 +50,35 @@ class ReconfigurePlanTest {
         before.getPreviousRules().put("1", Map.of());
         before.getPreviousRules().put("2", Map.of("rule_id", "2", "comment", "was"));
         before.getPreviousVariables().put("admin-refresh_interval", "2000");
-        ConfigChange back = ReconfigurePlan.rollback(before, Map.of("old", "*OLD"));
+        ConfigChange back = ReconfigurePlan.rollback(before, Map.of("old", "*OLD"), Map.of());
         assertThat(back.deleteUsers()).containsExactly("new");
         assertThat(back.putUsers().get("old")).containsEntry("password", "*OLD").containsEntry("max_connections", "9");
         assertThat(back.deleteRules()).containsExactly("1");
         assertThat(back.putRules().get("2")).containsEntry("comment", "was");
         assertThat(back.variables()).containsExactly(Map.entry("admin-refresh_interval", "2000"));
         assertThat(ReconfigurePlan.usersToRecreate(before)).containsExactly("old");
+    }
+
+    @Test
+    void theDescriptionForEventsAndConditionsShowsNoCredentialsValue() {
+        String line = ReconfigurePlan.describe(intent("""
+                adminVariables: {stats_credentials: "stats:S3cretStats", refresh_interval: 2055}
+                mysqlVariables: {max_connections: 77}
+                """));
+        assertThat(line).doesNotContain("S3cretStats").contains("admin-stats_credentials=<redacted>")
+                .contains("admin-refresh_interval=2055").contains("mysql-max_connections=77");
+    }
+
+    @Test
+    void theRollbackTakesACredentialsPreviousValueFromWhereItWasKeptNotFromTheStatus() {
+        ReconfigureProgress before = new ReconfigureProgress();
+        before.getPreviousVariables().put("admin-stats_credentials", "<redacted>");
+        before.getPreviousVariables().put("admin-refresh_interval", "2000");
+        ConfigChange back = ReconfigurePlan.rollback(before, Map.of(), Map.of("admin-stats_credentials", "stats:OldPw"));
+        assertThat(back.variables()).containsExactly(Map.entry("admin-stats_credentials", "stats:OldPw"),
+                Map.entry("admin-refresh_interval", "2000"));
+        assertThatThrownBy(() -> ReconfigurePlan.rollback(before, Map.of(), Map.of()))
+                .as("a lost value is not put back as <redacted>").hasMessageContaining("previous value of admin-stats_credentials is not kept");
     }
 
     @Test

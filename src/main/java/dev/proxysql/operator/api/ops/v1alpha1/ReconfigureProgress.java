@@ -24,7 +24,10 @@ public class ReconfigureProgress {
     private Map<String, Map<String, String>> previousUsers = new LinkedHashMap<>();
     /** rule_id to its mysql_query_rules row before the change (NULL columns left out); empty: the rule did not exist. */
     private Map<String, Map<String, String>> previousRules = new LinkedHashMap<>();
-    /** Full variable name (mysql-..., admin-...) to its value before the change. */
+    /**
+     * Full variable name (mysql-..., admin-...) to its value before the change; a credential variable
+     * (admin-stats_credentials) shows {@code <redacted>}: its value is kept in the Secret {@code <request>-previous}.
+     */
     private Map<String, String> previousVariables = new LinkedHashMap<>();
     /** Pod name to its state (Pending, Applying, Done, RolledBack). */
     private Map<String, String> pods = new LinkedHashMap<>();
