@@ -53,6 +53,7 @@ class ArchitectureTest {
     private static final List<String> DECISIONS = List.of(
             "opsmanager/rolling/",
             "opsmanager/flow/StepDecisions.java",
+            "opsmanager/flow/RequestDeadline.java",
             "opsmanager/flow/StepView.java",
             "opsmanager/step/Step.java",
             "opsmanager/step/StepOutcome.java",

@@ -68,6 +68,8 @@ public final class QueuedStep implements Step<QueuedStep.View> {
         run.condition(ConditionType.RUNNING, true, OpsReason.RUNNING, "Controller has started to Progress the ProxySQLOpsRequest: " + run.ref());
         Conditions.find(run.status().getConditions(), ConditionType.QUEUED.value()).ifPresent(q ->
                 run.condition(ConditionType.QUEUED, false, OpsReason.STARTED, "the request left the queue"));
+        RequestDeadline.start(run.progress(), RequestDeadline.budget(run.timeout(), run.op().members(run.request(), run.proxysql()),
+                run.maxRetries(), run.op().timedWaitsPerMember()), run.clock().instant());
         run.to(OpsStep.PAUSING);
         run.save();
         run.writer().normal(run.request(), OpsReason.STARTING, "Started processing " + EnumNames.of(run.request().getSpec().getType())
