@@ -60,7 +60,8 @@ class ArchitectureTest {
             "opsmanager/step/StepResult.java",
             "opsmanager/horizontalscaling/MemberPlan.java",
             "opsmanager/reconfigure/ReconfigurePlan.java",
-            "opsmanager/queue/OpsQueue.java");
+            "opsmanager/queue/OpsQueue.java",
+            "opsmanager/queue/Ownership.java");
 
     @ParameterizedTest(name = "{0} does not use {1}")
     @CsvSource({

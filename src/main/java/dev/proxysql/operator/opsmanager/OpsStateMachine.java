@@ -333,6 +333,10 @@ public final class OpsStateMachine {
         }
         LOG.info("ProxySQLOpsRequest {}/{}: {}", r.getMetadata().getNamespace(), r.getMetadata().getName(),
                 failure == null ? "Successful: " + success : "Failed: " + failure);
+        // After the final phase: until then the request still counts as running for one that wants the ProxySQL next.
+        if (r.getSpec().getProxyRef() != null) {
+            writer.releaseOwnership(saved);
+        }
         writer.removeFinalizer(saved);
         String uid = r.getMetadata().getUid();
         steps.values().forEach(s2 -> s2.forget(uid));

@@ -15,6 +15,7 @@ import dev.proxysql.operator.opsmanager.step.Step;
 import dev.proxysql.operator.opsmanager.step.StepOutcome;
 import dev.proxysql.operator.opsmanager.step.StepResult;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -60,6 +61,13 @@ public final class QueuedStep implements Step<QueuedStep.View> {
                 run.condition(run.op().conditionType(), true, OpsReason.NOTHING_TO_DO.value(), f.success());
             }
             return new StepResult.Finished(f);
+        }
+        // The queue above decided on the informer's view, which may not show another request's start yet: the API
+        // server decides, through the ProxySQL's ownership record, which of two such requests leaves the queue.
+        Optional<String> holder = run.writer().takeOwnership(run.request());
+        if (holder.isPresent()) {
+            return pending(run, new StepOutcome.Queued(OpsReason.WAITING_FOR_OPS_REQUEST, "waiting for ProxySQLOpsRequest "
+                    + holder.get() + " on the same ProxySQL to finish", false));
         }
         run.addFinalizer();
         run.status().setPhase(OpsRequestPhase.PROGRESSING);
