@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes and gives back a ProxySQL's {@link Ownership} record, read live and written conditionally, so that the API
@@ -24,6 +26,7 @@ public final class ProxySQLOwnership {
     /** Reads and tries again after a conflict at most this often in one pass; the queue looks again soon after. */
     static final int ATTEMPTS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ProxySQLOwnership.class);
     private static final String PATH = "/metadata/annotations/" + Ownership.ANNOTATION.replace("~", "~0").replace("/", "~1");
     private final KubernetesClient client;
 
@@ -83,8 +86,12 @@ public final class ProxySQLOwnership {
                             Map.of("op", "test", "path", PATH, "value", Holder.of(r).value()),
                             Map.of("op", "remove", "path", PATH))));
         } catch (KubernetesClientException e) {
+            // 404: the ProxySQL is gone; 422: the record names another request, or none. Anything else (a policy
+            // refusing the write) must not hold back a request that has ended: the record left behind names a finished
+            // request, which the next one takes over.
             if (e.getCode() != 404 && e.getCode() != 422) {
-                throw e;
+                LOG.warn("ProxySQLOpsRequest {}/{}: could not give ProxySQL {} back ({}); the next request takes it over", r.getMetadata().getNamespace(),
+                        r.getMetadata().getName(), r.getSpec().getProxyRef().getName(), e.getMessage());
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
