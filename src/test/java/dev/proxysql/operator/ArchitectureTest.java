@@ -53,13 +53,15 @@ class ArchitectureTest {
     private static final List<String> DECISIONS = List.of(
             "opsmanager/rolling/",
             "opsmanager/flow/StepDecisions.java",
+            "opsmanager/flow/RequestDeadline.java",
             "opsmanager/flow/StepView.java",
             "opsmanager/step/Step.java",
             "opsmanager/step/StepOutcome.java",
             "opsmanager/step/StepResult.java",
             "opsmanager/horizontalscaling/MemberPlan.java",
             "opsmanager/reconfigure/ReconfigurePlan.java",
-            "opsmanager/queue/OpsQueue.java");
+            "opsmanager/queue/OpsQueue.java",
+            "opsmanager/queue/Ownership.java");
 
     @ParameterizedTest(name = "{0} does not use {1}")
     @CsvSource({

@@ -14,6 +14,7 @@ import dev.proxysql.operator.opsmanager.flow.FlowObserver;
 import dev.proxysql.operator.opsmanager.flow.PausingStep;
 import dev.proxysql.operator.opsmanager.flow.QueuedStep;
 import dev.proxysql.operator.opsmanager.flow.ReplacingPodsStep;
+import dev.proxysql.operator.opsmanager.flow.RequestDeadline;
 import dev.proxysql.operator.opsmanager.flow.ResumingStep;
 import dev.proxysql.operator.opsmanager.flow.RollingBackStatefulSetStep;
 import dev.proxysql.operator.opsmanager.flow.StepDecisions;
@@ -187,6 +188,10 @@ public final class OpsStateMachine {
             if (step == OpsStep.DONE) {
                 return new Pass(Optional.empty(), r);
             }
+            Optional<Pass> bounded = deadline(run, step);
+            if (bounded.isPresent()) {
+                return bounded.get();
+            }
             Step<?> impl = steps.get(step);
             if (impl == null) {
                 throw new IllegalStateException("no step " + EnumNames.of(step) + " is registered (request " + run.ref() + ")");
@@ -197,6 +202,28 @@ public final class OpsStateMachine {
         } catch (KubernetesClientException e) {
             return new Pass(refused(r, op, step, e), r);
         }
+    }
+
+    /**
+     * The request's deadline ({@link RequestDeadline}), checked before its step: passed, the request fails as a step
+     * that timed out would; passed while this operator was not running, it is moved once and the step goes on.
+     */
+    private Optional<Pass> deadline(OpsRun run, OpsStep step) {
+        OpsProgress progress = run.progress();
+        RequestDeadline.Verdict verdict = RequestDeadline.check(step, progress.getDeadline(), Boolean.TRUE.equals(progress.getDeadlineExtended()),
+                started, Instant.now(clock), run.timeout(), progress.getTimeBudget());
+        if (verdict instanceof RequestDeadline.Extend e) {
+            LOG.info("ProxySQLOpsRequest {}: its deadline {} passed while the operator was not running; moved once, to {}", run.ref(),
+                    progress.getDeadline(), e.until());
+            RequestDeadline.extend(progress, e.until());
+            run.save();
+            return Optional.of(new Pass(Optional.of(Duration.ZERO), run.request()));
+        }
+        if (verdict instanceof RequestDeadline.Expired x) {
+            return Optional.of(new Pass(carryOut(run, StepResult.of(RequestDeadline.outcome(step, run.changesTemplate(), x.reason()))),
+                    run.request()));
+        }
+        return Optional.empty();
     }
 
     /** What a step asked for: when to look again, or a transition made here. */
@@ -262,6 +289,7 @@ public final class OpsStateMachine {
         }
         run.condition(run.op().conditionType(), false, run.op().conditionType().failed(), f.reason());
         run.note(Operation.Moment.FAILED);
+        RequestDeadline.restartForRollback(run.progress(), Instant.now(clock));
         run.to(f.next());
         run.save();
         writer.warning(run.request(), OpsReason.FAILED, f.reason() + (f.next() == OpsStep.RESUMING ? "; resuming" : "; rolling back"));
@@ -305,6 +333,10 @@ public final class OpsStateMachine {
         }
         LOG.info("ProxySQLOpsRequest {}/{}: {}", r.getMetadata().getNamespace(), r.getMetadata().getName(),
                 failure == null ? "Successful: " + success : "Failed: " + failure);
+        // After the final phase: until then the request still counts as running for one that wants the ProxySQL next.
+        if (r.getSpec().getProxyRef() != null) {
+            writer.releaseOwnership(saved);
+        }
         writer.removeFinalizer(saved);
         String uid = r.getMetadata().getUid();
         steps.values().forEach(s2 -> s2.forget(uid));

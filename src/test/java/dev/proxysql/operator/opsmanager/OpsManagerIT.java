@@ -16,6 +16,7 @@ import dev.proxysql.operator.api.kubedb.v1.DatabasePhase;
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.api.ops.v1alpha1.ApplyOption;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.testing.InProcessOperator;
@@ -32,6 +33,8 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -198,6 +201,36 @@ class OpsManagerIT {
         assertThat(podImages(client, "px")).allSatisfy((pod, image) -> assertThat(image).isEqualTo("ghcr.io/kubedb/proxysql:2.6.3-debian"));
         assertNotPaused(client, "px");
         awaitReady(client, "px");
+    }
+
+    /**
+     * The request's deadline, as the state machine applies it: a request waiting on a pod that never becomes Ready,
+     * well inside its step timeout (2m), whose deadline is moved to the past (as if the operator had kept restarting
+     * past it: its step clocks would still say it may wait), fails at once, naming the deadline, rolls back and resumes.
+     */
+    @Test
+    void aRequestPastItsDeadlineFailsRollsBackAndResumesWhateverItsStepClocksSay(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 2, null)).create();
+        awaitReady(client, "px");
+        client.resource(updateVersion(ns, "late", "px", OpsFixture.BROKEN_VERSION, "2m", 0)).create();
+        ProxySQLOpsRequest waiting = Await.until(TIMEOUT, "request late waiting in ReplacingPods for a pod on " + OpsFixture.BROKEN_VERSION,
+                () -> client.resources(ProxySQLOpsRequest.class).withName("late").get(),
+                r -> r.getStatus() != null && r.getStatus().getProgress() != null && r.getStatus().getProgress().getStep() == OpsStep.REPLACING_PODS
+                        && r.getStatus().getProgress().getPods().stream().anyMatch(p -> "Evicting".equals(p.getState()) || "Verifying".equals(p.getState())));
+        assertThat(waiting.getStatus().getProgress().getTimeBudget()).as("2m x (3 + 2 pods x 1 attempt x 1 wait)").isEqualTo("10m0s");
+        assertThat(waiting.getStatus().getProgress().getDeadline()).isNotNull();
+
+        String past = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        client.resources(ProxySQLOpsRequest.class).withName("late").subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"progress\":{\"deadline\":\"" + past + "\"}}}");
+
+        ProxySQLOpsRequest failed = awaitOps(client, "late", OpsRequestPhase.FAILED);
+        assertThat(message(failed, "Failed")).contains("step ReplacingPods: the request did not finish by its deadline " + past)
+                .contains("(time budget 10m0s after it left the queue; operator restarts do not move it)").contains("rolled back");
+        assertThat(failed.getStatus().getProgress().getDeadline()).as("the rollback got the budget again").isGreaterThan(past);
+        assertThat(podImages(client, "px")).allSatisfy((pod, image) -> assertThat(image).isEqualTo("ghcr.io/kubedb/proxysql:2.6.3-debian"));
+        assertNotPaused(client, "px");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.proxysql.operator.opsmanager.io.StatefulSetTemplate;
 import dev.proxysql.operator.opsmanager.io.TemplateChange;
 import dev.proxysql.operator.opsmanager.io.TemplateRenderer;
 import dev.proxysql.operator.opsmanager.queue.OpsQueue;
+import dev.proxysql.operator.opsmanager.queue.Ownership;
 import dev.proxysql.operator.opsmanager.step.OpsRun;
 import dev.proxysql.operator.topology.PauseProtocol;
 import dev.proxysql.operator.topology.ProxySQLNames;
@@ -49,7 +50,9 @@ public final class FlowObserver {
         boolean droppedTarget = step == OpsStep.UPDATING_STATEFUL_SET && run.progress().getTargetResources() == null
                 && run.op().changesResources();
         String renderProblem = rendered == null || rendered.ok() ? null : rendered.problem();
-        Optional<String> blocker = step != OpsStep.QUEUED || p == null ? Optional.empty()
+        // A request that already holds the ProxySQL's ownership record (it took it and was stopped before its status
+        // said so) goes first whatever the order: the others wait for the record, and it would otherwise wait for them.
+        Optional<String> blocker = step != OpsStep.QUEUED || p == null || Ownership.holds(p, run.request()) ? Optional.empty()
                 : OpsQueue.blocker(run.request(), run.all()).map(b -> b.getMetadata().getName());
         return new StepView(step, run.deleting(), run.request().getSpec().getProxyRef().getName(), p != null,
                 p == null || p.getStatus() == null ? null : p.getStatus().getPhase(),

@@ -15,6 +15,7 @@ import dev.proxysql.operator.opsmanager.step.Step;
 import dev.proxysql.operator.opsmanager.step.StepOutcome;
 import dev.proxysql.operator.opsmanager.step.StepResult;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -61,6 +62,13 @@ public final class QueuedStep implements Step<QueuedStep.View> {
             }
             return new StepResult.Finished(f);
         }
+        // The queue above decided on the informer's view, which may not show another request's start yet: the API
+        // server decides, through the ProxySQL's ownership record, which of two such requests leaves the queue.
+        Optional<String> holder = run.writer().takeOwnership(run.request());
+        if (holder.isPresent()) {
+            return pending(run, new StepOutcome.Queued(OpsReason.WAITING_FOR_OPS_REQUEST, "waiting for ProxySQLOpsRequest "
+                    + holder.get() + " on the same ProxySQL to finish", false));
+        }
         run.addFinalizer();
         run.status().setPhase(OpsRequestPhase.PROGRESSING);
         run.progress().setFromVersion(run.proxysql().getSpec().getVersion());
@@ -68,6 +76,8 @@ public final class QueuedStep implements Step<QueuedStep.View> {
         run.condition(ConditionType.RUNNING, true, OpsReason.RUNNING, "Controller has started to Progress the ProxySQLOpsRequest: " + run.ref());
         Conditions.find(run.status().getConditions(), ConditionType.QUEUED.value()).ifPresent(q ->
                 run.condition(ConditionType.QUEUED, false, OpsReason.STARTED, "the request left the queue"));
+        RequestDeadline.start(run.progress(), RequestDeadline.budget(run.timeout(), run.op().members(run.request(), run.proxysql()),
+                run.maxRetries(), run.op().timedWaitsPerMember()), run.clock().instant());
         run.to(OpsStep.PAUSING);
         run.save();
         run.writer().normal(run.request(), OpsReason.STARTING, "Started processing " + EnumNames.of(run.request().getSpec().getType())

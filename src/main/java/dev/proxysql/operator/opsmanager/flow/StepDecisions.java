@@ -203,8 +203,16 @@ public final class StepDecisions {
         if (refusedFor.compareTo(timeout) < 0 || step == OpsStep.RESUMING || step == OpsStep.DONE) {
             return Optional.empty();
         }
-        String reason = what + "; still refused after " + GoDuration.format(timeout);
-        return Optional.of(switch (step) {
+        return Optional.of(failIn(step, changesTemplate, what + "; still refused after " + GoDuration.format(timeout)));
+    }
+
+    /**
+     * How a request fails in {@code step} for a reason outside the step's own decisions (a write refused past the
+     * timeout, the request's {@link RequestDeadline deadline}): before the pause is acknowledged it resumes; in a
+     * rollback, the rollback fails (and the request resumes); elsewhere it rolls back what the step may have changed.
+     */
+    public static StepOutcome failIn(OpsStep step, boolean changesTemplate, String reason) {
+        return switch (step) {
             case QUEUED, PAUSING -> new Fail(reason, OpsStep.RESUMING);
             case ROLLING_BACK_STATEFUL_SET, ROLLING_BACK_PODS, ROLLING_BACK_RECONFIGURE, ROLLING_BACK_MEMBERS, ROLLING_BACK_AUTH ->
                     new RollbackFailed(reason);
@@ -214,7 +222,7 @@ public final class StepDecisions {
             // Pods may be part-way through the rotation: walk them back to the previous pair.
             case ROTATING_AUTH -> new Fail(reason, OpsStep.ROLLING_BACK_AUTH);
             default -> fail(changesTemplate, reason, OpsStep.ROLLING_BACK_STATEFUL_SET);
-        });
+        };
     }
 
     /** The pause between retries of a refused write: 1 s doubling every 4 s of refusals, at most 30 s. */

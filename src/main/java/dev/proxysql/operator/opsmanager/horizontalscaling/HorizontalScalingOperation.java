@@ -112,6 +112,19 @@ public final class HorizontalScalingOperation implements Operation {
         }
     }
 
+    /** The larger of the member counts before and after: a scale-down drains and removes each member above the target. */
+    @Override
+    public int members(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        Integer member = member(request);
+        return Math.max(Operation.super.members(request, proxysql), member == null ? 1 : member);
+    }
+
+    /** Adding a member waits for it and then for every node to list it; removing one drains it, then waits for it to go. */
+    @Override
+    public int timedWaitsPerMember() {
+        return 2;
+    }
+
     @Override
     public ConditionType conditionType() {
         return ConditionType.HORIZONTAL_SCALE;

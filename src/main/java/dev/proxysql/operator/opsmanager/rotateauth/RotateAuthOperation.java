@@ -147,6 +147,12 @@ public final class RotateAuthOperation implements Operation {
         }
     }
 
+    /** Each pod is walked through five states (CredentialWalk), and the step clock starts again at every move. */
+    @Override
+    public int timedWaitsPerMember() {
+        return 5;
+    }
+
     @Override
     public ConditionType conditionType() {
         return ConditionType.ROTATE_AUTH;

@@ -23,6 +23,23 @@ public interface Operation {
      */
     public ProxySQL target(ProxySQLOpsRequest request, ProxySQL proxysql);
 
+    /**
+     * How many members the request works through, for its time budget ({@code RequestDeadline.budget}): by default the
+     * ProxySQL's replicas; HorizontalScaling the larger of those and its target.
+     */
+    public default int members(ProxySQLOpsRequest request, ProxySQL proxysql) {
+        Integer replicas = proxysql.getSpec().getReplicas();
+        return replicas == null ? 1 : replicas;
+    }
+
+    /**
+     * How many waits, each bounded by one step timeout, one attempt on one member may take, for the request's time
+     * budget: 1 by default (a pod's replacement ends at its start plus the timeout, check included).
+     */
+    public default int timedWaitsPerMember() {
+        return 1;
+    }
+
     /** Whether the request changes container resources (their rollback needs {@code status.progress.targetResources}). */
     public default boolean changesResources() {
         return false;

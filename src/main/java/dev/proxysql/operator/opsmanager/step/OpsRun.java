@@ -176,6 +176,12 @@ public final class OpsRun {
         return t == null ? defaultTimeout : GoDuration.parse(t);
     }
 
+    /** spec.maxRetries (default 1, as the CRD's). */
+    public int maxRetries() {
+        Integer n = r.getSpec().getMaxRetries();
+        return n == null ? 1 : n;
+    }
+
     /** The step timeout as the request would spell it: 5m0s. */
     public String timeoutText() {
         return GoDuration.format(timeout());

@@ -8,6 +8,7 @@ import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.kube.EventRecorder;
 import dev.proxysql.operator.opsmanager.io.PodWriter;
+import dev.proxysql.operator.opsmanager.io.ProxySQLOwnership;
 import dev.proxysql.operator.opsmanager.io.ProxySQLPause;
 import dev.proxysql.operator.opsmanager.io.RequestStore;
 import dev.proxysql.operator.opsmanager.io.StatefulSetTemplate;
@@ -27,6 +28,7 @@ import java.util.stream.Collectors;
 public final class StepWriter {
     private final RequestStore store;
     private final ProxySQLPause pause;
+    private final ProxySQLOwnership ownership;
     private final StatefulSetTemplate template;
     private final PodWriter pods;
     private final EventRecorder events;
@@ -35,6 +37,7 @@ public final class StepWriter {
     public StepWriter(KubernetesClient client, String fieldManager, Clock clock, StopPoints stops) {
         this.store = new RequestStore(client);
         this.pause = new ProxySQLPause(client, fieldManager, clock);
+        this.ownership = new ProxySQLOwnership(client);
         this.template = new StatefulSetTemplate(client);
         this.pods = new PodWriter(client);
         this.events = new EventRecorder(client, fieldManager, clock);
@@ -62,6 +65,22 @@ public final class StepWriter {
     public void pause(ProxySQLOpsRequest r, ProxySQL p) {
         write(r, step(r) + ": pause", () -> {
             pause.pause(p, r);
+            return null;
+        });
+    }
+
+    /**
+     * Makes {@code r} the holder of its ProxySQL's ownership record, a write the API server decides between racing
+     * requests; empty when it holds it, else the request that does ({@link ProxySQLOwnership#take}).
+     */
+    public java.util.Optional<String> takeOwnership(ProxySQLOpsRequest r) {
+        return write(r, step(r) + ": take the ProxySQL", () -> ownership.take(r));
+    }
+
+    /** Gives the ProxySQL's ownership record back if it names {@code r} (after its final phase is stored). */
+    public void releaseOwnership(ProxySQLOpsRequest r) {
+        write(r, step(r) + ": give the ProxySQL back", () -> {
+            ownership.release(r);
             return null;
         });
     }

@@ -14,6 +14,16 @@ public class OpsProgress {
     private OpsStep step;
     /** When the current step started (RFC 3339); bounds it by spec.timeout. */
     private String stepStartedAt;
+    /**
+     * When the request fails whatever its step clocks say (RFC 3339): its time budget after it left the queue, then,
+     * once it failed, the same budget again for the rollback. Unlike the step clocks it is not moved by an operator
+     * restart, so it bounds a request whose operator keeps restarting (docs/ops-manager.md, "Timeouts and retries").
+     */
+    private String deadline;
+    /** The time budget the deadline was computed from (a Go duration): spec.timeout times the request's timed waits. */
+    private String timeBudget;
+    /** The deadline was moved once for an operator that was not running when it passed; it is never moved again. */
+    private Boolean deadlineExtended;
     /** The ProxySQLVersion (catalog entry name) the ProxySQL ran when the request started: its spec.version then. */
     private String fromVersion;
     /** The ProxySQLVersion (catalog entry name) the pods run once the request is done. */
@@ -79,6 +89,30 @@ public class OpsProgress {
 
     public void setStep(OpsStep step) {
         this.step = step;
+    }
+
+    public String getDeadline() {
+        return deadline;
+    }
+
+    public void setDeadline(String deadline) {
+        this.deadline = deadline;
+    }
+
+    public String getTimeBudget() {
+        return timeBudget;
+    }
+
+    public void setTimeBudget(String timeBudget) {
+        this.timeBudget = timeBudget;
+    }
+
+    public Boolean getDeadlineExtended() {
+        return deadlineExtended;
+    }
+
+    public void setDeadlineExtended(Boolean deadlineExtended) {
+        this.deadlineExtended = deadlineExtended;
     }
 
     public String getStepStartedAt() {

@@ -67,7 +67,8 @@ public class ProxySQLOpsRequestSpec {
     /**
      * Upper bound for each step (for example one pod's replacement); Go duration syntax, e.g. 5m or 90s; from
      * {@value #MIN_TIMEOUT} to {@value #MAX_TIMEOUT}: 0s would fail every step at once, a longer one would keep the
-     * ProxySQL paused for days behind a pod that never comes back.
+     * ProxySQL paused for days behind a pod that never comes back. The whole request is also bounded by a deadline
+     * computed from it when it leaves the queue (status.progress.deadline; docs/ops-manager.md, "Timeouts and retries").
      */
     @Pattern("^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$")
     @Size(max = 32)
