@@ -292,7 +292,7 @@ public final class OpsStateMachine {
         OpsRequestStatus least = new OpsRequestStatus();
         OpsProgress progress = new OpsProgress();
         progress.setStep(stored);
-        progress.setFailure(OpsConditions.cut(why, Condition.MAX_MESSAGE));
+        progress.setFailure(Conditions.cut(why, Condition.MAX_MESSAGE));
         least.setProgress(progress);
         fresh.setStatus(least);
         return finish(fresh, op, StepOutcome.Finish.failed(why));

@@ -4,6 +4,7 @@ import dev.proxysql.operator.opsmanager.step.PodConditionType;
 import dev.proxysql.operator.opsmanager.step.ConditionType;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.PodProgress;
+import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.io.PodObserver;
@@ -17,7 +18,6 @@ import dev.proxysql.operator.opsmanager.rolling.RollTarget;
 import dev.proxysql.operator.opsmanager.rolling.RollingReplacement;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.opsmanager.step.Operation;
-import dev.proxysql.operator.opsmanager.step.OpsConditions;
 import dev.proxysql.operator.opsmanager.step.OpsMetrics;
 import dev.proxysql.operator.opsmanager.step.OpsReason;
 import dev.proxysql.operator.opsmanager.step.OpsRun;
@@ -125,7 +125,7 @@ public final class ReplacingPodsStep implements Step<ReplacingPodsStep.View> {
 
     private static void recordCheck(List<PodProgress> progress, String pod, String checked) {
         progress.stream().filter(p -> pod.equals(p.getName())).findFirst()
-                .ifPresent(p -> p.setCheck(OpsConditions.cut(checked, PodProgress.MAX_CHECK)));
+                .ifPresent(p -> p.setCheck(Conditions.cut(checked, PodProgress.MAX_CHECK)));
     }
 
     /** Pods that were evicted by this request and are now Done (not those found already on target). */

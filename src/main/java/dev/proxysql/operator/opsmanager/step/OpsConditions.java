@@ -25,8 +25,6 @@ public final class OpsConditions {
      * conditions per pod for 12 pods, or a ReconfigureTLS's three for 8.
      */
     public static final int MAX_POD_CONDITIONS = 24;
-    /** What ends a message or reason cut to the API's bound. */
-    static final String CUT = "... (cut to fit the API's limit)";
 
     private OpsConditions() {
     }
@@ -41,7 +39,7 @@ public final class OpsConditions {
     public static void set(OpsRequestStatus status, String type, boolean value, String reason, String message,
                            long generation, Clock clock) {
         Condition c = Conditions.next(Conditions.find(status.getConditions(), type), type, value, reason, message, generation, clock);
-        status.setConditions(Conditions.upsert(status.getConditions(), fit(c)));
+        status.setConditions(Conditions.upsert(status.getConditions(), c));
     }
 
     /**
@@ -101,8 +99,8 @@ public final class OpsConditions {
 
     /** {@code c}, or a copy with its reason and message cut to the API's bounds. */
     static Condition fit(Condition c) {
-        String reason = cut(c.getReason(), Condition.MAX_REASON);
-        String message = cut(c.getMessage(), Condition.MAX_MESSAGE);
+        String reason = Conditions.cut(c.getReason(), Condition.MAX_REASON);
+        String message = Conditions.cut(c.getMessage(), Condition.MAX_MESSAGE);
         if (reason == c.getReason() && message == c.getMessage()) {
             return c;
         }
@@ -111,19 +109,6 @@ public final class OpsConditions {
         copy.setLastTransitionTime(c.getLastTransitionTime());
         copy.setSeverity(c.getSeverity());
         return copy;
-    }
-
-    /** {@code text} itself if it has at most {@code max} characters, else its start and {@link #CUT}, {@code max} in all. */
-    public static String cut(String text, int max) {
-        if (text == null || text.length() <= max) {
-            return text;
-        }
-        int keep = max - CUT.length();
-        // Never split a surrogate pair: half a character is not valid UTF-8 on the wire.
-        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
-            keep--;
-        }
-        return text.substring(0, keep) + CUT;
     }
 
     private static boolean failure(Condition c) {

@@ -6,6 +6,7 @@ import dev.proxysql.operator.api.common.Condition;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestStatus;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestType;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
+import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.testing.OpsRequests;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,7 +130,7 @@ class OpsConditionsTest {
             assertThat(c.getReason().length()).as(c.getType()).isLessThanOrEqualTo(Condition.MAX_REASON);
         }
         Condition reconfigure = run.status().getConditions().get(0);
-        assertThat(reconfigure.getMessage()).hasSize(Condition.MAX_MESSAGE).startsWith("set variables {x").endsWith(OpsConditions.CUT);
+        assertThat(reconfigure.getMessage()).hasSize(Condition.MAX_MESSAGE).startsWith("set variables {x").endsWith(Conditions.CUT);
         assertThat(run.status().getConditions().get(2).getMessage()).as("a message of exactly the maximum is kept whole")
                 .isEqualTo("x".repeat(Condition.MAX_MESSAGE));
     }
@@ -138,10 +139,10 @@ class OpsConditionsTest {
     void cuttingNeverSplitsACharacter() {
         String text = "a".repeat(10) + "\uD83D\uDE00".repeat(40);
         // Eleven characters would end on the first half of the first emoji.
-        int max = OpsConditions.CUT.length() + 11;
-        String cut = OpsConditions.cut(text, max);
-        assertThat(cut).isEqualTo("a".repeat(10) + OpsConditions.CUT);
-        assertThat(OpsConditions.cut("short", 10)).isSameAs("short");
+        int max = Conditions.CUT.length() + 11;
+        String cut = Conditions.cut(text, max);
+        assertThat(cut).isEqualTo("a".repeat(10) + Conditions.CUT);
+        assertThat(Conditions.cut("short", 10)).isSameAs("short");
     }
 
     @Test
