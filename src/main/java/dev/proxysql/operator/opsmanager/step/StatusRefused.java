@@ -11,8 +11,16 @@ public final class StatusRefused extends KubernetesClientException {
     /** HTTP 422 Unprocessable Entity: the object does not pass the API's validation. */
     public static final int UNPROCESSABLE = 422;
 
-    public StatusRefused(KubernetesClientException cause) {
-        super(cause.getMessage(), cause.getCode(), cause.getStatus());
-        initCause(cause);
+    private final KubernetesClientException refusal;
+
+    public StatusRefused(KubernetesClientException refusal) {
+        super(refusal.getMessage(), refusal.getCode(), refusal.getStatus());
+        this.refusal = refusal;
+    }
+
+    /** The client's own exception (this one's constructors of a code and a status leave the cause set to none). */
+    @Override
+    public synchronized Throwable getCause() {
+        return refusal;
     }
 }
