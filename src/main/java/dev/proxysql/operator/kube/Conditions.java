@@ -11,6 +11,9 @@ import java.util.Optional;
 
 /** Reading and setting conditions with Kubernetes' rule: lastTransitionTime moves only when status changes. */
 public final class Conditions {
+    /** What ends a message or reason cut to the API's bound ({@link #cut}). */
+    public static final String CUT = "... (cut to fit the API's limit)";
+
     private Conditions() {
     }
 
@@ -30,7 +33,8 @@ public final class Conditions {
     public static Condition next(Optional<Condition> previous, String type, boolean status, String reason, String message,
                                  long generation, Clock clock) {
         String statusText = status ? Condition.TRUE : Condition.FALSE;
-        Condition c = new Condition(type, statusText, reason, message);
+        // Within the API's lengths, or the whole status write would be refused (422).
+        Condition c = new Condition(type, statusText, cut(reason, Condition.MAX_REASON), cut(message, Condition.MAX_MESSAGE));
         c.setObservedGeneration(generation);
         c.setLastTransitionTime(previous.filter(p -> statusText.equals(p.getStatus()))
                 .map(Condition::getLastTransitionTime)
@@ -51,5 +55,18 @@ public final class Conditions {
 
     public static String now(Clock clock) {
         return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** {@code text} itself if it has at most {@code max} characters, else its start and {@link #CUT}, {@code max} in all. */
+    public static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int keep = max - CUT.length();
+        // Never split a surrogate pair: half a character is not valid UTF-8 on the wire.
+        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
+            keep--;
+        }
+        return text.substring(0, keep) + CUT;
     }
 }

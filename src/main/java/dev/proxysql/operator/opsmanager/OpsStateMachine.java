@@ -34,6 +34,10 @@ import dev.proxysql.operator.opsmanager.step.Step;
 import dev.proxysql.operator.opsmanager.step.StepOutcome;
 import dev.proxysql.operator.opsmanager.step.StepResult;
 import dev.proxysql.operator.opsmanager.step.StepWriter;
+import dev.proxysql.operator.opsmanager.step.StatusRefused;
+import dev.proxysql.operator.api.common.Condition;
+import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.topology.PauseProtocol;
 import dev.proxysql.operator.opsmanager.step.StopPoints;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -199,6 +203,8 @@ public final class OpsStateMachine {
             Optional<Duration> next = carryOut(run, Step.take(impl, run));
             failingSince.remove(r.getMetadata().getUid());
             return new Pass(next, run.request());
+        } catch (StatusRefused e) {
+            return new Pass(statusRefused(r, op, step, e), r);
         } catch (KubernetesClientException e) {
             return new Pass(refused(r, op, step, e), r);
         }
@@ -275,7 +281,48 @@ public final class OpsStateMachine {
             return Optional.of(pause);
         }
         failingSince.remove(uid);
-        return carryOut(run, StepResult.of(decided.get()));
+        try {
+            return carryOut(run, StepResult.of(decided.get()));
+        } catch (StatusRefused refusedStatus) {
+            return statusRefused(fresh, op, step, refusedStatus);
+        }
+    }
+
+    /**
+     * The API server refused the request's status as invalid (422), although every write is fitted to the API's
+     * bounds first: nothing more can be recorded on this request, and retrying (as {@link #refused} does) would
+     * leave its ProxySQL paused for good. So the ProxySQL is resumed at once, without a rollback (the provisioner,
+     * no longer paused, puts the StatefulSet back to the ProxySQL's spec), unless the request never paused it (still
+     * Queued), and the request ends Failed with the least status that can be stored: its step, why, and the
+     * {@code Failed} condition.
+     */
+    private Optional<Duration> statusRefused(ProxySQLOpsRequest stale, Operation op, OpsStep step, StatusRefused e) {
+        ProxySQLOpsRequest fresh = client.resources(ProxySQLOpsRequest.class).inNamespace(stale.getMetadata().getNamespace())
+                .withName(stale.getMetadata().getName()).get();
+        if (fresh == null) {
+            return Optional.empty();
+        }
+        OpsStep stored = fresh.getStatus() == null || fresh.getStatus().getProgress() == null ? OpsStep.QUEUED
+                : fresh.getStatus().getProgress().getStep();
+        if (stored == OpsStep.DONE) {
+            return Optional.empty();
+        }
+        ProxySQL proxysql = validator.proxysql(fresh);
+        boolean resume = stored != OpsStep.QUEUED && proxysql != null && PauseProtocol.isPaused(proxysql);
+        if (resume) {
+            writer.resume(fresh, proxysql);
+        }
+        String why = "step " + EnumNames.of(step) + ": the API server refused the request's status as invalid (" + e.getCode() + "): "
+                + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage())
+                + (resume ? "; the ProxySQL was resumed without a rollback" : "; the ProxySQL is not paused");
+        LOG.warn("ProxySQLOpsRequest {}/{}: {}", fresh.getMetadata().getNamespace(), fresh.getMetadata().getName(), why);
+        OpsRequestStatus least = new OpsRequestStatus();
+        OpsProgress progress = new OpsProgress();
+        progress.setStep(stored);
+        progress.setFailure(Conditions.cut(why, Condition.MAX_MESSAGE));
+        least.setProgress(progress);
+        fresh.setStatus(least);
+        return finish(fresh, op, StepOutcome.Finish.failed(why));
     }
 
     // --- transitions ---------------------------------------------------------------------------------------------

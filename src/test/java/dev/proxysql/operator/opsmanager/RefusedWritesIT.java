@@ -9,7 +9,10 @@ import static dev.proxysql.operator.opsmanager.OpsFixture.podImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsProgress;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestPhase;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsRequestStatus;
+import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.ProxySQLOpsRequest;
 import dev.proxysql.operator.testing.InProcessOperator;
 import dev.proxysql.operator.testing.OperatorFixture;
@@ -97,6 +100,57 @@ class RefusedWritesIT {
         } finally {
             AdmissionPolicies.remove(client, policy);
         }
+        awaitReady(client, "px");
+    }
+
+    /**
+     * The request's own status refused as invalid (422, as the API server answers a status over its schema's bounds,
+     * e.g. more than 64 conditions): nothing more can be recorded, so the request must not wait and retry with its
+     * ProxySQL paused. A policy refuses every status in the steps after UpdatingStatefulSet (so the request cannot
+     * record its move to ReplacingPods, nor a rollback, nor Resuming); one that ends it (step Done) passes: the
+     * ProxySQL is resumed at once and the request ends Failed with why. Before, the failure's own status write was
+     * refused too and the request stayed Progressing with its ProxySQL paused.
+     */
+    @Test
+    void aStatusRefusedAsInvalidResumesAndEndsTheRequestFailed(KubernetesClient client, TestNamespace ns) {
+        OperatorFixture.createBackend(client, ns.name());
+        client.resource(OpsFixture.proxysql(ns, "px", 2, "0s")).create();
+        awaitReady(client, "px");
+        String policy = "stuck-status-" + ns.name();
+        AdmissionPolicies.deny(client, ns.name(), policy,
+                "{apiGroups: [ops.kubedb.com], apiVersions: ['*'], operations: [UPDATE], resources: [proxysqlopsrequests/status]}",
+                "!has(object.status) || !has(object.status.progress) || !has(object.status.progress.step)"
+                        + " || !(object.status.progress.step in ['ReplacingPods', 'RollingBackStatefulSet', 'RollingBackPods', 'Resuming'])",
+                "no status after UpdatingStatefulSet", "Invalid");
+        try {
+            // A request on no ProxySQL to probe the policy with: a dry run of a status it refuses, once it is in force.
+            client.resource(OpsFixture.restart(ns, "probe", "nobody")).create();
+            Await.until(TIMEOUT, "the policy " + policy + " to refuse a status in step ReplacingPods", () -> {
+                ProxySQLOpsRequest probe = client.resources(ProxySQLOpsRequest.class).withName("probe").get();
+                probe.setStatus(new OpsRequestStatus());
+                probe.getStatus().setProgress(new OpsProgress());
+                probe.getStatus().getProgress().setStep(OpsStep.REPLACING_PODS);
+                try {
+                    client.resource(probe).dryRun().updateStatus();
+                    return false;
+                } catch (KubernetesClientException e) {
+                    return e.getCode() == 422 && e.getMessage().contains("no status after UpdatingStatefulSet");
+                }
+            });
+            client.resource(OpsFixture.updateVersion(ns, "refused", "px", "2.7.3-debian", "2m", 0)).create();
+
+            ProxySQLOpsRequest failed = awaitOps(client, "refused", OpsRequestPhase.FAILED);
+            assertThat(message(failed, "Failed")).contains("the API server refused the request's status as invalid (422)")
+                    .contains("no status after UpdatingStatefulSet").contains("the ProxySQL was resumed without a rollback");
+            assertThat(failed.getStatus().getConditions()).extracting(c -> c.getType()).containsExactly("Failed");
+            assertNotPaused(client, "px");
+        } finally {
+            AdmissionPolicies.remove(client, policy);
+        }
+        // The provisioner, no longer paused, puts the StatefulSet back to the ProxySQL's spec: 2.6.3.
+        assertThat(client.resources(ProxySQL.class).withName("px").get().getSpec().getVersion()).isEqualTo("2.6.3-debian");
+        Await.until(TIMEOUT, "every pod of px back on 2.6.3-debian", () -> podImages(client, "px"),
+                images -> images.size() == 2 && images.values().stream().allMatch(i -> i.endsWith(":2.6.3-debian")));
         awaitReady(client, "px");
     }
 

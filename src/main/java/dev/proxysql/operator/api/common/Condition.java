@@ -16,9 +16,13 @@ public class Condition {
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
+    /** The API's bounds on a condition (the CRDs' schema, as in metav1.Condition): characters of type, reason, message. */
+    public static final int MAX_TYPE = 316;
+    public static final int MAX_REASON = 1024;
+    public static final int MAX_MESSAGE = 32768;
 
     @Required
-    @Size(max = 316)
+    @Size(max = MAX_TYPE)
     private String type;
     @Required
     @Pattern("^(True|False|Unknown)$")
@@ -26,9 +30,9 @@ public class Condition {
     private Long observedGeneration;
     @Required
     private String lastTransitionTime;
-    @Size(max = 1024)
+    @Size(max = MAX_REASON)
     private String reason;
-    @Size(max = 32768)
+    @Size(max = MAX_MESSAGE)
     private String message;
     /** Info, Warning or Error, as KubeDB uses it for conditions that are False. */
     private String severity;

@@ -4,6 +4,7 @@ import dev.proxysql.operator.opsmanager.step.PodConditionType;
 import dev.proxysql.operator.opsmanager.step.ConditionType;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.api.ops.v1alpha1.PodProgress;
+import dev.proxysql.operator.kube.Conditions;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.opsmanager.checks.ProxySQLLevelCheck;
 import dev.proxysql.operator.opsmanager.io.PodObserver;
@@ -17,7 +18,6 @@ import dev.proxysql.operator.opsmanager.rolling.RollTarget;
 import dev.proxysql.operator.opsmanager.rolling.RollingReplacement;
 import dev.proxysql.operator.opsmanager.rolling.VerifyResult;
 import dev.proxysql.operator.opsmanager.step.Operation;
-import dev.proxysql.operator.opsmanager.step.OpsConditions;
 import dev.proxysql.operator.opsmanager.step.OpsMetrics;
 import dev.proxysql.operator.opsmanager.step.OpsReason;
 import dev.proxysql.operator.opsmanager.step.OpsRun;
@@ -101,10 +101,14 @@ public final class ReplacingPodsStep implements Step<ReplacingPodsStep.View> {
         for (int checks = 0; d.action() instanceof Action.Verify verify && checks < observed.size() + 1; checks++) {
             VerifyResult result = check.verify(run.proxysql(), verify.pod(), releases.of(rollback ? run.progress().getFromVersion()
                     : run.progress().getToVersion()));
+            String checked = "pod " + verify.pod() + " is Ready on revision " + target.revision() + "; " + result.message();
             run.condition(PodConditionType.CHECK_POD_READY, verify.pod(), result.passed(),
-                    result.passed() ? OpsReason.POD_READY : result.pending() ? OpsReason.CHECK_PENDING : OpsReason.CHECK_FAILED,
-                    "pod " + verify.pod() + " is Ready on revision " + target.revision() + "; " + result.message());
+                    result.passed() ? OpsReason.POD_READY : result.pending() ? OpsReason.CHECK_PENDING : OpsReason.CHECK_FAILED, checked);
             d = RollingReplacement.verified(d.progress(), verify, result, rs, now);
+            if (!result.pending()) {
+                // Every pod's result stays in the progress; the conditions keep only the most recent pods'.
+                recordCheck(d.progress(), verify.pod(), checked);
+            }
             if (result.passed() && d.action() instanceof Action.Wait) {
                 // The pod is Done and the engine names the next one: decide its step from the same observation, so
                 // that its eviction is saved together with this pod's result instead of waiting for another pass.
@@ -117,6 +121,11 @@ public final class ReplacingPodsStep implements Step<ReplacingPodsStep.View> {
         // Counted once saved: a pass decided on a stale cache ends in a conflict (an exception) and is decided again.
         metrics.replaced(EnumNames.of(run.request().getSpec().getType()), rollback, replaced);
         return next;
+    }
+
+    private static void recordCheck(List<PodProgress> progress, String pod, String checked) {
+        progress.stream().filter(p -> pod.equals(p.getName())).findFirst()
+                .ifPresent(p -> p.setCheck(Conditions.cut(checked, PodProgress.MAX_CHECK)));
     }
 
     /** Pods that were evicted by this request and are now Done (not those found already on target). */

@@ -143,6 +143,7 @@ public final class RollingReplacement {
                     c.setStartedAt(p.getStartedAt());
                     c.setRetries(p.getRetries());
                     c.setReason(p.getReason());
+                    c.setCheck(p.getCheck());
                     copy.add(c);
                 }
             }

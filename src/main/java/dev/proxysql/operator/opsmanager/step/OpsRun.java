@@ -119,9 +119,12 @@ public final class OpsRun {
         condition(type.value(), value, reason, message);
     }
 
-    /** A per-pod condition: {@code EvictPod--px-1}. */
+    /**
+     * A per-pod condition: {@code EvictPod--px-1}; only the most recent per-pod conditions are kept
+     * ({@link OpsConditions#setForPod}).
+     */
     public void condition(PodConditionType type, String pod, boolean value, OpsReason reason, String message) {
-        condition(type.of(pod), value, reason.value(), message);
+        OpsConditions.setForPod(status(), type, pod, value, reason.value(), message, r.getMetadata().getGeneration(), clock);
     }
 
     /** A condition as spelt on the wire (a type's own {@link Operation.Note}s). */

@@ -15,6 +15,7 @@ import dev.proxysql.operator.opsmanager.io.StatefulSetTemplate;
 import dev.proxysql.operator.opsmanager.io.TemplateChange;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -44,9 +45,19 @@ public final class StepWriter {
         this.stops = stops;
     }
 
-    /** Writes the request's status; returns the stored request. */
+    /**
+     * Writes the request's status, fitted to the API's bounds first ({@link OpsConditions#fit}); returns the stored
+     * request. A status refused as invalid (422) is a {@link StatusRefused}.
+     */
     public ProxySQLOpsRequest saveStatus(ProxySQLOpsRequest r) {
-        return write(r, statusPoint(r.getStatus()), () -> store.saveStatus(r));
+        OpsConditions.fit(r.getStatus());
+        return write(r, statusPoint(r.getStatus()), () -> {
+            try {
+                return store.saveStatus(r);
+            } catch (KubernetesClientException e) {
+                throw e.getCode() == StatusRefused.UNPROCESSABLE ? new StatusRefused(e) : e;
+            }
+        });
     }
 
     public ProxySQLOpsRequest addFinalizer(ProxySQLOpsRequest r) {

@@ -20,6 +20,15 @@ public final class AdmissionPolicies {
      */
     public static String deny(KubernetesClient client, String namespace, String name, String resourceRule, String expression,
                               String message) {
+        return deny(client, namespace, name, resourceRule, expression, message, "Forbidden");
+    }
+
+    /**
+     * {@link #deny(KubernetesClient, String, String, String, String, String)} refusing with {@code reason}: Forbidden
+     * (403) or Invalid (422, as the API server refuses an object its schema rejects).
+     */
+    public static String deny(KubernetesClient client, String namespace, String name, String resourceRule, String expression,
+                              String message, String reason) {
         client.resource(Serialization.unmarshal("""
                 apiVersion: admissionregistration.k8s.io/v1
                 kind: ValidatingAdmissionPolicy
@@ -32,8 +41,8 @@ public final class AdmissionPolicies {
                   validations:
                   - expression: "%3$s"
                     message: %4$s
-                    reason: Forbidden
-                """.formatted(name, resourceRule, expression, message), ValidatingAdmissionPolicy.class)).create();
+                    reason: %5$s
+                """.formatted(name, resourceRule, expression, message, reason), ValidatingAdmissionPolicy.class)).create();
         client.resource(Serialization.unmarshal("""
                 apiVersion: admissionregistration.k8s.io/v1
                 kind: ValidatingAdmissionPolicyBinding

@@ -10,10 +10,12 @@ import java.util.List;
 /** KubeDB's OpsRequestStatus. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class OpsRequestStatus {
+    /** The most conditions the API accepts in {@code status.conditions}. */
+    public static final int MAX_CONDITIONS = 64;
     private OpsRequestPhase phase;
     private Long observedGeneration;
     /** Bounded so that CEL rules over conditions stay within the API server's cost budget. */
-    @Size(max = 64)
+    @Size(max = MAX_CONDITIONS)
     private List<Condition> conditions = new ArrayList<>();
     private List<TypedLocalObjectReference> pausedBackups;
     /** This operator's state machine (not in KubeDB's API; additive). */

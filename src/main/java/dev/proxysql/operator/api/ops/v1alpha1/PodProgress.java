@@ -2,6 +2,7 @@ package dev.proxysql.operator.api.ops.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /**
  * One pod's replacement, as persisted in {@code status.progress.pods}. {@code evictedUid} is written before the
@@ -10,6 +11,8 @@ import io.fabric8.generator.annotation.Required;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PodProgress {
+    /** Characters of {@link #getCheck()}. */
+    public static final int MAX_CHECK = 1024;
     @Required
     private String name;
     /** Pending, Evicting, Verifying, Done (see {@code PodState}). */
@@ -23,6 +26,13 @@ public class PodProgress {
     private Integer retries;
     /** Why the pod is (was) replaced, for people reading the status. */
     private String reason;
+    /**
+     * The result of the pod's last check once it passed or failed, as its {@code CheckPodReady--<pod>} condition said
+     * it: the record of every pod, where the request keeps only the most recent per-pod conditions. Cut to
+     * {@link #MAX_CHECK} characters.
+     */
+    @Size(max = MAX_CHECK)
+    private String check;
 
     public PodProgress() {
     }
@@ -75,6 +85,14 @@ public class PodProgress {
 
     public void setRetries(Integer retries) {
         this.retries = retries;
+    }
+
+    public String getCheck() {
+        return check;
+    }
+
+    public void setCheck(String check) {
+        this.check = check;
     }
 
     public String getReason() {
