@@ -5,6 +5,8 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQLStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetSpec;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
@@ -55,6 +57,38 @@ public final class PrunedCaches {
             }
             return copy;
         });
+    }
+
+    /**
+     * A store of EndpointSlices keeping what names a backend's members: the name, namespace and labels (the Service),
+     * the address type, the ports, and each endpoint's addresses, hostname and target reference; no conditions, zones,
+     * hints or annotations. The informer watches every Service's slices, so each one kept costs memory.
+     */
+    public static ItemStore<EndpointSlice> endpointSlicesForMembers() {
+        return new TransformingItemStore<>(PrunedCaches::membersOnly);
+    }
+
+    static EndpointSlice membersOnly(EndpointSlice live) {
+        EndpointSlice copy = new EndpointSlice();
+        ObjectMeta m = new ObjectMeta();
+        m.setName(live.getMetadata().getName());
+        m.setNamespace(live.getMetadata().getNamespace());
+        m.setUid(live.getMetadata().getUid());
+        m.setResourceVersion(live.getMetadata().getResourceVersion());
+        m.setLabels(live.getMetadata().getLabels());
+        copy.setMetadata(m);
+        copy.setAddressType(live.getAddressType());
+        copy.setPorts(live.getPorts());
+        if (live.getEndpoints() != null) {
+            copy.setEndpoints(live.getEndpoints().stream().map(e -> {
+                Endpoint kept = new Endpoint();
+                kept.setAddresses(e.getAddresses());
+                kept.setHostname(e.getHostname());
+                kept.setTargetRef(e.getTargetRef());
+                return kept;
+            }).toList());
+        }
+        return copy;
     }
 
     static <R extends HasMetadata> UnaryOperator<R> metadataOnlyCopy(Class<R> kind) {

@@ -98,6 +98,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
     private final ChildrenWriter childrenWriter;
     private final MonitorUsers monitorUsers;
     private final BackendModeTracker backendModes;
+    private final BackendMemberDiscovery backendMembers;
     private final Optional<UserSync> userSync;
     private final TlsProvisioner tls;
     private final Map<Class<? extends HasMetadata>, InformerEventSource<? extends HasMetadata, ProxySQL>> children = new LinkedHashMap<>();
@@ -130,6 +131,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         this.monitorUsers = new MonitorUsers(MonitorUserProvisioner.withDefaultTimeouts()::ensure,
                 (p, fingerprint) -> childrenWriter.recordMonitorUserEnsured(p, MonitorUsers.ENSURED_ANNOTATION, fingerprint), clock);
         this.backendModes = new BackendModeTracker(BackendModeReader.withDefaultTimeouts()::read, clock);
+        this.backendMembers = new BackendMemberDiscovery(client);
         this.userSync = podEndpoints.map(endpoints -> new UserSync(BackendUserReader.withDefaultTimeouts()::read,
                 p -> ReadyPods.names(client, p), endpoints, new EventRecorder(client, NAME, clock)));
     }
@@ -154,6 +156,7 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
                 .build(), context);
         sources.add(versions);
         sources.add(appBindings);
+        sources.add(backendMembers.eventSource(context, id -> appBindings.get(id)));
         return sources;
     }
 
@@ -335,7 +338,8 @@ public class ProvisionerReconciler implements Reconciler<ProxySQL> {
         Credentials monitor = refs.monitorSecret()
                 .map(s -> new Credentials(ConfigInputMapper.text(s, "username"), ConfigInputMapper.text(s, "password")))
                 .orElseGet(() -> new Credentials(ProxySQLNames.monitorUser(p), SecretFactory.randomPassword()));
-        ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, password, monitor, mode));
+        ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, backendMembers.members(refs.backend(), mode),
+                password, monitor, mode));
         if (!cnf.isValid()) {
             return Provisioned.stoppedBy(Optional.of(new Problem("InvalidConfiguration", cnf.errorSummary())));
         }

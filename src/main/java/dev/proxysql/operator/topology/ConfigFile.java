@@ -53,9 +53,19 @@ public final class ConfigFile {
     public static ProxySqlConfigInput input(ProxySQL p, ProxySQLVersion version, AppBinding binding, BackendAddress address,
                                             Optional<Secret> initSecret, String clusterPassword, Credentials monitor,
                                             BackendMode mode) {
+        return input(p, version, binding, address, List.of(address), initSecret, clusterPassword, monitor, mode);
+    }
+
+    /**
+     * The same, with {@code members} in {@code mysql_servers} ({@link BackendMembers}: every member of a replicated
+     * backend's Service, else the AppBinding's one {@code address}).
+     */
+    public static ProxySqlConfigInput input(ProxySQL p, ProxySQLVersion version, AppBinding binding, BackendAddress address,
+                                            List<BackendAddress> members, Optional<Secret> initSecret, String clusterPassword,
+                                            Credentials monitor, BackendMode mode) {
         boolean tls = StatefulSetFactory.Inputs.of(p, version, binding, address).backendTls();
         Backend backend = new Backend(mode,
-                List.of(new BackendServer(address.host(), address.port(), tls)),
+                members.stream().map(m -> new BackendServer(m.host(), m.port(), tls)).toList(),
                 tls ? BackendTls.caOnly(TlsLayout.BACKEND_MOUNT) : null, MySqlVariableDefaults.clientFacingVersion(binding.getSpec().getType(), binding.getSpec().getVersion()));
         Credentials cluster = new Credentials(ProxySQLNames.CLUSTER_USER, clusterPassword);
         List<String> peers = ProxySqlPeers.stableDnsNames(p.getMetadata().getName(), p.getMetadata().getNamespace(),

@@ -33,7 +33,7 @@ class RbacAllowlistTest {
             ClusterRole proxysql-operator | cert-manager.io | certificates | - | get create patch delete
             ClusterRole proxysql-operator | cert-manager.io | certificates/status | - | patch
             ClusterRole proxysql-operator | core | pods | - | get list watch patch
-            ClusterRole proxysql-operator | discovery.k8s.io | endpointslices | - | list
+            ClusterRole proxysql-operator | discovery.k8s.io | endpointslices | - | list watch
             ClusterRole proxysql-operator | core | pods/eviction | - | create
             ClusterRole proxysql-operator | core | events | - | create
             ClusterRole proxysql-operator-cluster | catalog.kubedb.com | proxysqlversions | - | get list watch

@@ -83,8 +83,7 @@ class RbacLeastPrivilegeIT {
                     + "renew by setting the Certificate's Issuing condition, as cmctl renew does; not run here (CertManagerIssuanceIT runs it)"),
             Map.entry("core pods patch", "a HorizontalScaling scale-down takes the leaving pod out of the client Service by removing one label (and "
                     + "puts it back on rollback); only with the ProxySQL-level check on, and this class runs no ProxySQL (HorizontalScalingOnProxySqlIT, make e2e)"),
-            Map.entry("core pods get", "fabric8's merge patch of that label reads the pod first"),
-            Map.entry("discovery.k8s.io endpointslices list", "the scale-down waits until no EndpointSlice of the client Service lists the leaving pod; not run here (no ProxySQL)"));
+            Map.entry("core pods get", "fabric8's merge patch of that label reads the pod first"));
 
     /** Label of this class's namespaces: the webhook configuration it installs applies to them only. */
     static final String NAMESPACE_LABEL = "proxysql-operator.test/rbac-it";

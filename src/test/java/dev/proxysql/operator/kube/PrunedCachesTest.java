@@ -97,4 +97,29 @@ class PrunedCachesTest {
         assertThat(kept.getMetadata().getAnnotations()).containsEntry(HASH, "abc");
         assertThat(live.getSpec().getTemplate()).isNotNull();
     }
+
+    @Test
+    void anEndpointSliceKeepsWhatNamesTheMembersOnly() {
+        io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice live = new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
+                .withMetadata(meta("db-x1").build()).withAddressType("IPv4")
+                .addNewPort().withName("primary").withPort(3306).endPort()
+                .addNewEndpoint().withAddresses("10.0.0.1").withHostname("db-0").withNodeName("node-1").withZone("a")
+                .withNewConditions().withReady(true).endConditions()
+                .withNewTargetRef().withKind("Pod").withName("db-0").withUid("pod-uid").endTargetRef().endEndpoint().build();
+        ItemStore<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> store = PrunedCaches.endpointSlicesForMembers();
+        store.put(store.getKey(live), live);
+
+        var kept = store.get("ns/db-x1");
+        assertThat(kept.getMetadata().getLabels()).isEqualTo(live.getMetadata().getLabels());
+        assertThat(kept.getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(kept.getAddressType()).isEqualTo("IPv4");
+        assertThat(kept.getPorts()).isEqualTo(live.getPorts());
+        var endpoint = kept.getEndpoints().get(0);
+        assertThat(endpoint.getAddresses()).containsExactly("10.0.0.1");
+        assertThat(endpoint.getHostname()).isEqualTo("db-0");
+        assertThat(endpoint.getTargetRef().getUid()).isEqualTo("pod-uid");
+        assertThat(endpoint.getConditions()).isNull();
+        assertThat(endpoint.getNodeName()).isNull();
+        assertThat(endpoint.getZone()).isNull();
+    }
 }

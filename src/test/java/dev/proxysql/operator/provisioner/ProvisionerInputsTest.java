@@ -43,7 +43,7 @@ class ProvisionerInputsTest {
 
     @Test
     void proxysqlCnfCarriesTheMonitorSecretsCredentials() {
-        String cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(proxysql, refs, "ClusterPw0123456789abcd", MONITOR, BackendModes.inUse(proxysql, refs.backend()))).cnfOrThrow();
+        String cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(proxysql, refs, java.util.List.of(refs.backendAddress()), "ClusterPw0123456789abcd", MONITOR, BackendModes.inUse(proxysql, refs.backend()))).cnfOrThrow();
 
         assertThat(cnf).contains("monitor_username=\"" + MONITOR.username() + "\"", "monitor_password=\"" + MONITOR.password() + "\"")
                 .doesNotContain(BACKEND_PASSWORD)
@@ -83,7 +83,7 @@ class ProvisionerInputsTest {
         ResolvedReferences noExporter = new ResolvedReferences(Optional.empty(), withoutExporter(), refs.backend(),
                 refs.backendAddress(), refs.backendSecret(), Optional.empty(), Optional.empty(), Optional.empty());
 
-        String cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(proxysql, noExporter, "ClusterPw0123456789abcd", MONITOR, BackendModes.inUse(proxysql, noExporter.backend()))).cnfOrThrow();
+        String cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(proxysql, noExporter, java.util.List.of(noExporter.backendAddress()), "ClusterPw0123456789abcd", MONITOR, BackendModes.inUse(proxysql, noExporter.backend()))).cnfOrThrow();
         StatefulSet sts = StatefulSetFactory.build(proxysql, ConfigInputMapper.statefulSetInputs(proxysql, noExporter));
 
         assertThat(cnf).contains("restapi_enabled=true", "restapi_port=6070");
@@ -100,7 +100,7 @@ class ProvisionerInputsTest {
     void withAnExporterInTheCatalogTheSidecarServesTheMetricsAndProxySqlsOwnEndpointStaysOff() {
         proxysql.getSpec().setMonitor(Serialization.unmarshal("{\"agent\": \"prometheus.io/builtin\"}", AgentSpec.class));
 
-        String cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(proxysql, refs, "ClusterPw0123456789abcd", MONITOR, BackendModes.inUse(proxysql, refs.backend()))).cnfOrThrow();
+        String cnf = ProxySqlCnfRenderer.render(ConfigInputMapper.map(proxysql, refs, java.util.List.of(refs.backendAddress()), "ClusterPw0123456789abcd", MONITOR, BackendModes.inUse(proxysql, refs.backend()))).cnfOrThrow();
         StatefulSet sts = StatefulSetFactory.build(proxysql, ConfigInputMapper.statefulSetInputs(proxysql, refs));
 
         assertThat(cnf).doesNotContain("restapi_enabled");

@@ -131,7 +131,7 @@ class TlsRenderingTest {
     }
 
     private String cnf(ProxySQL p) {
-        return ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, "ClusterPw0123456789abcd", MONITOR, BackendModes.inUse(p, refs.backend()))).cnfOrThrow();
+        return ProxySqlCnfRenderer.render(ConfigInputMapper.map(p, refs, java.util.List.of(refs.backendAddress()), "ClusterPw0123456789abcd", MONITOR, BackendModes.inUse(p, refs.backend()))).cnfOrThrow();
     }
 
     private static String env(PodSpec pod, String name) {

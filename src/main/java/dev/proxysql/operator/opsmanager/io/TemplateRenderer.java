@@ -6,13 +6,22 @@ import dev.proxysql.operator.api.kubedb.v1.ProxySQL;
 import dev.proxysql.operator.proxysql.config.Credentials;
 import dev.proxysql.operator.proxysql.config.ProxySqlCnfRenderer;
 import dev.proxysql.operator.proxysql.config.ProxySqlCnfResult;
+import dev.proxysql.operator.proxysql.config.BackendMode;
 import dev.proxysql.operator.topology.BackendAddress;
+import dev.proxysql.operator.topology.BackendMembers;
+import dev.proxysql.operator.topology.BackendModes;
 import dev.proxysql.operator.topology.ConfigFile;
 import dev.proxysql.operator.topology.ProxySQLNames;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import dev.proxysql.operator.topology.StatefulSetFactory;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -70,9 +79,33 @@ public final class TemplateRenderer {
         if (missing != null) {
             return new RenderedSecret(null, missing);
         }
-        ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigFile.input(p, version, binding, address.get(), Optional.ofNullable(init),
-                ConfigFile.text(auth, "password"), new Credentials(ConfigFile.text(monitor, "username"), ConfigFile.text(monitor, "password"))));
+        BackendMode mode = BackendModes.inUse(p, binding);
+        ProxySqlCnfResult cnf = ProxySqlCnfRenderer.render(ConfigFile.input(p, version, binding, address.get(), members(binding, mode),
+                Optional.ofNullable(init), ConfigFile.text(auth, "password"),
+                new Credentials(ConfigFile.text(monitor, "username"), ConfigFile.text(monitor, "password")), mode));
         return cnf.isValid() ? new RenderedSecret(ConfigFile.secret(p, cnf.cnfOrThrow()), null) : new RenderedSecret(null, cnf.errorSummary());
+    }
+
+    /**
+     * The backend servers the provisioner renders ({@link BackendMembers}), read live: the Service's EndpointSlices
+     * and the pods they name. The provisioner reads the same from its informer, so both render the same config.
+     */
+    private List<BackendAddress> members(AppBinding binding, BackendMode mode) {
+        Optional<String> service = BackendMembers.discoverable(binding, mode);
+        if (service.isEmpty()) {
+            return BackendMembers.of(binding, mode, List.of(), Map.of());
+        }
+        String ns = binding.getMetadata().getNamespace();
+        List<EndpointSlice> slices = client.discovery().v1().endpointSlices().inNamespace(ns)
+                .withLabel(BackendMembers.SERVICE_NAME_LABEL, service.get()).list().getItems();
+        Map<String, Pod> pods = new HashMap<>();
+        for (ObjectReference ref : BackendMembers.podsToName(slices)) {
+            Pod pod = client.pods().inNamespace(ns).withName(ref.getName()).get();
+            if (pod != null) {
+                pods.put(ref.getName(), pod);
+            }
+        }
+        return BackendMembers.of(binding, mode, slices, pods);
     }
 
     public Rendered render(ProxySQL p) {
