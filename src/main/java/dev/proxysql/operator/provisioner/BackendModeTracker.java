@@ -38,8 +38,11 @@ final class BackendModeTracker {
     record Outcome(BackendModeDecision.Decision decision, Optional<Duration> nextRead) {
     }
 
-    /** The last read of one ProxySQL's backend: for which inputs, when the next is due, the delay after a failure. */
-    private record LastRead(String inputs, Instant next, Duration failureDelay) {
+    /**
+     * The last read of one ProxySQL's backend: for which inputs, when the next is due, the delay after a failure, and
+     * what was decided from it (given again while the status does not show it: its write may have been lost).
+     */
+    private record LastRead(String inputs, Instant next, Duration failureDelay, BackendModeDecision.Decision decision) {
     }
 
     private final Reader reader;
@@ -72,18 +75,22 @@ final class BackendModeTracker {
         LastRead last = reads.get(key);
         boolean due = last == null || !last.inputs().equals(inputs) || !now.isBefore(last.next()) || previous.isEmpty();
         if (!due) {
-            return new Outcome(unread, Optional.of(Duration.between(now, last.next())));
+            // A decision whose status write did not land (a conflict, the operator's own restart of the reconcile) is
+            // given again until the next read, instead of the condition the status still shows from before it.
+            boolean shown = last.decision().check().map(c -> previous.map(shownNow -> c.reason().equals(shownNow.getReason())
+                    && c.message().equals(shownNow.getMessage())).orElse(false)).orElse(true);
+            return new Outcome(shown ? unread : last.decision(), Optional.of(Duration.between(now, last.next())));
         }
         BackendModeReading reading = reader.read(host, port, login);
         BackendModeDecision.Decision decision = BackendModeDecision.decide(override, Optional.of(reading), previous, hint, bindingType);
         Duration delay;
         if (reading.observation().isPresent()) {
             delay = RECHECK;
-            reads.put(key, new LastRead(inputs, now.plus(delay), null));
+            reads.put(key, new LastRead(inputs, now.plus(delay), null, decision));
         } else {
             delay = last != null && last.inputs().equals(inputs) && last.failureDelay() != null
                     ? min(last.failureDelay().multipliedBy(2), MAX_RETRY) : FIRST_RETRY;
-            reads.put(key, new LastRead(inputs, now.plus(delay), delay));
+            reads.put(key, new LastRead(inputs, now.plus(delay), delay, decision));
             LOG.warn("ProxySQL {}: backend mode not read ({}), asking again in {}: {}", key, reading.reason(), delay, reading.message());
         }
         reads.values().removeIf(r -> r.next().plus(MAX_RETRY).plus(RECHECK).isBefore(now));

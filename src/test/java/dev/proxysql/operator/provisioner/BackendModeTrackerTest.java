@@ -72,6 +72,32 @@ class BackendModeTrackerTest {
         assertThat(overridden.decision().mode()).isEqualTo(BackendMode.GALERA);
     }
 
+    /**
+     * The override removed: the read finds a standalone server and says the mode changed from Galera. If that status
+     * write is lost, the next reconcile (not due to read) gives the same decision again, not the status's old Galera.
+     */
+    @Test
+    void aDecisionWhoseStatusWriteWasLostIsGivenAgainUntilTheNextRead() {
+        proxysql.getMetadata().setAnnotations(Map.of(BackendModes.OVERRIDE_ANNOTATION, "Galera"));
+        answers.add(standalone());
+        record(tracker.decide(proxysql, references("kubedb.com/mariadb"), false));
+        proxysql.getMetadata().setAnnotations(Map.of());
+        answers.add(standalone());
+        BackendModeTracker.Outcome read = tracker.decide(proxysql, references("kubedb.com/mariadb"), false);
+        assertThat(read.decision().check().orElseThrow().message()).contains("Changed from Galera");
+
+        clock.advance(Duration.ofSeconds(1));
+        BackendModeTracker.Outcome again = tracker.decide(proxysql, references("kubedb.com/mariadb"), false);
+        assertThat(reads).as("no second read").isEqualTo(2);
+        assertThat(again.decision().mode()).isEqualTo(BackendMode.STANDALONE);
+        assertThat(again.decision().check().orElseThrow().message()).contains("Changed from Galera");
+
+        record(again);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(tracker.decide(proxysql, references("kubedb.com/mariadb"), false).decision().check())
+                .as("once the status shows it, the condition stays as it is").isEmpty();
+    }
+
     @Test
     void failuresAreRetriedWithAGrowingPauseAndKeepTheModeReadBefore() {
         answers.add(galera());
