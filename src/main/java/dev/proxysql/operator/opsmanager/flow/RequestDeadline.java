@@ -4,11 +4,10 @@ import dev.proxysql.operator.api.ops.v1alpha1.OpsProgress;
 import dev.proxysql.operator.api.ops.v1alpha1.OpsStep;
 import dev.proxysql.operator.kube.EnumNames;
 import dev.proxysql.operator.kube.GoDuration;
+import dev.proxysql.operator.opsmanager.rolling.Times;
 import dev.proxysql.operator.opsmanager.step.StepOutcome;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
@@ -141,13 +140,6 @@ public final class RequestDeadline {
 
     /** Empty for a missing or unreadable value: such a request has no deadline (as before deadlines existed). */
     static Optional<Instant> parse(String rfc3339) {
-        if (rfc3339 == null || rfc3339.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(OffsetDateTime.parse(rfc3339).toInstant());
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return Times.parse(rfc3339);
     }
 }

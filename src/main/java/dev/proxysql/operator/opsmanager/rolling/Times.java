@@ -18,7 +18,7 @@ public final class Times {
     }
 
     /** Empty for a missing or unreadable value: the caller then starts the clock afresh rather than failing. */
-    static Optional<Instant> parse(String rfc3339) {
+    public static Optional<Instant> parse(String rfc3339) {
         if (rfc3339 == null || rfc3339.isBlank()) {
             return Optional.empty();
         }
